@@ -1,0 +1,1 @@
+"""What services hand out: enums and frozen dataclasses, free of SQLAlchemy and Qt."""

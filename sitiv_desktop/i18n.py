@@ -1,0 +1,107 @@
+"""One gettext catalogue for the window, the command line and the PDFs; French by default.
+
+Message ids are English; ``locale/fr/LC_MESSAGES/sitiv_desktop.po`` holds the French. The
+catalogue is compiled in memory from the ``.po`` on first use, so there is no build step to
+forget. Dates, numbers and money are formatted by Babel in the current language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_time as babel_format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+
+DOMAIN = "sitiv_desktop"
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+_BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+_current_language = DEFAULT_LANGUAGE
+
+
+@cache
+def _translations(language: str) -> gettext.NullTranslations:
+    if language == "en":
+        return gettext.NullTranslations()
+    po_file = (
+        resources.files("sitiv_desktop") / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    )
+    with po_file.open("rb") as stream:
+        catalogue = read_po(stream, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def set_language(language: str) -> None:
+    """Switch the language of every later message; unknown languages fall back to French."""
+    global _current_language
+    _current_language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    return _current_language
+
+
+def babel_locale() -> Locale:
+    return Locale.parse(_BABEL_LOCALES[_current_language])
+
+
+def _(message: str) -> str:
+    """Translate a message into the current language."""
+    return _translations(_current_language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return _translations(_current_language).ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated later, where it is shown."""
+    return message
+
+
+def format_date(value: dt.date, style: str = "full") -> str:
+    """« mardi 20 janvier 2015 » in French (style ``full``), « 20/01/2015 » for ``short``."""
+    return babel_format_date(value, format=style, locale=babel_locale())
+
+
+def format_time(value: dt.datetime | dt.time) -> str:
+    return babel_format_time(value, format="short", locale=babel_locale())
+
+
+def format_datetime(value: dt.datetime, style: str = "full") -> str:
+    """The date as ``format_date`` gives it, then the time: « mardi 20 janvier 2015 à 14:30 »."""
+    return _("{date} at {time}").format(
+        date=format_date(value.date(), style), time=format_time(value)
+    )
+
+
+def format_timestamp(value: dt.datetime) -> str:
+    return babel_format_datetime(value, format="short", locale=babel_locale())
+
+
+def format_money(amount: Decimal | int | float) -> str:
+    """« 1 234 567,89 € » in French."""
+    return format_currency(amount, "EUR", locale=babel_locale())
+
+
+def format_number(value: Decimal | int | float) -> str:
+    return format_decimal(value, locale=babel_locale())
+
+
+def format_percent(value: Decimal | int | float) -> str:
+    """A percentage given as 0–100: « 45 % »."""
+    return _("{value} %").format(value=format_decimal(value, locale=babel_locale()))

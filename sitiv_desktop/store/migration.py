@@ -1,0 +1,68 @@
+"""Bring a store's schema to the newest revision, keeping a copy of the file first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from sitiv_desktop.errors import ExternalError
+from sitiv_desktop.i18n import _
+from sitiv_desktop.store.database import Database
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option(
+        "script_location", str(resources.files("sitiv_desktop.store") / "migrations")
+    )
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(database: Database) -> str | None:
+    with database.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def copy_sqlite_file(source: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API, safe while others write."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
+        origin.backup(copy)
+    copy.close()
+    origin.close()
+
+
+def upgrade(database: Database, backup_dir: Path | None = None) -> Path | None:
+    """Migrate to the newest schema; returns the copy kept before migrating, if one was made."""
+    revision = current_revision(database)
+    if revision == head_revision():
+        return None
+    kept_copy = None
+    database_path = database.engine.url.database
+    if revision is not None and database.is_sqlite and database_path and backup_dir is not None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept_copy = backup_dir / f"avant-migration-{revision}-{stamp}.sqlite3"
+        copy_sqlite_file(Path(database_path), kept_copy)
+    config = alembic_config()
+    try:
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except OSError as error:
+        raise ExternalError(
+            _("The local copy could not be upgraded: {error}").format(error=error)
+        ) from error
+    return kept_copy
