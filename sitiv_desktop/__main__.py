@@ -1,0 +1,3 @@
+from sitiv_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Use cases: each takes a session, returns frozen domain records, raises typed errors."""

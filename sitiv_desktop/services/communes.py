@@ -1,0 +1,136 @@
+"""Communes: the list, finding one by name or INSEE code, and a commune at a glance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from sitiv_desktop.domain.enums import CommitmentStatus, MeetingStatus, ProjectStatus
+from sitiv_desktop.domain.records import CommuneOverview, CommuneRecord, ContactRecord
+from sitiv_desktop.errors import NotFound
+from sitiv_desktop.i18n import _
+from sitiv_desktop.services.conversions import (
+    commitment_record,
+    commune_record,
+    contact_record,
+    exchange_record,
+    meeting_record,
+)
+from sitiv_desktop.services.projects import commune_project_filter
+from sitiv_desktop.services.text import fold
+from sitiv_desktop.store import models
+
+DUE_SOON_DAYS = 60
+OPEN_STATUSES = (CommitmentStatus.OPEN.value, CommitmentStatus.IN_PROGRESS.value)
+
+
+def list_communes(session: Session) -> list[CommuneRecord]:
+    rows = session.scalars(select(models.Commune).order_by(models.Commune.name))
+    return sorted((commune_record(row) for row in rows), key=lambda c: fold(c.name))
+
+
+def get_commune(session: Session, commune_id: uuid.UUID) -> CommuneRecord:
+    row = session.get(models.Commune, commune_id)
+    if row is None:
+        raise NotFound(_("No commune has this identifier."))
+    return commune_record(row)
+
+
+def find_commune(session: Session, name_or_code: str) -> CommuneRecord:
+    """A commune named by its name (any case, any accents) or its INSEE code."""
+    wanted = fold(name_or_code)
+    for row in session.scalars(select(models.Commune)):
+        if wanted in (fold(row.name), row.insee_code):
+            return commune_record(row)
+    raise NotFound(
+        _("No commune is called « {name} »; give its name or its INSEE code.").format(
+            name=name_or_code
+        )
+    )
+
+
+def list_contacts(session: Session, commune_id: uuid.UUID) -> list[ContactRecord]:
+    rows = session.scalars(
+        select(models.Contact)
+        .where(models.Contact.commune_id == commune_id)
+        .order_by(models.Contact.full_name)
+    )
+    return [contact_record(row) for row in rows]
+
+
+def late_commitment_counts(session: Session, today: dt.date) -> dict[uuid.UUID, int]:
+    """How many open commitments are past due, per commune: the badges of the side list."""
+    statement = (
+        select(models.Commitment.commune_id, func.count())
+        .where(models.Commitment.status.in_(OPEN_STATUSES), models.Commitment.due_date < today)
+        .group_by(models.Commitment.commune_id)
+    )
+    return {commune_id: count for commune_id, count in session.execute(statement).tuples()}
+
+
+def commune_overview(
+    session: Session, commune_id: uuid.UUID, today: dt.date, exchanges_shown: int = 5
+) -> CommuneOverview:
+    commune = session.get(models.Commune, commune_id)
+    if commune is None:
+        raise NotFound(_("No commune has this identifier."))
+    status_counts = session.execute(
+        select(models.Project.status, func.count())
+        .where(commune_project_filter(commune_id))
+        .group_by(models.Project.status)
+    ).tuples()
+    projects_by_status = {status: 0 for status in ProjectStatus}
+    for status, count in status_counts:
+        projects_by_status[ProjectStatus(status)] = count
+
+    open_commitments = list(
+        session.scalars(
+            select(models.Commitment)
+            .where(
+                models.Commitment.commune_id == commune_id,
+                models.Commitment.status.in_(OPEN_STATUSES),
+            )
+            .options(
+                selectinload(models.Commitment.commune), selectinload(models.Commitment.project)
+            )
+            .order_by(models.Commitment.due_date.is_(None), models.Commitment.due_date)
+        )
+    )
+    horizon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    late = [c for c in open_commitments if c.due_date is not None and c.due_date < today]
+    soon = [
+        c for c in open_commitments if c.due_date is not None and today <= c.due_date <= horizon
+    ]
+
+    next_meeting = session.scalars(
+        select(models.Meeting)
+        .join(models.MeetingCommune)
+        .where(
+            models.MeetingCommune.commune_id == commune_id,
+            models.Meeting.starts_at >= dt.datetime.combine(today, dt.time()),
+            models.Meeting.status.in_(
+                (MeetingStatus.PLANNED.value, MeetingStatus.IN_PROGRESS.value)
+            ),
+        )
+        .order_by(models.Meeting.starts_at)
+        .limit(1)
+    ).first()
+    exchanges = session.scalars(
+        select(models.Exchange)
+        .where(models.Exchange.commune_id == commune_id)
+        .order_by(models.Exchange.occurred_on.desc(), models.Exchange.id.desc())
+        .limit(exchanges_shown)
+    )
+    return CommuneOverview(
+        commune=commune_record(commune),
+        contacts=tuple(contact_record(c) for c in commune.contacts),
+        projects_by_status=projects_by_status,
+        late_commitments=tuple(commitment_record(c) for c in late),
+        due_soon_commitments=tuple(commitment_record(c) for c in soon),
+        next_meeting=meeting_record(next_meeting, with_agenda=True) if next_meeting else None,
+        last_exchanges=tuple(exchange_record(e) for e in exchanges),
+        open_commitments=len(open_commitments),
+    )
