@@ -123,7 +123,8 @@ def run_window(context: Context, arguments: argparse.Namespace) -> int:
         raise ExternalError(
             _("The window cannot start: {error}. The commands work without it.").format(error=error)
         ) from error
-    return run_app(context)
+    exit_code: int = run_app(context)
+    return exit_code
 
 
 def add_demo(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -57,9 +57,7 @@ class ProjectFilter:
     text: str = ""
 
 
-def _filtered(
-    statement: Select[tuple[models.Project]], wanted: ProjectFilter
-) -> Select[tuple[models.Project]]:
+def _filtered(statement: Select[models.Project], wanted: ProjectFilter) -> Select[models.Project]:
     if wanted.commune_id is not None:
         statement = statement.where(commune_project_filter(wanted.commune_id))
     if wanted.statuses:
