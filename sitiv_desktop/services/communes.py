@@ -68,7 +68,7 @@ def late_commitment_counts(session: Session, today: dt.date) -> dict[uuid.UUID, 
         .where(models.Commitment.status.in_(OPEN_STATUSES), models.Commitment.due_date < today)
         .group_by(models.Commitment.commune_id)
     )
-    return {commune_id: count for commune_id, count in session.execute(statement).tuples()}
+    return {commune_id: count for commune_id, count in session.execute(statement)}
 
 
 def commune_overview(
@@ -81,7 +81,7 @@ def commune_overview(
         select(models.Project.status, func.count())
         .where(commune_project_filter(commune_id))
         .group_by(models.Project.status)
-    ).tuples()
+    )
     projects_by_status = {status: 0 for status in ProjectStatus}
     for status, count in status_counts:
         projects_by_status[ProjectStatus(status)] = count

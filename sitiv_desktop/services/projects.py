@@ -103,7 +103,7 @@ def _budgets(session: Session, project_ids: list[uuid.UUID]) -> dict[uuid.UUID, 
         select(latest.c.project_id, latest.c.amount_cents).where(
             latest.c.project_id.in_(project_ids)
         )
-    ).tuples()
+    )
     return {project_id: from_cents_or_none(cents) or Decimal(0) for project_id, cents in rows}
 
 

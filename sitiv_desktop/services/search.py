@@ -38,7 +38,7 @@ def search(session: Session, typed: str, limit: int = 50) -> list[SearchHit]:
     query = fts_query(typed)
     if not query:
         return []
-    rows = session.execute(_RANKED_QUERY, {"query": query, "limit": limit}).tuples().all()
+    rows = session.execute(_RANKED_QUERY, {"query": query, "limit": limit}).all()
     hits = [
         (kind, uuid.UUID(hex=record_id), title, snippet) for kind, record_id, title, snippet in rows
     ]
@@ -84,7 +84,7 @@ def _communes_of(
                 kind,
                 session.execute(
                     select(model.id, model.commune_id).where(model.id.in_(by_kind[kind]))
-                ).tuples(),
+                ),
             )
     if by_kind["project"]:
         ids = by_kind["project"]
@@ -94,7 +94,7 @@ def _communes_of(
                 select(models.Project.id, models.Project.owner_commune_id).where(
                     models.Project.id.in_(ids)
                 )
-            ).tuples(),
+            ),
         )
         add(
             "project",
@@ -102,7 +102,7 @@ def _communes_of(
                 select(models.Participation.project_id, models.Participation.commune_id).where(
                     models.Participation.project_id.in_(ids)
                 )
-            ).tuples(),
+            ),
         )
     if by_kind["meeting"]:
         add(
@@ -111,7 +111,7 @@ def _communes_of(
                 select(models.MeetingCommune.meeting_id, models.MeetingCommune.commune_id).where(
                     models.MeetingCommune.meeting_id.in_(by_kind["meeting"])
                 )
-            ).tuples(),
+            ),
         )
     if by_kind["agenda_item"]:
         add(
@@ -123,6 +123,6 @@ def _communes_of(
                     models.MeetingCommune.meeting_id == models.AgendaItem.meeting_id,
                 )
                 .where(models.AgendaItem.id.in_(by_kind["agenda_item"]))
-            ).tuples(),
+            ),
         )
     return found

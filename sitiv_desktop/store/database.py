@@ -15,10 +15,12 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.errors import ExternalError
 from sitiv_desktop.i18n import _
+from sitiv_desktop.store.constraints import explain
 
 BUSY_TIMEOUT_MS = 10_000
 _WRITE_OPTION = "sitiv_write"
@@ -83,9 +85,15 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session for writing: committed if the block succeeds, rolled back otherwise."""
-        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        """A session for writing: committed if the block succeeds, rolled back otherwise.
+
+        A write the database refuses comes out as a ``UserError`` in words, not a constraint name.
+        """
+        try:
+            with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except IntegrityError as error:
+            raise explain(error) from error
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
