@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import DatabaseError
+
+from sitiv_desktop.errors import ExternalError
+from sitiv_desktop.i18n import _
 from sitiv_desktop.paths import Paths, resolve_paths
 from sitiv_desktop.settings import Settings
 from sitiv_desktop.store.database import Database, check_fts5, sqlite_url
@@ -23,8 +27,25 @@ class Context:
 
 def open_context(data_dir: str | Path | None = None) -> Context:
     """Open the local copy in the data directory, migrating it to the newest schema."""
-    paths = resolve_paths(data_dir).ensure()
+    paths = resolve_paths(data_dir)
+    try:
+        paths.ensure()
+    except OSError as error:
+        raise ExternalError(
+            _(
+                "The data folder {path} cannot be used: {error}. Choose another with --data-dir."
+            ).format(path=paths.data_dir, error=error.strerror or error)
+        ) from error
     database = Database.open(sqlite_url(paths.database))
-    check_fts5(database.engine)
-    upgrade(database, backup_dir=paths.backups)
+    try:
+        check_fts5(database.engine)
+        upgrade(database, backup_dir=paths.backups)
+    except DatabaseError as error:
+        database.dispose()
+        raise ExternalError(
+            _(
+                "The local copy {path} cannot be read ({error}). It was left as it is; "
+                "restore a backup or choose another folder with --data-dir."
+            ).format(path=paths.database, error=error.orig)
+        ) from error
     return Context(paths=paths, settings=Settings(paths.settings), database=database)
