@@ -113,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_window(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     window = commands.add_parser("window", help=_("open the window (the default)"))
+    window.add_argument(
+        "--quit-after",
+        type=int,
+        metavar="MS",
+        help=_("close the window by itself after this many milliseconds (smoke tests)"),
+    )
     window.set_defaults(func=run_window)
 
 
@@ -123,7 +129,7 @@ def run_window(context: Context, arguments: argparse.Namespace) -> int:
         raise ExternalError(
             _("The window cannot start: {error}. The commands work without it.").format(error=error)
         ) from error
-    exit_code: int = run_app(context)
+    exit_code: int = run_app(context, quit_after_ms=getattr(arguments, "quit_after", None))
     return exit_code
 
 
