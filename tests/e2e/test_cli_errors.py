@@ -12,7 +12,8 @@ def test_an_unknown_commune_is_one_french_line(sitiv: Runner) -> None:
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert lines == [
-        "Erreur\u00a0: Aucune commune ne s’appelle «\u00a0Lyon\u00a0»\u00a0; donnez son nom ou son code INSEE."
+        "Erreur\u00a0: Aucune commune ne s’appelle «\u00a0Lyon\u00a0»\u00a0; "
+        "donnez son nom ou son code INSEE."
     ]
     assert "Traceback" not in result.stderr
 

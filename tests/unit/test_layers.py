@@ -40,7 +40,7 @@ def test_no_module_outside_ui_loads_qt() -> None:
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"
         "    importlib.import_module(name)\n"
-        "loaded = sorted(m for m in sys.modules if m.startswith('PySide6') or m.startswith('shiboken'))\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken')))\n"
         "print(','.join(loaded))\n"
     )
     result = subprocess.run(
