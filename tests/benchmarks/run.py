@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.common import Figure, demo_copy, row_count  # noqa: E402
+from tests.benchmarks.common import Figure, demo_copy, row_count
 
 Section = Callable[[argparse.Namespace], list[Figure]]
 
