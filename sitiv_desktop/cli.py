@@ -13,6 +13,7 @@ import datetime as dt
 import enum
 import json
 import logging
+import os
 import sys
 import uuid
 from collections.abc import Callable, Sequence
@@ -21,8 +22,10 @@ from typing import Any, TextIO
 
 from sitiv_desktop import APP_NAME, __version__
 from sitiv_desktop.context import Context, open_context
+from sitiv_desktop.domain.transfers import ImportPreview
 from sitiv_desktop.errors import Cancelled, ExternalError, UserError
 from sitiv_desktop.i18n import _, set_language
+from sitiv_desktop.paths import Paths, resolve_paths
 
 log = logging.getLogger(__name__)
 
@@ -232,12 +235,232 @@ def run_check(context: Context, arguments: argparse.Namespace) -> int:
     return 1
 
 
+def add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = commands.add_parser(
+        "export",
+        help=_("export to a spreadsheet (.xlsx, .csv) or, for meetings, a calendar (.ics)"),
+    )
+    export.add_argument(
+        "kind",
+        choices=("projects", "commitments", "ppi", "exchanges", "meetings"),
+        help=_("what to export"),
+    )
+    export.add_argument(
+        "--commune", metavar=_("NAME"), help=_("only this commune (name or INSEE code)")
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar=_("FILE"),
+        help=_("the file to write; its extension chooses the format: .xlsx, .csv or .ics"),
+    )
+    export.set_defaults(func=run_export)
+
+
+def run_export(context: Context, arguments: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sitiv_desktop.services.calendars import export_calendar
+    from sitiv_desktop.services.communes import find_commune
+    from sitiv_desktop.services.spreadsheets import ExportKind, export_spreadsheet
+
+    path = Path(arguments.output)
+    with context.database.read_session() as session:
+        commune_id = find_commune(session, arguments.commune).id if arguments.commune else None
+        if path.suffix.lower() == ".ics":
+            if arguments.kind != "meetings":
+                raise UserError(_("--output: only meetings go to a calendar (.ics)."), "output")
+            count = export_calendar(session, path, commune_id, ProgressBar())
+        else:
+            count = export_spreadsheet(
+                session, ExportKind(arguments.kind), path, commune_id, ProgressBar()
+            )
+    print(_("{count} row(s) written to {path}.").format(count=count, path=path))
+    return 0
+
+
+def add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    importing = commands.add_parser(
+        "import",
+        help=_("import projects, commitments or PPI lines from a spreadsheet (.xlsx, .csv)"),
+        description=_(
+            "Reads the file, shows what will be created or changed, then imports it in one go. "
+            "Nothing is written while a row is bad, unless --skip-bad-rows is given. Importing "
+            "the same file twice changes nothing: projects are matched by code, commitments by "
+            "commune, date made and wording, PPI lines by project code and year."
+        ),
+    )
+    importing.add_argument(
+        "kind", choices=("projects", "commitments", "ppi"), help=_("what the file holds")
+    )
+    importing.add_argument("file", metavar=_("FILE"), help=_("a .xlsx or .csv file"))
+    importing.add_argument(
+        "--dry-run", action="store_true", help=_("show what would change, and write nothing")
+    )
+    importing.add_argument(
+        "--skip-bad-rows", action="store_true", help=_("import the good rows, leave out the bad")
+    )
+    importing.set_defaults(func=run_import)
+
+
+def run_import(context: Context, arguments: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sitiv_desktop.domain.transfers import ImportKind
+    from sitiv_desktop.services.imports import ImportRefused, import_spreadsheet
+
+    try:
+        with context.database.session() as session:
+            preview = import_spreadsheet(
+                session,
+                ImportKind(arguments.kind),
+                Path(arguments.file),
+                skip_bad_rows=arguments.skip_bad_rows,
+                dry_run=arguments.dry_run,
+                progress=ProgressBar(),
+            )
+    except ImportRefused as refused:
+        _print_preview(refused.preview)
+        raise
+    _print_preview(preview)
+    if preview.applied:
+        print(
+            _("Import done: {created} created, {updated} changed, {unchanged} unchanged.").format(
+                created=preview.created, updated=preview.updated, unchanged=preview.unchanged
+            )
+        )
+        return 0
+    print(_("Nothing was written (--dry-run)."))
+    return 2 if preview.problems and not arguments.skip_bad_rows else 0
+
+
+def _print_preview(preview: ImportPreview) -> None:
+    print(
+        _(
+            "{rows} row(s) read: {created} to create, {updated} to change, {unchanged} unchanged."
+        ).format(
+            rows=preview.rows_read,
+            created=preview.created,
+            updated=preview.updated,
+            unchanged=preview.unchanged,
+        )
+    )
+    for change in preview.changes:
+        print(f"  {change}")
+    for problem in preview.problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
+def add_backup(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backing_up = commands.add_parser(
+        "backup", help=_("write a consistent copy of the local copy, even while the window is open")
+    )
+    backing_up.add_argument(
+        "file",
+        nargs="?",
+        metavar=_("FILE"),
+        help=_("where to write it (default: an automatic backup in the data folder)"),
+    )
+    backing_up.set_defaults(func=run_backup)
+
+
+def run_backup(context: Context, arguments: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sitiv_desktop.services.backups import automatic_backup, backup
+
+    if arguments.file:
+        written: Path | None = backup(context.paths.database, Path(arguments.file), ProgressBar())
+    else:
+        kept = max(1, int(context.settings.get("backups_kept")))
+        written = automatic_backup(context.paths.database, context.paths.backups, kept)
+    print(_("Backup written to {path}.").format(path=written))
+    return 0
+
+
+def add_restore(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    restoring = commands.add_parser(
+        "restore", help=_("replace the local copy by a backup, after checking the backup")
+    )
+    restoring.add_argument("file", metavar=_("FILE"), help=_("the backup to bring back"))
+    # Runs without opening the local copy: restoring must work when it can no longer be opened.
+    restoring.set_defaults(func=run_window, without_store=run_restore)
+
+
+def run_restore(paths: Paths, arguments: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sitiv_desktop.services.backups import restore
+
+    paths.ensure()
+    result = restore(Path(arguments.file), paths.database, paths.backups, ProgressBar())
+    print(_("The local copy was restored from {path}.").format(path=result.restored_from))
+    if result.migrated:
+        print(
+            _("Its schema {revision} was brought up to date.").format(
+                revision=result.revision_found
+            )
+        )
+    if result.kept_copy is not None:
+        print(_("The previous local copy was kept in {path}.").format(path=result.kept_copy))
+    return 0
+
+
+def add_brief(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    brief = commands.add_parser("brief", help=_("print a briefing pack as PDF"))
+    packs = brief.add_subparsers(dest="pack", metavar=_("PACK"), required=True)
+    meeting = packs.add_parser("meeting", help=_("the pack of a meeting with one commune"))
+    meeting.add_argument("meeting", metavar=_("MEETING"), help=_("the meeting's identifier"))
+    voeux = packs.add_parser("voeux", help=_("the New Year address pack"))
+    voeux.add_argument(
+        "--year", type=int, required=True, help=_("the year under review (its PPI is the next)")
+    )
+    agenda = packs.add_parser("agenda", help=_("the agenda of any meeting"))
+    agenda.add_argument("meeting", metavar=_("MEETING"), help=_("the meeting's identifier"))
+    for parser in (meeting, voeux, agenda):
+        parser.add_argument(
+            "-o", "--output", required=True, metavar=_("FILE.pdf"), help=_("the PDF to write")
+        )
+        parser.add_argument(
+            "--draft", action="store_true", help=_("mark every page as a draft (« PROJET »)")
+        )
+    brief.set_defaults(func=run_brief)
+
+
+def run_brief(context: Context, arguments: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sitiv_desktop.reports.document import BuildOptions
+    from sitiv_desktop.reports.files import save_pdf
+    from sitiv_desktop.reports.packs import build_pack
+    from sitiv_desktop.services.briefings import gather_pack
+
+    with context.database.read_session() as session:
+        data = gather_pack(
+            session,
+            arguments.pack,
+            getattr(arguments, "meeting", None),
+            getattr(arguments, "year", None),
+        )
+    options = BuildOptions(draft=arguments.draft, progress=ProgressBar())
+    output = Path(arguments.output)
+    save_pdf(output, lambda stream: build_pack(data, stream, options))
+    print(_("Pack written to {path}.").format(path=output))
+    return 0
+
+
 COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     add_window,
     add_demo,
     add_list,
     add_search,
     add_check,
+    add_export,
+    add_import,
+    add_backup,
+    add_restore,
+    add_brief,
 ]
 
 
@@ -253,6 +476,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if namespace.debug else logging.WARNING)
     handler: Handler = getattr(namespace, "func", run_window)
     try:
+        without_store = getattr(namespace, "without_store", None)
+        if without_store is not None:
+            exit_code: int = without_store(resolve_paths(namespace.data_dir), namespace)
+            return exit_code
         context = open_context(namespace.data_dir)
         try:
             return handler(context, namespace)
@@ -266,6 +493,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:  # the one place that turns a bug into a message
         log.debug("unexpected error", exc_info=True)
         return _fail(namespace, error, 1, bug=True)

@@ -20,9 +20,10 @@ def code_messages() -> Iterator[tuple[str, str]]:
     for filename, _line, message, _comments, _context in extract_from_dir(
         str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
-        for text in message if isinstance(message, tuple) else (message,):
-            if text:
-                yield filename, text
+        # A plural message is one catalogue entry, found by its singular.
+        text = message[0] if isinstance(message, tuple) else message
+        if text:
+            yield filename, text
 
 
 def french_catalogue() -> Catalog:

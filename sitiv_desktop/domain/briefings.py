@@ -1,0 +1,171 @@
+"""What each briefing pack holds, gathered once by ``services.briefings``.
+
+The PDF code reads these frozen records and runs no query of its own, so a pack can be built
+in a worker thread and the same records always give the same file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from sitiv_desktop.domain.records import (
+    CommitmentRecord,
+    CommuneRecord,
+    ContactRecord,
+    ExchangeRecord,
+    MeetingRecord,
+    PpiLineRecord,
+    PpiTable,
+    ProjectRecord,
+    StakeRecord,
+)
+from sitiv_desktop.i18n import N_, _
+
+
+class ChangeKind(StrEnum):
+    """What kind of change « since the last meeting » reports."""
+
+    COMMITMENT_MADE = "commitment_made"
+    COMMITMENT_KEPT = "commitment_kept"
+    COMMITMENT_ABANDONED = "commitment_abandoned"
+    PROJECT_DELIVERED = "project_delivered"
+    MILESTONE_REACHED = "milestone_reached"
+    AP_VOTED = "ap_voted"
+
+    @property
+    def label(self) -> str:
+        labels = {
+            "commitment_made": N_("New commitment"),
+            "commitment_kept": N_("Commitment kept"),
+            "commitment_abandoned": N_("Commitment abandoned"),
+            "project_delivered": N_("Project delivered"),
+            "milestone_reached": N_("Milestone reached"),
+            "ap_voted": N_("AP voted"),
+        }
+        return _(labels[self.value])
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    """One dated change for a commune: what happened, to what, with a detail already worded."""
+
+    day: dt.date
+    kind: ChangeKind
+    subject: str
+    detail: str = ""
+
+
+class PointTopic(StrEnum):
+    """The headings talking points and speaker's notes are grouped under, in reading order."""
+
+    ADDRESS = "address"
+    OBTAIN = "obtain"
+    ANNOUNCE = "announce"
+    CELEBRATE = "celebrate"
+
+    @property
+    def label(self) -> str:
+        labels = {
+            "address": N_("To address"),
+            "obtain": N_("To obtain"),
+            "announce": N_("To announce"),
+            "celebrate": N_("To celebrate"),
+        }
+        return _(labels[self.value])
+
+
+@dataclass(frozen=True)
+class TalkingPoint:
+    topic: PointTopic
+    text: str
+
+
+@dataclass(frozen=True)
+class PpiShare:
+    """A commune's share of the PPI: its AP and its CP per year, all lines together."""
+
+    ap: Decimal
+    cp_by_year: dict[int, Decimal]
+
+
+@dataclass(frozen=True)
+class MeetingPackData:
+    """Everything the mayor meeting pack shows, for one meeting with one commune."""
+
+    syndicate: str
+    meeting: MeetingRecord
+    commune: CommuneRecord
+    as_of: dt.date
+    previous_meeting: MeetingRecord | None
+    changes_since: dt.date
+    changes: tuple[ChangeEntry, ...]
+    exchanges_since_count: int
+    contacts: tuple[ContactRecord, ...]
+    projects: tuple[ProjectRecord, ...]
+    late: tuple[CommitmentRecord, ...]
+    due_soon: tuple[CommitmentRecord, ...]
+    kept_since: tuple[CommitmentRecord, ...]
+    open_commitments: int
+    exchanges: tuple[ExchangeRecord, ...]
+    stakes: tuple[StakeRecord, ...]
+    ppi_lines: tuple[PpiLineRecord, ...]
+    ppi_share: PpiShare
+    talking_points: tuple[TalkingPoint, ...]
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """The year in figures across the syndicate."""
+
+    communes: int
+    projects_delivered: int
+    projects_in_progress: int
+    commitments_made: int
+    commitments_kept: int
+    exchanges: int
+    meetings_held: int
+    cp_year: Decimal
+    cp_next_year: Decimal
+
+
+@dataclass(frozen=True)
+class CommuneYear:
+    """One commune's year, for its page of the New Year address pack."""
+
+    commune: CommuneRecord
+    projects_delivered: tuple[ProjectRecord, ...]
+    projects_in_progress: int
+    commitments_made: int
+    commitments_kept: tuple[CommitmentRecord, ...]
+    commitments_late: tuple[CommitmentRecord, ...]
+    exchanges: int
+    meetings_held: int
+    cp_next_year: Decimal
+
+
+@dataclass(frozen=True)
+class VoeuxPackData:
+    """Everything the New Year address pack shows: ``year`` is the year under review."""
+
+    syndicate: str
+    year: int
+    as_of: dt.date
+    figures: YearFigures
+    delivered: tuple[ProjectRecord, ...]
+    communes: tuple[CommuneYear, ...]
+    next_ppi: PpiTable
+    next_ppi_lines: tuple[PpiLineRecord, ...]
+    speaker_notes: tuple[TalkingPoint, ...]
+
+    @property
+    def next_year(self) -> int:
+        return self.year + 1
+
+
+@dataclass(frozen=True)
+class AgendaPackData:
+    syndicate: str
+    meeting: MeetingRecord

@@ -1,0 +1,436 @@
+"""The mayor meeting pack: everything the syndicate brings to a meeting with one commune."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import BinaryIO
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBreak, Spacer
+
+from sitiv_desktop.domain.briefings import MeetingPackData, PpiShare
+from sitiv_desktop.domain.enums import ProjectStatus
+from sitiv_desktop.domain.records import CommitmentRecord, PpiLineRecord, StakeRecord
+from sitiv_desktop.i18n import _, format_money, ngettext
+from sitiv_desktop.reports.common import (
+    Sections,
+    agenda_table,
+    cover,
+    meeting_moment,
+    talking_points,
+)
+from sitiv_desktop.reports.document import (
+    BODY_TEMPLATE,
+    BuildOptions,
+    PackInfo,
+    contents,
+    render,
+)
+from sitiv_desktop.reports.flowables import (
+    ProgressCell,
+    SectionHeading,
+    column_chart,
+    data_table,
+    empty_note,
+    key_figures,
+    markup,
+    para,
+)
+from sitiv_desktop.reports.styles import (
+    Styles,
+    make_styles,
+    pack_date,
+    pack_money,
+    pack_number,
+)
+
+# The PPI table shows at most this many years; earlier and later ones are added to its ends.
+PPI_YEAR_COLUMNS = 4
+
+
+def meeting_pack_info(data: MeetingPackData) -> PackInfo:
+    return PackInfo(
+        title=_("Meeting pack — {commune} — {date}").format(
+            commune=data.commune.name, date=pack_date(data.meeting.starts_at.date())
+        ),
+        subject=data.meeting.title,
+        author=data.syndicate,
+        syndicate_short="SITIV",
+        commune=data.commune.name,
+        date=pack_date(data.meeting.starts_at.date()),
+        pack_label=_("Meeting pack — {commune}").format(commune=data.commune.name),
+    )
+
+
+def meeting_pack_story(data: MeetingPackData, styles: Styles) -> list[Flowable]:
+    meeting, commune = data.meeting, data.commune
+    sections = Sections(styles)
+    story: list[Flowable] = cover(
+        styles,
+        kicker=data.syndicate,
+        title=meeting.kind.label,
+        subtitle=commune.name,
+        details=[
+            (_("Meeting"), meeting.title),
+            (_("Date"), meeting_moment(meeting)),
+            (_("Place"), meeting.place or _("To be set")),
+            (_("Participants"), meeting.participants or _("Not listed yet")),
+            (_("Mayor"), commune.mayor or _("Not known")),
+        ],
+    )
+    story += [NextPageTemplate(BODY_TEMPLATE), PageBreak()]
+    story += [SectionHeading(_("Contents"), styles.toc_title, in_contents=False), contents(styles)]
+    story += [PageBreak(), sections.section(_("Agenda"))]
+    story += agenda_table(meeting, styles, with_outcomes=False)
+    story += [CondPageBreak(60 * mm), sections.section(_("The commune at a glance"))]
+    story += _glance(data, styles)
+    story += [CondPageBreak(50 * mm), sections.section(_("What changed since the last meeting"))]
+    story += _changes(data, styles)
+    story += [CondPageBreak(50 * mm), sections.section(_("Projects"))]
+    story += _projects(data, styles)
+    story += [CondPageBreak(50 * mm), sections.section(_("Commitments"))]
+    story += _commitments(data, styles)
+    story += [CondPageBreak(50 * mm), sections.section(_("Recent exchanges"))]
+    story += _exchanges(data, styles)
+    story += [CondPageBreak(50 * mm), sections.section(_("Mandate stakes"))]
+    story += _stakes(data.stakes, styles)
+    story += [CondPageBreak(80 * mm), sections.section(_("PPI lines"))]
+    story += _ppi(data, styles)
+    story += [CondPageBreak(50 * mm), sections.section(_("Talking points"))]
+    story += talking_points(
+        data.talking_points,
+        styles,
+        _(
+            "Nothing in the data calls for a particular point: no late commitment, "
+            "no decision pending, no delivery to welcome."
+        ),
+    )
+    return story
+
+
+def write_meeting_pack(data: MeetingPackData, stream: BinaryIO, options: BuildOptions) -> None:
+    """Write the mayor meeting pack as PDF to ``stream``."""
+    styles = make_styles()
+    render(meeting_pack_story(data, styles), meeting_pack_info(data), stream, options)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _glance(data: MeetingPackData, styles: Styles) -> list[Flowable]:
+    commune = data.commune
+    active = sum(
+        1 for p in data.projects if p.status in (ProjectStatus.STUDY, ProjectStatus.IN_PROGRESS)
+    )
+    figures = [
+        (pack_number(commune.population), _("inhabitants")),
+        (pack_number(len(data.projects)), _("projects, {active} under way").format(active=active)),
+        (
+            pack_number(data.open_commitments),
+            ngettext("open commitment", "open commitments", data.open_commitments),
+        ),
+        (
+            pack_number(len(data.late)),
+            ngettext("late commitment", "late commitments", len(data.late)),
+        ),
+    ]
+    identity = [
+        [_("Mayor"), commune.mayor or _("Not known")],
+        [_("INSEE code"), commune.insee_code],
+        [_("Département"), commune.departement or "—"],
+        [_("Intercommunality"), commune.metropole.label],
+        [_("Member since"), pack_date(commune.joined_on) if commune.joined_on else "—"],
+        [_("Share of the PPI (AP)"), format_money(data.ppi_share.ap)],
+    ]
+    flowables: list[Flowable] = [
+        key_figures(figures, styles),
+        Spacer(1, 5 * mm),
+        data_table([_("Identity"), ""], identity, [50 * mm, 120 * mm], styles),
+        SectionHeading(_("Contacts"), styles.h2, level=1),
+    ]
+    if not data.contacts:
+        flowables.append(empty_note(_("No contact is recorded for this commune."), styles))
+        return flowables
+    rows = [[c.full_name, c.role.label, c.email or "—", c.phone or "—"] for c in data.contacts]
+    headers = [_("Name"), _("Role"), _("Email"), _("Phone")]
+    flowables.append(data_table(headers, rows, [42 * mm, 44 * mm, 54 * mm, 30 * mm], styles))
+    return flowables
+
+
+def _changes(data: MeetingPackData, styles: Styles) -> list[Flowable]:
+    if data.previous_meeting is not None:
+        intro = _(
+            "Since the last meeting with the commune, {title}, on {date}: {exchanges}."
+        ).format(
+            title=data.previous_meeting.title,
+            date=pack_date(data.changes_since),
+            exchanges=_exchange_count(data.exchanges_since_count),
+        )
+    else:
+        intro = _(
+            "No earlier meeting with the commune is recorded: these are the changes since "
+            "{date}, {exchanges}."
+        ).format(
+            date=pack_date(data.changes_since),
+            exchanges=_exchange_count(data.exchanges_since_count),
+        )
+    flowables: list[Flowable] = [para(intro, styles.body)]
+    if not data.changes:
+        flowables.append(
+            empty_note(
+                _("No commitment, project or PPI line of the commune changed since then."), styles
+            )
+        )
+        return flowables
+    rows = [
+        [pack_date(change.day), change.kind.label, change.subject, change.detail or "—"]
+        for change in data.changes
+    ]
+    headers = [_("Date"), _("Change"), _("Subject"), _("Detail")]
+    flowables.append(data_table(headers, rows, [30 * mm, 30 * mm, 74 * mm, 36 * mm], styles))
+    return flowables
+
+
+def _exchange_count(count: int) -> str:
+    return ngettext("{count} exchange", "{count} exchanges", count).format(count=count)
+
+
+def _projects(data: MeetingPackData, styles: Styles) -> list[Flowable]:
+    if not data.projects:
+        return [empty_note(_("The commune owns no project and takes part in none."), styles)]
+    rows: list[list[str | Flowable]] = [
+        [
+            p.code,
+            p.title,
+            p.status.label,
+            ProgressCell(p.progress),
+            p.owner_name,
+            pack_money(p.budget),
+        ]
+        for p in data.projects
+    ]
+    headers = [_("Code"), _("Project"), _("Status"), _("Progress"), _("Owner"), _("AP")]
+    widths = [24 * mm, 50 * mm, 18 * mm, 26 * mm, 25 * mm, 27 * mm]
+    return [data_table(headers, rows, widths, styles, right_columns=(5,))]
+
+
+def _commitments(data: MeetingPackData, styles: Styles) -> list[Flowable]:
+    flowables: list[Flowable] = [
+        SectionHeading(_("Late"), styles.h2, level=1),
+        *_commitment_table(
+            data.late, styles, _("No commitment to the commune is late."), data.as_of, late=True
+        ),
+        SectionHeading(_("Due within 60 days"), styles.h2, level=1),
+        *_commitment_table(
+            data.due_soon, styles, _("No commitment falls due within 60 days."), data.as_of
+        ),
+        SectionHeading(_("Kept since the last meeting"), styles.h2, level=1),
+    ]
+    if not data.kept_since:
+        flowables.append(empty_note(_("No commitment was kept since the last meeting."), styles))
+        return flowables
+    rows = [
+        [
+            _commitment_cell(c, styles),
+            pack_date(c.closed_on) if c.closed_on else "—",
+            c.responsible or "—",
+            c.project_title or "—",
+        ]
+        for c in data.kept_since
+    ]
+    headers = [_("Commitment"), _("Kept on"), _("Responsible"), _("Project")]
+    flowables.append(data_table(headers, rows, [70 * mm, 30 * mm, 30 * mm, 40 * mm], styles))
+    return flowables
+
+
+def _commitment_table(
+    records: Sequence[CommitmentRecord],
+    styles: Styles,
+    empty: str,
+    today: dt.date,
+    late: bool = False,
+) -> list[Flowable]:
+    if not records:
+        return [empty_note(empty, styles)]
+    rows: list[list[str | Flowable]] = []
+    for c in records:
+        due = pack_date(c.due_date) if c.due_date else "—"
+        if late and c.due_date is not None:
+            days = (today - c.due_date).days
+            due = ngettext("{date} ({days} day late)", "{date} ({days} days late)", days).format(
+                date=due, days=days
+            )
+        rows.append(
+            [_commitment_cell(c, styles), due, c.responsible or "—", c.project_title or "—"]
+        )
+    headers = [_("Commitment"), _("Due date"), _("Responsible"), _("Project")]
+    return [data_table(headers, rows, [70 * mm, 30 * mm, 30 * mm, 40 * mm], styles)]
+
+
+def _commitment_cell(record: CommitmentRecord, styles: Styles) -> str | Flowable:
+    """The commitment's title, and its description under it in smaller type."""
+    if not record.description:
+        return record.title
+    return para(
+        markup(
+            '{title}<br/><font size="7.5" color="#4A5568">{description}</font>',
+            title=record.title,
+            description=record.description,
+        ),
+        styles.cell,
+    )
+
+
+def _exchanges(data: MeetingPackData, styles: Styles) -> list[Flowable]:
+    if not data.exchanges:
+        return [empty_note(_("No exchange with the commune is recorded."), styles)]
+    rows: list[list[str | Flowable]] = [
+        [
+            pack_date(e.occurred_on),
+            f"{e.channel.label}, {e.direction.label.lower()}"
+            + (f"\n{e.author}" if e.author else ""),
+            para(
+                markup(
+                    "<b>{subject}</b><br/>{summary}",
+                    subject=e.subject,
+                    summary=e.summary,
+                )
+                if e.summary
+                else markup("<b>{subject}</b>", subject=e.subject),
+                styles.cell,
+            ),
+            e.follow_up or "—",
+        ]
+        for e in data.exchanges
+    ]
+    headers = [_("Date"), _("Channel"), _("Subject"), _("Follow-up")]
+    return [
+        para(
+            _("The {count} most recent exchanges, the latest first.").format(count=len(rows)),
+            styles.muted,
+        ),
+        data_table(headers, rows, [30 * mm, 26 * mm, 78 * mm, 36 * mm], styles),
+    ]
+
+
+def _stakes(stakes: Sequence[StakeRecord], styles: Styles) -> list[Flowable]:
+    if not stakes:
+        return [empty_note(_("No mandate stake is recorded for this commune."), styles)]
+    flowables: list[Flowable] = []
+    axes: dict[str, list[StakeRecord]] = {}
+    for stake in stakes:
+        axes.setdefault(stake.axis, []).append(stake)
+    for axis, chosen in axes.items():
+        flowables.append(para(axis or _("Without an axis"), styles.h3))
+        rows: list[list[str | Flowable]] = [
+            [
+                para(
+                    markup(
+                        '<font size="7.5" color="#4A5568">{line}</font><br/>{action}',
+                        line=s.line,
+                        action=s.action,
+                    ),
+                    styles.cell,
+                ),
+                s.priority.label,
+                ProgressCell(s.progress),
+                "\n".join(s.project_titles) if s.project_titles else _("No project yet"),
+            ]
+            for s in chosen
+        ]
+        headers = [_("Line and action"), _("Priority"), _("Progress"), _("Projects that answer it")]
+        flowables.append(data_table(headers, rows, [68 * mm, 20 * mm, 26 * mm, 56 * mm], styles))
+    return flowables
+
+
+def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
+    if not data.ppi_lines:
+        return [empty_note(_("No PPI line concerns the commune's projects."), styles)]
+    columns = _year_columns(data.ppi_lines, data.ppi_share, data.as_of.year)
+    headers = [_("Line"), _("AP in force"), *[label for label, _years in columns]]
+    rows: list[list[str | Flowable]] = []
+    for line in data.ppi_lines:
+        rows.append(
+            [
+                para(
+                    markup(
+                        '{code} — {title}<br/><font size="7.5" color="#4A5568">{owner}</font>',
+                        code=line.project_code,
+                        title=line.project_title,
+                        owner=line.owner_name,
+                    ),
+                    styles.cell,
+                ),
+                pack_money(line.ap),
+                *[format_money(_sum_years(line.cp_by_year, years)) for _label, years in columns],
+            ]
+        )
+    rows.append(
+        [
+            para(
+                markup(
+                    "<b>{label}</b>",
+                    label=_("Share of {commune}").format(commune=data.commune.name),
+                ),
+                styles.cell,
+            ),
+            format_money(data.ppi_share.ap),
+            *[
+                format_money(_sum_years(data.ppi_share.cp_by_year, years))
+                for _label, years in columns
+            ],
+        ]
+    )
+    year_width = (170 - 48 - 26) / len(columns) * mm
+    widths = [48 * mm, 26 * mm, *[year_width] * len(columns)]
+    right = tuple(range(1, len(headers)))
+    flowables: list[Flowable] = [
+        para(
+            _(
+                "AP in force and payment credits (CP) per year of each line, for the whole "
+                "project; the last row is the commune's share, by its cost share."
+            ),
+            styles.muted,
+        ),
+        data_table(headers, rows, widths, styles, right_columns=right, total_row=True),
+        Spacer(1, 6 * mm),
+    ]
+    years = sorted(data.ppi_share.cp_by_year)
+    if years:
+        flowables.append(
+            column_chart(
+                [str(y) for y in years],
+                [data.ppi_share.cp_by_year[y] for y in years],
+                _("Amounts in euros"),
+                lambda value: format_money(Decimal(str(round(value)))).replace(",00", ""),
+                _("Payment credits borne by {commune}, per year").format(commune=data.commune.name),
+            )
+        )
+    return flowables
+
+
+def _year_columns(
+    lines: Sequence[PpiLineRecord], share: PpiShare, around: int
+) -> list[tuple[str, tuple[int, ...]]]:
+    """At most ``PPI_YEAR_COLUMNS`` columns; years outside the window go to the end columns."""
+    years = sorted({y for line in lines for y in line.cp_by_year} | set(share.cp_by_year))
+    if not years:
+        return [(str(around), (around,))]
+    if len(years) <= PPI_YEAR_COLUMNS:
+        return [(str(y), (y,)) for y in years]  # one column per year
+    first = max(years[0], min(around - 1, years[-1] - PPI_YEAR_COLUMNS + 1))
+    last = first + PPI_YEAR_COLUMNS - 1
+    columns: list[tuple[str, tuple[int, ...]]] = [(str(y), (y,)) for y in range(first, last + 1)]
+    before = tuple(y for y in years if y < first)
+    after = tuple(y for y in years if y > last)
+    if before:
+        columns[0] = (_("Until {year}").format(year=first), (*before, first))
+    if after:
+        columns[-1] = (_("From {year}").format(year=last), (last, *after))
+    return columns
+
+
+def _sum_years(amounts: dict[int, Decimal], years: tuple[int, ...]) -> Decimal:
+    return sum((amounts.get(year, Decimal(0)) for year in years), Decimal(0))

@@ -1,0 +1,387 @@
+"""The New Year address (vœux) pack: the year under review, one page per commune, the PPI of
+the coming year and the speaker's notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import BinaryIO
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBreak, Spacer
+
+from sitiv_desktop.domain.briefings import CommuneYear, VoeuxPackData
+from sitiv_desktop.domain.records import CommitmentRecord, ProjectRecord
+from sitiv_desktop.i18n import _, format_money, ngettext
+from sitiv_desktop.reports.common import Sections, cover, talking_points
+from sitiv_desktop.reports.document import BODY_TEMPLATE, BuildOptions, PackInfo, contents, render
+from sitiv_desktop.reports.flowables import (
+    SectionHeading,
+    data_table,
+    empty_note,
+    key_figures,
+    markup,
+    paired_bar_chart,
+    para,
+)
+from sitiv_desktop.reports.styles import Styles, make_styles, pack_date, pack_money, pack_number
+
+
+def voeux_info(data: VoeuxPackData) -> PackInfo:
+    return PackInfo(
+        title=_("New Year address {year} — review of {past}").format(
+            year=data.next_year, past=data.year
+        ),
+        subject=_("The year {year} across the syndicate, and the PPI {next}").format(
+            year=data.year, next=data.next_year
+        ),
+        author=data.syndicate,
+        syndicate_short="SITIV",
+        commune=_("All communes"),
+        date=pack_date(data.as_of),
+        pack_label=_("New Year address {year}").format(year=data.next_year),
+    )
+
+
+def voeux_story(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
+    sections = Sections(styles)
+    story: list[Flowable] = cover(
+        styles,
+        kicker=data.syndicate,
+        title=_("New Year address {year}").format(year=data.next_year),
+        subtitle=_("The year {year} in review, and the outlook for {next}").format(
+            year=data.year, next=data.next_year
+        ),
+        details=[
+            (_("Year under review"), str(data.year)),
+            (_("Member communes"), pack_number(data.figures.communes)),
+            (_("Data as of"), pack_date(data.as_of)),
+        ],
+    )
+    story += [NextPageTemplate(BODY_TEMPLATE), PageBreak()]
+    story += [SectionHeading(_("Contents"), styles.toc_title, in_contents=False), contents(styles)]
+    story += [PageBreak(), sections.section(_("The year {year} in figures").format(year=data.year))]
+    story += _figures(data, styles)
+    story += [CondPageBreak(60 * mm), sections.section(_("Projects delivered"))]
+    story += _delivered(data.delivered, styles, data.year)
+    story += [PageBreak(), sections.section(_("Commitments kept by commune"))]
+    story += _kept_by_commune(data, styles)
+    story += [PageBreak(), sections.section(_("The communes"))]
+    for index, commune_year in enumerate(data.communes):
+        if index:
+            story.append(PageBreak())
+        story += _commune_page(commune_year, data, styles, sections)
+    if not data.communes:
+        story.append(empty_note(_("No commune is recorded."), styles))
+    story += [PageBreak(), sections.section(_("PPI {year}").format(year=data.next_year))]
+    story += _next_ppi(data, styles)
+    story += [CondPageBreak(60 * mm), sections.section(_("Speaker's notes"))]
+    story += talking_points(
+        data.speaker_notes, styles, _("The data of the year gives no particular point to make.")
+    )
+    return story
+
+
+def write_voeux_pack(data: VoeuxPackData, stream: BinaryIO, options: BuildOptions) -> None:
+    """Write the New Year address pack as PDF to ``stream``."""
+    styles = make_styles()
+    render(voeux_story(data, styles), voeux_info(data), stream, options)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _figures(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
+    figures = data.figures
+    boxes = [
+        (
+            pack_number(figures.communes),
+            ngettext("member commune", "member communes", figures.communes),
+        ),
+        (
+            pack_number(figures.projects_delivered),
+            ngettext("project delivered", "projects delivered", figures.projects_delivered),
+        ),
+        (
+            pack_number(figures.projects_in_progress),
+            ngettext("project in progress", "projects in progress", figures.projects_in_progress),
+        ),
+        (
+            pack_number(figures.meetings_held),
+            ngettext("meeting held", "meetings held", figures.meetings_held),
+        ),
+        (
+            pack_number(figures.commitments_made),
+            ngettext("commitment made", "commitments made", figures.commitments_made),
+        ),
+        (
+            pack_number(figures.commitments_kept),
+            ngettext("commitment kept", "commitments kept", figures.commitments_kept),
+        ),
+        (
+            pack_number(figures.exchanges),
+            ngettext(
+                "exchange with the communes", "exchanges with the communes", figures.exchanges
+            ),
+        ),
+        (
+            pack_number(len(data.next_ppi_lines)),
+            _("PPI lines for {year}").format(year=data.next_year),
+        ),
+    ]
+    money = [
+        [_("Payment credits (CP) {year}").format(year=data.year), format_money(figures.cp_year)],
+        [
+            _("Payment credits (CP) planned for {year}").format(year=data.next_year),
+            format_money(figures.cp_next_year),
+        ],
+    ]
+    return [
+        key_figures(boxes, styles),
+        Spacer(1, 6 * mm),
+        data_table(
+            [_("Budget"), _("Amount")], money, [120 * mm, 50 * mm], styles, right_columns=(1,)
+        ),
+    ]
+
+
+def _delivered(projects: Sequence[ProjectRecord], styles: Styles, year: int) -> list[Flowable]:
+    if not projects:
+        return [empty_note(_("No project was delivered in {year}.").format(year=year), styles)]
+    rows = [
+        [
+            p.code,
+            p.title,
+            p.owner_name,
+            pack_date(p.end_date) if p.end_date else "—",
+            pack_money(p.budget),
+        ]
+        for p in projects
+    ]
+    headers = [_("Code"), _("Project"), _("Owner"), _("Delivered on"), _("AP")]
+    widths = [24 * mm, 57 * mm, 30 * mm, 30 * mm, 29 * mm]
+    return [data_table(headers, rows, widths, styles, right_columns=(4,))]
+
+
+def _kept_by_commune(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
+    if not data.communes:
+        return [empty_note(_("No commune is recorded."), styles)]
+    names = [c.commune.name for c in data.communes]
+    made = [c.commitments_made for c in data.communes]
+    kept = [len(c.commitments_kept) for c in data.communes]
+    late = [len(c.commitments_late) for c in data.communes]
+    flowables: list[Flowable] = []
+    if any(made) or any(kept):
+        flowables.append(
+            paired_bar_chart(
+                names,
+                made,
+                kept,
+                (
+                    _("made in {year}").format(year=data.year),
+                    _("kept in {year}").format(year=data.year),
+                ),
+                _("Commitments made and kept in {year}, by commune").format(year=data.year),
+            )
+        )
+        flowables.append(Spacer(1, 5 * mm))
+    else:
+        flowables.append(
+            empty_note(
+                _("No commitment was made or kept in {year}.").format(year=data.year), styles
+            )
+        )
+    rows = [
+        [name, pack_number(m), pack_number(k), pack_number(lt)]
+        for name, m, k, lt in zip(names, made, kept, late, strict=True)
+    ]
+    rows.append(
+        [
+            markup("<b>{label}</b>", label=_("Total")),
+            pack_number(sum(made)),
+            pack_number(sum(kept)),
+            pack_number(sum(late)),
+        ]
+    )
+    headers = [
+        _("Commune"),
+        _("Made in {year}").format(year=data.year),
+        _("Kept in {year}").format(year=data.year),
+        _("Late on 31 December"),
+    ]
+    flowables.append(
+        data_table(
+            headers,
+            rows,
+            [70 * mm, 33 * mm, 33 * mm, 34 * mm],
+            styles,
+            right_columns=(1, 2, 3),
+            total_row=True,
+        )
+    )
+    return flowables
+
+
+def _commune_page(
+    commune_year: CommuneYear, data: VoeuxPackData, styles: Styles, sections: Sections
+) -> list[Flowable]:
+    commune = commune_year.commune
+    figures = [
+        (
+            pack_number(len(commune_year.projects_delivered)),
+            ngettext(
+                "project delivered", "projects delivered", len(commune_year.projects_delivered)
+            ),
+        ),
+        (
+            pack_number(commune_year.projects_in_progress),
+            ngettext(
+                "project in progress", "projects in progress", commune_year.projects_in_progress
+            ),
+        ),
+        (
+            pack_number(len(commune_year.commitments_kept)),
+            ngettext("commitment kept", "commitments kept", len(commune_year.commitments_kept)),
+        ),
+        (
+            pack_number(commune_year.exchanges),
+            ngettext("exchange", "exchanges", commune_year.exchanges),
+        ),
+    ]
+    flowables: list[Flowable] = [
+        sections.subsection(commune.name, commune=commune.name),
+        para(
+            _(
+                "{population} inhabitants · {metropole} · mayor: {mayor} · "
+                "{meetings} meetings held in {year}"
+            ).format(
+                population=pack_number(commune.population),
+                metropole=commune.metropole.label,
+                mayor=commune.mayor or _("not known"),
+                meetings=pack_number(commune_year.meetings_held),
+                year=data.year,
+            ),
+            styles.muted,
+        ),
+        Spacer(1, 2 * mm),
+        key_figures(figures, styles),
+        para(_("Projects delivered in {year}").format(year=data.year), styles.h3),
+    ]
+    if commune_year.projects_delivered:
+        rows = [
+            [p.code, p.title, pack_date(p.end_date) if p.end_date else "—", pack_money(p.budget)]
+            for p in commune_year.projects_delivered
+        ]
+        flowables.append(
+            data_table(
+                [_("Code"), _("Project"), _("Delivered on"), _("AP")],
+                rows,
+                [24 * mm, 87 * mm, 30 * mm, 29 * mm],
+                styles,
+                right_columns=(3,),
+            )
+        )
+    else:
+        flowables.append(
+            empty_note(
+                _("No project of the commune was delivered in {year}.").format(year=data.year),
+                styles,
+            )
+        )
+    flowables.append(para(_("Commitments kept in {year}").format(year=data.year), styles.h3))
+    flowables += _commitments(
+        commune_year.commitments_kept,
+        styles,
+        _("No commitment to the commune was kept in {year}.").format(year=data.year),
+        kept=True,
+    )
+    flowables.append(
+        para(_("Commitments still late on 31 December {year}").format(year=data.year), styles.h3)
+    )
+    flowables += _commitments(
+        commune_year.commitments_late,
+        styles,
+        _("No commitment to the commune is late."),
+        kept=False,
+    )
+    flowables.append(Spacer(1, 3 * mm))
+    flowables.append(
+        para(
+            _("Payment credits borne by the commune in {year}: {amount}.").format(
+                year=data.next_year, amount=format_money(commune_year.cp_next_year)
+            ),
+            styles.body,
+        )
+    )
+    return flowables
+
+
+def _commitments(
+    records: Sequence[CommitmentRecord], styles: Styles, empty: str, kept: bool
+) -> list[Flowable]:
+    if not records:
+        return [empty_note(empty, styles)]
+    rows = [
+        [c.title, _day(c.closed_on if kept else c.due_date), c.responsible or "—"] for c in records
+    ]
+    headers = [_("Commitment"), _("Kept on") if kept else _("Due date"), _("Responsible")]
+    return [data_table(headers, rows, [108 * mm, 30 * mm, 32 * mm], styles)]
+
+
+def _day(value: dt.date | None) -> str:
+    return pack_date(value) if value is not None else "—"
+
+
+def _next_ppi(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
+    year = data.next_year
+    table = data.next_ppi
+    if not data.next_ppi_lines:
+        return [
+            empty_note(_("No payment credit is planned for {year} yet.").format(year=year), styles)
+        ]
+    rows = [
+        [row.commune_name, format_money(row.ap), format_money(row.cp_by_year.get(year, Decimal(0)))]
+        for row in table.rows
+    ]
+    rows.append(
+        [
+            markup("<b>{label}</b>", label=_("Total")),
+            format_money(table.total_ap()),
+            format_money(table.total_cp(year)),
+        ]
+    )
+    lines = [
+        [
+            f"{line.project_code} — {line.project_title}",
+            line.owner_name,
+            pack_money(line.ap),
+            format_money(line.cp_by_year.get(year, Decimal(0))),
+        ]
+        for line in data.next_ppi_lines
+    ]
+    return [
+        para(
+            _(
+                "Each commune's share of the AP in force and of the payment credits planned "
+                "for {year}, by its cost share in each project."
+            ).format(year=year),
+            styles.muted,
+        ),
+        data_table(
+            [_("Commune"), _("AP in force"), _("CP {year}").format(year=year)],
+            rows,
+            [80 * mm, 45 * mm, 45 * mm],
+            styles,
+            right_columns=(1, 2),
+            total_row=True,
+        ),
+        para(_("Lines with payment credits in {year}").format(year=year), styles.h3),
+        data_table(
+            [_("Line"), _("Owner"), _("AP in force"), _("CP {year}").format(year=year)],
+            lines,
+            [72 * mm, 30 * mm, 34 * mm, 34 * mm],
+            styles,
+            right_columns=(2, 3),
+        ),
+    ]

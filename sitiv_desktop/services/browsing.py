@@ -1,0 +1,215 @@
+"""Pages of a list sorted and filtered by the database, for lists too long to load whole.
+
+A window's table shows a few hundred rows of a hundred thousand: the order and the text filter
+must come from the store, or sorting would only reorder the rows already read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from sitiv_desktop.domain.records import (
+    CommitmentRecord,
+    ExchangeRecord,
+    MeetingRecord,
+    ProjectRecord,
+)
+from sitiv_desktop.services.conversions import (
+    commitment_record,
+    exchange_record,
+    meeting_record,
+    project_record,
+)
+from sitiv_desktop.services.projects import _budgets, commune_project_filter
+from sitiv_desktop.store import models
+
+Record = ProjectRecord | CommitmentRecord | MeetingRecord | ExchangeRecord
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which rows of a list: its kind, the commune shown, typed text, the sort and the window."""
+
+    kind: str
+    commune_id: uuid.UUID | None = None
+    text: str = ""
+    sort_key: str = ""
+    descending: bool = False
+    offset: int = 0
+    limit: int = 200
+
+
+@dataclass(frozen=True)
+class _Kind:
+    model: type[Any]
+    base: Callable[[uuid.UUID | None], Select[Any]]
+    searched: Callable[[], Sequence[Any]]
+    sort_keys: dict[str, Callable[[], Any]]
+    default_order: Callable[[bool], list[Any]]
+    load: Callable[[Session, list[Any]], list[Record]]
+
+
+def _projects(commune_id: uuid.UUID | None) -> Select[Any]:
+    statement = select(models.Project).outerjoin(
+        models.Commune, models.Commune.id == models.Project.owner_commune_id
+    )
+    if commune_id is not None:
+        statement = statement.where(commune_project_filter(commune_id))
+    return statement
+
+
+def _commitments(commune_id: uuid.UUID | None) -> Select[Any]:
+    statement = select(models.Commitment).join(models.Commune)
+    if commune_id is not None:
+        statement = statement.where(models.Commitment.commune_id == commune_id)
+    return statement
+
+
+def _meetings(commune_id: uuid.UUID | None) -> Select[Any]:
+    statement = select(models.Meeting)
+    if commune_id is not None:
+        statement = statement.where(
+            models.Meeting.id.in_(
+                select(models.MeetingCommune.meeting_id).where(
+                    models.MeetingCommune.commune_id == commune_id
+                )
+            )
+        )
+    return statement
+
+
+def _exchanges(commune_id: uuid.UUID | None) -> Select[Any]:
+    statement = select(models.Exchange).join(models.Commune)
+    if commune_id is not None:
+        statement = statement.where(models.Exchange.commune_id == commune_id)
+    return statement
+
+
+def _load_projects(session: Session, rows: list[Any]) -> list[Record]:
+    budgets = _budgets(session, [row.id for row in rows])
+    return [project_record(row, budgets.get(row.id)) for row in rows]
+
+
+KINDS: dict[str, _Kind] = {
+    "projects": _Kind(
+        model=models.Project,
+        base=_projects,
+        searched=lambda: (models.Project.code, models.Project.title),
+        sort_keys={
+            "code": lambda: models.Project.code,
+            "title": lambda: models.Project.title,
+            "domain": lambda: models.Project.domain,
+            "status": lambda: models.Project.status,
+            "progress": lambda: models.Project.progress,
+            "owner": lambda: models.Commune.name,
+            "end_date": lambda: models.Project.end_date,
+        },
+        default_order=lambda descending: [
+            models.Project.code.desc() if descending else models.Project.code
+        ],
+        load=_load_projects,
+    ),
+    "commitments": _Kind(
+        model=models.Commitment,
+        base=_commitments,
+        searched=lambda: (models.Commitment.title, models.Commitment.responsible),
+        sort_keys={
+            "commune": lambda: models.Commune.name,
+            "title": lambda: models.Commitment.title,
+            "made_on": lambda: models.Commitment.made_on,
+            "due_date": lambda: models.Commitment.due_date,
+            "status": lambda: models.Commitment.status,
+            "responsible": lambda: models.Commitment.responsible,
+        },
+        default_order=lambda descending: [
+            models.Commitment.due_date.is_(None),
+            models.Commitment.due_date.desc() if descending else models.Commitment.due_date,
+        ],
+        load=lambda _session, rows: [commitment_record(row) for row in rows],
+    ),
+    "meetings": _Kind(
+        model=models.Meeting,
+        base=_meetings,
+        searched=lambda: (models.Meeting.title, models.Meeting.place),
+        sort_keys={
+            "starts_at": lambda: models.Meeting.starts_at,
+            "kind": lambda: models.Meeting.kind,
+            "title": lambda: models.Meeting.title,
+            "place": lambda: models.Meeting.place,
+            "status": lambda: models.Meeting.status,
+        },
+        default_order=lambda descending: [
+            models.Meeting.starts_at if descending else models.Meeting.starts_at.desc()
+        ],
+        load=lambda _session, rows: [meeting_record(row) for row in rows],
+    ),
+    "exchanges": _Kind(
+        model=models.Exchange,
+        base=_exchanges,
+        searched=lambda: (models.Exchange.subject, models.Exchange.summary),
+        sort_keys={
+            "occurred_on": lambda: models.Exchange.occurred_on,
+            "commune": lambda: models.Commune.name,
+            "channel": lambda: models.Exchange.channel,
+            "direction": lambda: models.Exchange.direction,
+            "subject": lambda: models.Exchange.subject,
+            "author": lambda: models.Exchange.author,
+        },
+        default_order=lambda descending: [
+            models.Exchange.occurred_on if descending else models.Exchange.occurred_on.desc()
+        ],
+        load=lambda _session, rows: [exchange_record(row) for row in rows],
+    ),
+}
+
+
+def _filtered(request: PageRequest) -> Select[Any]:
+    kind = KINDS[request.kind]
+    statement = kind.base(request.commune_id)
+    words = request.text.split()
+    for word in words:
+        pattern = f"%{word}%"
+        conditions: list[ColumnElement[bool]] = [
+            column.ilike(pattern) for column in kind.searched()
+        ]
+        statement = statement.where(or_(*conditions))
+    return statement
+
+
+def count_page_rows(session: Session, request: PageRequest) -> int:
+    """How many rows the list has with this commune and text, whatever the window."""
+    statement = _filtered(request).with_only_columns(func.count(KINDS[request.kind].model.id))
+    return session.scalar(statement) or 0
+
+
+def fetch_page(session: Session, request: PageRequest) -> list[Record]:
+    """One window of the list in the requested order; the id breaks ties, so pages never overlap."""
+    kind = KINDS[request.kind]
+    order: list[Any]
+    if request.sort_key in kind.sort_keys:
+        column = kind.sort_keys[request.sort_key]()
+        order = [column.desc() if request.descending else column.asc()]
+    else:
+        order = kind.default_order(request.descending)
+    statement = _filtered(request).order_by(*order, kind.model.id).offset(request.offset)
+    statement = statement.limit(request.limit)
+    if request.kind == "projects":
+        statement = statement.options(selectinload(models.Project.owner))
+    elif request.kind == "commitments":
+        statement = statement.options(
+            selectinload(models.Commitment.commune), selectinload(models.Commitment.project)
+        )
+    elif request.kind == "meetings":
+        statement = statement.options(
+            selectinload(models.Meeting.communes).selectinload(models.MeetingCommune.commune)
+        )
+    elif request.kind == "exchanges":
+        statement = statement.options(selectinload(models.Exchange.commune))
+    rows = list(session.scalars(statement))
+    return kind.load(session, rows)

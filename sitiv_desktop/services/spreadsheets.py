@@ -1,0 +1,518 @@
+"""Spreadsheets in and out: ``.xlsx`` (openpyxl) and ``;``-separated CSV as French Excel writes it.
+
+Exports have French headers, real dates, amounts as numbers shown in euros, a frozen header row
+and columns as wide as their content. The same headers are read back by ``services.imports``,
+so an exported file can be edited and imported again.
+
+Number formats are stored in the file in Excel's neutral notation (``#,##0.00``): Excel and
+LibreOffice show them with the reader's separators, « 1 234,56 € » on a French computer.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import BinaryIO
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sitiv_desktop.errors import UserError
+from sitiv_desktop.i18n import N_, _
+from sitiv_desktop.services.commitments import CommitmentFilter, list_commitments
+from sitiv_desktop.services.exchanges import exchange_timeline
+from sitiv_desktop.services.files import ProgressCallback, no_progress, write_atomically
+from sitiv_desktop.services.meetings import list_meetings
+from sitiv_desktop.services.ppi import list_ppi_lines, ppi_table
+from sitiv_desktop.services.projects import ProjectFilter, list_projects
+from sitiv_desktop.store import models
+
+Cell = str | int | float | Decimal | dt.date | dt.datetime | None
+
+MONEY_FORMAT = '#,##0.00\\ "€"'
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+CSV_DELIMITER = ";"
+MAX_COLUMN_WIDTH = 60
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+
+
+class ExportKind(StrEnum):
+    PROJECTS = "projects"
+    COMMITMENTS = "commitments"
+    PPI = "ppi"
+    EXCHANGES = "exchanges"
+    MEETINGS = "meetings"
+
+
+class ColumnKind(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    DATETIME = "datetime"
+    MONEY = "money"
+    INTEGER = "integer"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an exported table; ``header`` is an English msgid shown translated."""
+
+    header: str
+    kind: ColumnKind = ColumnKind.TEXT
+
+    @property
+    def label(self) -> str:
+        return _(self.header)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet of a workbook, or the whole of a CSV file."""
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Column headers, shared with the import so that an exported file reads back.
+
+CODE = Column(N_("Code"))
+TITLE = Column(N_("Title"))
+DOMAIN = Column(N_("Domain"))
+STATUS = Column(N_("Status"))
+OWNER = Column(N_("Owner"))
+PARTICIPANTS = Column(N_("Participating communes (share)"))
+START = Column(N_("Start"), ColumnKind.DATE)
+END = Column(N_("End"), ColumnKind.DATE)
+PROGRESS = Column(N_("Progress (%)"), ColumnKind.INTEGER)
+AP_IN_FORCE = Column(N_("AP in force"), ColumnKind.MONEY)
+PARTNERS = Column(N_("Partners"))
+DESCRIPTION = Column(N_("Description"))
+
+COMMUNE = Column(N_("Commune"))
+COMMITMENT = Column(N_("Commitment"))
+MADE_ON = Column(N_("Made on"), ColumnKind.DATE)
+DUE_DATE = Column(N_("Due date"), ColumnKind.DATE)
+CLOSED_ON = Column(N_("Closed on"), ColumnKind.DATE)
+PROJECT_CODE = Column(N_("Project code"))
+PROMISED_BY = Column(N_("Promised by"))
+RESPONSIBLE = Column(N_("Responsible"))
+
+PROJECT = Column(N_("Project"))
+YEAR = Column(N_("Year"), ColumnKind.INTEGER)
+CP = Column(N_("CP"), ColumnKind.MONEY)
+AP_VOTED_ON = Column(N_("AP voted on"), ColumnKind.DATE)
+NOTE = Column(N_("Note"))
+
+PROJECT_COLUMNS = (
+    CODE,
+    TITLE,
+    DOMAIN,
+    STATUS,
+    OWNER,
+    PARTICIPANTS,
+    START,
+    END,
+    PROGRESS,
+    AP_IN_FORCE,
+    PARTNERS,
+    DESCRIPTION,
+)
+COMMITMENT_COLUMNS = (
+    COMMUNE,
+    COMMITMENT,
+    MADE_ON,
+    DUE_DATE,
+    STATUS,
+    CLOSED_ON,
+    PROJECT_CODE,
+    PROMISED_BY,
+    RESPONSIBLE,
+    DESCRIPTION,
+)
+PPI_LINE_COLUMNS = (PROJECT_CODE, PROJECT, OWNER, YEAR, CP, AP_IN_FORCE, AP_VOTED_ON, NOTE)
+
+
+def format_share(commune_name: str, share: int) -> str:
+    return f"{commune_name} ({share} %)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables built from the services
+
+
+def projects_table(session: Session, commune_id: uuid.UUID | None = None) -> Table:
+    records = list_projects(session, ProjectFilter(commune_id=commune_id))
+    shares = _shares_by_project(session, [record.id for record in records])
+    rows = tuple(
+        (
+            p.code,
+            p.title,
+            p.domain.label,
+            p.status.label,
+            p.owner_name,
+            "; ".join(shares.get(p.id, [])),
+            p.start_date,
+            p.end_date,
+            p.progress,
+            p.budget,
+            p.partners,
+            p.description,
+        )
+        for p in records
+    )
+    return Table(N_("Projects"), PROJECT_COLUMNS, rows)
+
+
+def _shares_by_project(
+    session: Session, project_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
+    statement = (
+        select(
+            models.Participation.project_id, models.Commune.name, models.Participation.cost_share
+        )
+        .join(models.Commune, models.Commune.id == models.Participation.commune_id)
+        .where(models.Participation.project_id.in_(project_ids))
+        .order_by(models.Commune.name)
+    )
+    shares: dict[uuid.UUID, list[str]] = {}
+    for project_id, name, share in session.execute(statement):
+        shares.setdefault(project_id, []).append(format_share(name, share))
+    return shares
+
+
+def _project_codes(session: Session) -> dict[uuid.UUID, str]:
+    rows = session.execute(select(models.Project.id, models.Project.code))
+    return {project_id: code for project_id, code in rows}
+
+
+def commitments_table(session: Session, commune_id: uuid.UUID | None = None) -> Table:
+    codes = _project_codes(session)
+    rows = tuple(
+        (
+            c.commune_name,
+            c.title,
+            c.made_on,
+            c.due_date,
+            c.status.label,
+            c.closed_on,
+            codes.get(c.project_id, "") if c.project_id else "",
+            c.promised_by,
+            c.responsible,
+            c.description,
+        )
+        for c in list_commitments(session, CommitmentFilter(commune_id=commune_id))
+    )
+    return Table(N_("Commitments"), COMMITMENT_COLUMNS, rows)
+
+
+def ppi_lines_table(session: Session, commune_id: uuid.UUID | None = None) -> Table:
+    """One row per PPI line and year of CP; a line without CP still gets a row."""
+    rows: list[tuple[Cell, ...]] = []
+    for line in list_ppi_lines(session, commune_id):
+        voted_on = line.ap_history[-1][0] if line.ap_history else None
+        years: list[int | None] = list(sorted(line.cp_by_year)) or [None]
+        for year in years:
+            rows.append(
+                (
+                    line.project_code,
+                    line.project_title,
+                    line.owner_name,
+                    year,
+                    line.cp_by_year[year] if year is not None else None,
+                    line.ap,
+                    voted_on,
+                    line.note,
+                )
+            )
+    return Table(N_("PPI lines"), PPI_LINE_COLUMNS, tuple(rows))
+
+
+def ppi_communes_table(session: Session, commune_id: uuid.UUID | None = None) -> Table:
+    """The commune × year table of the seminar: each payer's AP and CP."""
+    table = ppi_table(session, commune_id)
+    columns = (
+        COMMUNE,
+        Column(N_("AP"), ColumnKind.MONEY),
+        *(Column(_("CP {year}").format(year=year), ColumnKind.MONEY) for year in table.years),
+        Column(N_("Total CP"), ColumnKind.MONEY),
+    )
+    rows: list[tuple[Cell, ...]] = [
+        (row.commune_name, row.ap, *(row.cp_by_year[y] for y in table.years), row.cp_total)
+        for row in table.rows
+    ]
+    totals: tuple[Cell, ...] = (
+        _("Total"),
+        table.total_ap(),
+        *(table.total_cp(year) for year in table.years),
+        sum((table.total_cp(year) for year in table.years), Decimal(0)),
+    )
+    return Table(N_("PPI by commune"), columns, (*rows, totals))
+
+
+def exchanges_table(session: Session, commune_id: uuid.UUID | None = None) -> Table:
+    codes = _project_codes(session)
+    columns = (
+        Column(N_("Date"), ColumnKind.DATE),
+        COMMUNE,
+        Column(N_("Channel")),
+        Column(N_("Direction")),
+        Column(N_("Subject")),
+        Column(N_("Summary")),
+        Column(N_("Follow-up")),
+        Column(N_("Author")),
+        PROJECT_CODE,
+    )
+    rows = tuple(
+        (
+            e.occurred_on,
+            e.commune_name,
+            e.channel.label,
+            e.direction.label,
+            e.subject,
+            e.summary,
+            e.follow_up,
+            e.author,
+            codes.get(e.project_id, "") if e.project_id else "",
+        )
+        for e in exchange_timeline(session, commune_id)
+    )
+    return Table(N_("Exchanges"), columns, rows)
+
+
+def meetings_table(session: Session, commune_id: uuid.UUID | None = None) -> Table:
+    columns = (
+        Column(N_("Starts at"), ColumnKind.DATETIME),
+        Column(N_("Duration (min)"), ColumnKind.INTEGER),
+        Column(N_("Kind")),
+        TITLE,
+        Column(N_("Place")),
+        Column(N_("Communes")),
+        STATUS,
+    )
+    rows = tuple(
+        (
+            m.starts_at,
+            m.duration_minutes,
+            m.kind.label,
+            m.title,
+            m.place,
+            ", ".join(m.commune_names),
+            m.status.label,
+        )
+        for m in list_meetings(session, commune_id)
+    )
+    return Table(N_("Meetings"), columns, rows)
+
+
+def export_tables(
+    session: Session, kind: ExportKind, commune_id: uuid.UUID | None = None
+) -> list[Table]:
+    """The sheets of an export; the first is the one an import reads back."""
+    if kind is ExportKind.PROJECTS:
+        return [projects_table(session, commune_id)]
+    if kind is ExportKind.COMMITMENTS:
+        return [commitments_table(session, commune_id)]
+    if kind is ExportKind.PPI:
+        return [ppi_lines_table(session, commune_id), ppi_communes_table(session, commune_id)]
+    if kind is ExportKind.EXCHANGES:
+        return [exchanges_table(session, commune_id)]
+    return [meetings_table(session, commune_id)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def write_xlsx(
+    tables: Sequence[Table], stream: BinaryIO, progress: ProgressCallback = no_progress
+) -> None:
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for index, table in enumerate(tables):
+        progress(index / max(len(tables), 1), _(table.title))
+        _fill_sheet(workbook.create_sheet(_sheet_title(_(table.title))), table)
+    workbook.save(stream)
+    progress(1.0, _("Spreadsheet written"))
+
+
+def _sheet_title(title: str) -> str:
+    # Excel refuses sheet names longer than 31 characters or holding []:*?/\.
+    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title)
+    return cleaned[:31]
+
+
+def _fill_sheet(sheet: Worksheet, table: Table) -> None:
+    sheet.append([column.label for column in table.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center")
+    formats = {
+        ColumnKind.DATE: DATE_FORMAT,
+        ColumnKind.DATETIME: DATETIME_FORMAT,
+        ColumnKind.MONEY: MONEY_FORMAT,
+        ColumnKind.INTEGER: "0",
+    }
+    widths = [len(column.label) for column in table.columns]
+    # Row numbers are counted here: ``sheet.max_row`` scans every cell, each time.
+    for number, row in enumerate(table.rows, start=2):
+        sheet.append(list(row))
+        for position, (column, value) in enumerate(zip(table.columns, row, strict=True)):
+            if value is None:
+                continue
+            if column.kind in formats:
+                sheet.cell(number, position + 1).number_format = formats[column.kind]
+            widths[position] = max(widths[position], _display_width(column.kind, value))
+    for position, width in enumerate(widths, start=1):
+        letter = get_column_letter(position)
+        sheet.column_dimensions[letter].width = min(width + 2, MAX_COLUMN_WIDTH)
+    sheet.freeze_panes = "A2"
+    if table.rows:
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def _display_width(kind: ColumnKind, value: Cell) -> int:
+    if kind is ColumnKind.DATE:
+        return 10
+    if kind is ColumnKind.DATETIME:
+        return 16
+    if kind is ColumnKind.MONEY:
+        return len(f"{value:,.2f}") + 2
+    text = str(value)
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def write_csv(table: Table, stream: BinaryIO) -> None:
+    """CSV as French Excel reads it: UTF-8 with its mark, ``;``, decimal commas, dd/mm/yyyy."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text, delimiter=CSV_DELIMITER)
+    writer.writerow([column.label for column in table.columns])
+    for row in table.rows:
+        writer.writerow([_csv_text(value) for value in row])
+    text.flush()
+    text.detach()
+
+
+def _csv_text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal | float):
+        return f"{value:.2f}".replace(".", ",")
+    return str(value)
+
+
+def export_spreadsheet(
+    session: Session,
+    kind: ExportKind,
+    path: Path,
+    commune_id: uuid.UUID | None = None,
+    progress: ProgressCallback = no_progress,
+) -> int:
+    """Write an export to ``path`` (``.xlsx`` or ``.csv``); returns the number of rows."""
+    file_format = spreadsheet_format(path)
+    progress(0.0, _("Reading the local copy"))
+    tables = export_tables(session, kind, commune_id)
+    if file_format == "csv":
+        write_atomically(path, lambda stream: write_csv(tables[0], stream))
+    else:
+        write_atomically(path, lambda stream: write_xlsx(tables, stream, progress))
+    progress(1.0, _("Spreadsheet written"))
+    return len(tables[0].rows)
+
+
+def spreadsheet_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".csv"):
+        return suffix[1:]
+    raise UserError(
+        _("File: « {name} » is neither a .xlsx nor a .csv file.").format(name=path.name), "file"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+@dataclass(frozen=True)
+class SheetRows:
+    """What a file holds: its header row, and each data row with its number in the file."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[Cell, ...]], ...]
+
+
+def read_spreadsheet(source: Path | BinaryIO, file_format: str) -> SheetRows:
+    """The first sheet of a workbook, or a CSV file in UTF-8 or Windows-1252."""
+    if isinstance(source, Path):
+        with source.open("rb") as stream:
+            return read_spreadsheet(stream, file_format)
+    if file_format == "csv":
+        return _read_csv(source.read())
+    return _read_xlsx(source)
+
+
+def _read_xlsx(stream: BinaryIO) -> SheetRows:
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise UserError(
+            _("File: this is not a spreadsheet that can be read ({error}).").format(error=error),
+            "file",
+        ) from error
+    try:
+        sheet = workbook.worksheets[0]
+        lines = list(sheet.iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    return _sheet_rows([[_plain(value) for value in line] for line in lines])
+
+
+def _plain(value: object) -> Cell:
+    """A cell's value as the import understands it; anything exotic becomes its text."""
+    if value is None or isinstance(value, str | int | float | Decimal | dt.date):
+        return value
+    return str(value)
+
+
+def _read_csv(content: bytes) -> SheetRows:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # What French Excel writes when asked for plain « CSV (séparateur : point-virgule) ».
+        text = content.decode("cp1252", errors="replace")
+    first_line = text.split("\n", 1)[0]
+    delimiter = CSV_DELIMITER if CSV_DELIMITER in first_line or "," not in first_line else ","
+    lines: list[list[Cell]] = [
+        list(line) for line in csv.reader(io.StringIO(text), delimiter=delimiter)
+    ]
+    return _sheet_rows(lines)
+
+
+def _sheet_rows(lines: list[list[Cell]]) -> SheetRows:
+    if not lines:
+        raise UserError(_("File: the file is empty."), "file")
+    headers = tuple(str(value).strip() if value is not None else "" for value in lines[0])
+    rows = tuple(
+        (number, tuple(line))
+        for number, line in enumerate(lines[1:], start=2)
+        if any(value not in (None, "") and str(value).strip() for value in line)
+    )
+    return SheetRows(headers, rows)

@@ -1,0 +1,360 @@
+"""A commune at a glance: its projects by status, commitments late and due soon, the next
+meeting, the last exchanges and its PPI drawn with QPainter (QtCharts is deprecated)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from sitiv_desktop.domain.enums import ProjectStatus
+from sitiv_desktop.domain.records import (
+    CommitmentRecord,
+    CommuneOverview,
+    ExchangeRecord,
+    PpiTable,
+)
+from sitiv_desktop.i18n import _, format_date, format_datetime, format_number, ngettext
+from sitiv_desktop.services.communes import commune_overview, late_commitment_counts
+from sitiv_desktop.services.ppi import ppi_table
+from sitiv_desktop.services.projects import ProjectFilter, count_projects
+from sitiv_desktop.ui.tasks import StoreRunner
+
+ACCENT = QColor("#1f5f99")
+STATUS_COLOURS = {
+    ProjectStatus.IDEA: "#9aa5b1",
+    ProjectStatus.STUDY: "#5b8def",
+    ProjectStatus.IN_PROGRESS: "#1f5f99",
+    ProjectStatus.DELIVERED: "#2e7d32",
+    ProjectStatus.SUSPENDED: "#ef8a17",
+    ProjectStatus.ABANDONED: "#b3261e",
+}
+LATE = "#b3261e"
+
+
+@dataclass(frozen=True)
+class AllCommunesOverview:
+    """What the dashboard shows when no single commune is chosen."""
+
+    projects_by_status: dict[ProjectStatus, int]
+    late_total: int
+    communes_with_late: int
+    ppi: PpiTable
+
+
+def load_overview(
+    session: Session, commune_id: uuid.UUID | None, today: dt.date
+) -> tuple[CommuneOverview | AllCommunesOverview, PpiTable]:
+    table = ppi_table(session, commune_id)
+    if commune_id is None:
+        by_status = {
+            status: count_projects(session, ProjectFilter(statuses=(status,)))
+            for status in ProjectStatus
+        }
+        late = late_commitment_counts(session, today)
+        return AllCommunesOverview(by_status, sum(late.values()), len(late), table), table
+    return commune_overview(session, commune_id, today), table
+
+
+def _money_short(amount: Decimal) -> str:
+    """« 1,2 M€ », « 350 k€ »: what fits under a bar."""
+    value = float(amount)
+    if abs(value) >= 1_000_000:
+        return _("{amount} M€").format(amount=format_number(round(value / 1_000_000, 1)))
+    if abs(value) >= 1_000:
+        return _("{amount} k€").format(amount=format_number(round(value / 1_000)))
+    return _("{amount} €").format(amount=format_number(round(value)))
+
+
+class PpiChart(QWidget):
+    """Payment credits (CP) per year as bars, with the amount above each bar."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumHeight(190)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName(_("PPI chart: payment credits per year"))
+        self.totals: list[tuple[int, Decimal]] = []
+
+    def set_table(self, table: PpiTable) -> None:
+        self.totals = [(year, table.total_cp(year)) for year in table.years]
+        summary = "; ".join(f"{year} : {_money_short(total)}" for year, total in self.totals)
+        self.setAccessibleDescription(summary)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        area = QRectF(self.rect()).adjusted(8, 8, -8, -8)
+        if not self.totals:
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, _("No PPI line yet."))
+            return
+        highest = max((float(total) for _year, total in self.totals), default=0.0) or 1.0
+        label_height = 18.0
+        plot = area.adjusted(0, label_height, 0, -label_height - 4)
+        slot = plot.width() / len(self.totals)
+        bar_width = min(56.0, slot * 0.6)
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.85))
+        painter.setFont(small)
+        this_year = dt.date.today().year
+        for index, (year, total) in enumerate(self.totals):
+            height = plot.height() * float(total) / highest
+            x = plot.left() + slot * index + (slot - bar_width) / 2
+            bar = QRectF(x, plot.bottom() - height, bar_width, height)
+            colour = QColor(ACCENT) if year >= this_year else QColor("#9fb7cf")
+            painter.fillRect(bar, colour)
+            painter.setPen(self.palette().text().color())
+            above = QRectF(x - slot / 2, bar.top() - label_height, bar_width + slot, label_height)
+            painter.drawText(above, Qt.AlignmentFlag.AlignCenter, _money_short(total))
+            below = QRectF(x - slot / 2, plot.bottom() + 4, bar_width + slot, label_height)
+            painter.drawText(below, Qt.AlignmentFlag.AlignCenter, str(year))
+        painter.setPen(QPen(QColor("#c4ccd4"), 1))
+        painter.drawLine(plot.bottomLeft(), plot.bottomRight())
+
+
+class Card(QFrame):
+    """A titled white panel of the dashboard."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 14)
+        layout.setSpacing(8)
+        heading = QLabel(title)
+        heading.setObjectName("cardTitle")
+        layout.addWidget(heading)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(4)
+        layout.addLayout(self.body)
+        layout.addStretch(1)
+
+    def clear(self) -> None:
+        while self.body.count():
+            item = self.body.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+
+    def add_line(self, text: str, colour: str = "", tooltip: str = "") -> QLabel:
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        if colour:
+            label.setStyleSheet(f"color: {colour};")
+        if tooltip:
+            label.setToolTip(tooltip)
+        self.body.addWidget(label)
+        return label
+
+    def add_widget(self, widget: QWidget) -> None:
+        self.body.addWidget(widget)
+
+
+class StatusBars(QWidget):
+    """Projects by status: a coloured bar per status with its count."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.counts: dict[ProjectStatus, int] = {}
+        self.setMinimumHeight(6 * 24)
+
+    def set_counts(self, counts: dict[ProjectStatus, int]) -> None:
+        self.counts = counts
+        self.setAccessibleDescription(
+            "; ".join(f"{status.label} : {count}" for status, count in counts.items())
+        )
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        highest = max(self.counts.values(), default=0) or 1
+        label_width = 90.0
+        count_width = 44.0
+        row_height = self.height() / max(1, len(ProjectStatus))
+        text_colour = self.palette().text().color()
+        for row, status in enumerate(ProjectStatus):
+            count = self.counts.get(status, 0)
+            top = row * row_height
+            painter.setPen(text_colour)
+            painter.drawText(
+                QRectF(0, top, label_width, row_height),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                status.label,
+            )
+            room = self.width() - label_width - count_width
+            bar = QRectF(
+                label_width, top + row_height * 0.22, room * count / highest, row_height * 0.56
+            )
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(STATUS_COLOURS[status]))
+            painter.drawRoundedRect(bar, 3, 3)
+            painter.setPen(text_colour)
+            painter.drawText(
+                QRectF(label_width + bar.width() + 6, top, count_width, row_height),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                format_number(count),
+            )
+
+
+class Dashboard(QScrollArea):
+    """The chosen commune at a glance, reloaded when the commune or the data change."""
+
+    commitment_opened = Signal(object)
+
+    def __init__(self, runner: StoreRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.commune_id: uuid.UUID | None = None
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        page = QWidget()
+        page.setObjectName("dashboard")
+        self.setWidget(page)
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(20, 16, 20, 20)
+        outer.setSpacing(14)
+        self.title = QLabel()
+        self.title.setObjectName("dashboardTitle")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("dashboardSubtitle")
+        heading = QVBoxLayout()
+        heading.setSpacing(2)
+        heading.addWidget(self.title)
+        heading.addWidget(self.subtitle)
+        outer.addLayout(heading)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(14)
+        self.projects_card = Card(_("Projects by status"))
+        self.status_bars = StatusBars()
+        self.projects_card.add_widget(self.status_bars)
+        self.late_card = Card(_("Late commitments"))
+        self.soon_card = Card(_("Due within 60 days"))
+        self.meeting_card = Card(_("Next meeting"))
+        self.exchanges_card = Card(_("Last exchanges"))
+        self.ppi_card = Card(_("PPI: payment credits per year"))
+        self.chart = PpiChart()
+        self.ppi_card.add_widget(self.chart)
+        grid.addWidget(self.projects_card, 0, 0)
+        grid.addWidget(self.late_card, 0, 1)
+        grid.addWidget(self.soon_card, 0, 2)
+        grid.addWidget(self.meeting_card, 1, 0)
+        grid.addWidget(self.exchanges_card, 1, 1)
+        grid.addWidget(self.ppi_card, 1, 2)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
+        outer.addLayout(grid)
+        outer.addStretch(1)
+        self._generation = 0
+
+    def show_commune(self, commune_id: uuid.UUID | None) -> None:
+        self.commune_id = commune_id
+        self.reload()
+
+    def reload(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        commune_id = self.commune_id
+        today = dt.date.today()
+
+        def done(result: tuple[CommuneOverview | AllCommunesOverview, PpiTable]) -> None:
+            if generation == self._generation:
+                self._fill(result[0], result[1])
+
+        self.runner.read(lambda session: load_overview(session, commune_id, today), done)
+
+    def _fill(self, overview: CommuneOverview | AllCommunesOverview, table: PpiTable) -> None:
+        self.chart.set_table(table)
+        self.status_bars.set_counts(overview.projects_by_status)
+        for card in (self.late_card, self.soon_card, self.meeting_card, self.exchanges_card):
+            card.clear()
+        if isinstance(overview, AllCommunesOverview):
+            self._fill_all(overview)
+            return
+        commune = overview.commune
+        self.title.setText(commune.name)
+        facts = [
+            commune.metropole.label,
+            _("{count} inhabitants").format(count=format_number(commune.population)),
+        ]
+        if commune.mayor:
+            facts.insert(0, _("Mayor: {name}").format(name=commune.mayor))
+        self.subtitle.setText(" · ".join(facts))
+        self._commitments(self.late_card, overview.late_commitments, LATE, _("Nothing late."))
+        self._commitments(self.soon_card, overview.due_soon_commitments, "", _("Nothing due soon."))
+        meeting = overview.next_meeting
+        if meeting is None:
+            self.meeting_card.add_line(_("No meeting planned."), "#6b7785")
+        else:
+            self.meeting_card.add_line(meeting.title).setObjectName("strong")
+            self.meeting_card.add_line(format_datetime(meeting.starts_at))
+            if meeting.place:
+                self.meeting_card.add_line(meeting.place, "#6b7785")
+            agenda = ngettext("{count} agenda item", "{count} agenda items", len(meeting.agenda))
+            self.meeting_card.add_line(agenda.format(count=len(meeting.agenda)), "#6b7785")
+        self._exchanges(overview.last_exchanges)
+
+    def _fill_all(self, overview: AllCommunesOverview) -> None:
+        self.title.setText(_("All communes"))
+        self.subtitle.setText(_("The syndicate and every member commune"))
+        if overview.late_total:
+            text = ngettext(
+                "{count} late commitment", "{count} late commitments", overview.late_total
+            ).format(count=format_number(overview.late_total))
+            self.late_card.add_line(text, LATE)
+            communes = ngettext(
+                "in {count} commune", "in {count} communes", overview.communes_with_late
+            ).format(count=overview.communes_with_late)
+            self.late_card.add_line(communes, "#6b7785")
+        else:
+            self.late_card.add_line(_("Nothing late."), "#6b7785")
+        self.soon_card.add_line(_("Choose a commune to see its commitments."), "#6b7785")
+        self.meeting_card.add_line(_("Choose a commune to see its next meeting."), "#6b7785")
+        self.exchanges_card.add_line(_("Choose a commune to see its exchanges."), "#6b7785")
+
+    def _commitments(
+        self, card: Card, records: tuple[CommitmentRecord, ...], colour: str, empty: str
+    ) -> None:
+        if not records:
+            card.add_line(empty, "#6b7785")
+            return
+        shown = 6
+        for record in records[:shown]:
+            due = format_date(record.due_date, "short") if record.due_date else "—"
+            card.add_line(f"{due}  {record.title}", colour, tooltip=record.description)
+        if len(records) > shown:
+            more = _("and {count} more").format(count=len(records) - shown)
+            card.add_line(more, "#6b7785")
+
+    def _exchanges(self, records: tuple[ExchangeRecord, ...]) -> None:
+        if not records:
+            self.exchanges_card.add_line(_("No exchange yet."), "#6b7785")
+            return
+        for record in records:
+            date = format_date(record.occurred_on, "short")
+            self.exchanges_card.add_line(
+                f"{date}  {record.channel.label} — {record.subject}", tooltip=record.summary
+            )
+
+
+def late_badge(count: int) -> str:
+    return f"  ({format_number(count)})" if count else ""

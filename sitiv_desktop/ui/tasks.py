@@ -1,0 +1,209 @@
+"""Work off the GUI thread: one single-worker executor for the store, and long tasks with progress.
+
+Everything that touches the local copy goes through ``StoreRunner.run``: the work runs on the one
+worker thread (so writes never race each other), its result comes back to the GUI thread by a
+signal. Tests build the runner with ``inline=True``: the work then runs at once, on the calling
+thread, and tests need no waiting.
+
+Long tasks (a sync, a pack, the demonstration data) are Orange3-style work functions that know
+nothing of Qt: ``work(state)`` calls ``state.progress(fraction, text)`` and checks
+``state.cancelled``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Qt, Signal
+from sqlalchemy.orm import Session
+
+from sitiv_desktop.errors import Cancelled
+from sitiv_desktop.store.database import Database
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Success = Callable[[Any], object]
+Failure = Callable[[BaseException], None]
+
+
+class InlineExecutor(Executor):
+    """Runs each task at once on the calling thread (tests, like Picard's fake thread pool)."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # handed to the failure callback, like a thread would
+            future.set_exception(error)
+        return future
+
+
+class _Relay(QObject):
+    """Carries a finished future back to the GUI thread."""
+
+    finished = Signal(object, object, object)
+
+
+class StoreRunner(QObject):
+    """The one queue of work on the local copy; callbacks run on the GUI thread."""
+
+    failed = Signal(object)
+
+    def __init__(self, database: Database, inline: bool = False) -> None:
+        super().__init__()
+        self.database = database
+        self.inline = inline
+        self._executor: Executor = (
+            InlineExecutor() if inline else ThreadPoolExecutor(1, thread_name_prefix="store")
+        )
+        self._relay = _Relay()
+        self._relay.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._closed = False
+
+    @property
+    def executor(self) -> Executor:
+        return self._executor
+
+    def read(self, work: Callable[[Session], T], success: Callable[[T], object]) -> None:
+        """Run ``work`` with a read session; ``success`` receives what it returned."""
+        self._submit(lambda: self._in_read(work), success, None)
+
+    def write(
+        self,
+        work: Callable[[Session], T],
+        success: Callable[[T], object],
+        failure: Failure | None = None,
+    ) -> None:
+        """Run ``work`` with a writing session, committed when it returns."""
+        self._submit(lambda: self._in_write(work), success, failure)
+
+    def _in_read(self, work: Callable[[Session], T]) -> T:
+        with self.database.read_session() as session:
+            return work(session)
+
+    def _in_write(self, work: Callable[[Session], T]) -> T:
+        with self.database.session() as session:
+            return work(session)
+
+    def _submit(self, call: Callable[[], Any], success: Success, failure: Failure | None) -> None:
+        if self._closed:
+            return
+        future = self._executor.submit(call)
+        if self.inline:
+            self._deliver(future, success, failure)
+        else:
+            future.add_done_callback(lambda done: self._relay.finished.emit(done, success, failure))
+
+    def _deliver(self, future: Future[Any], success: Success, failure: Failure | None) -> None:
+        if self._closed:
+            return
+        error = future.exception()
+        if error is None:
+            success(future.result())
+        elif failure is not None:
+            failure(error)
+        else:
+            self.failed.emit(error)
+
+    def close(self) -> None:
+        """Finish the work queued, then stop delivering results (the window is going away)."""
+        self._closed = True
+        self._executor.shutdown(wait=True)
+
+
+@dataclass
+class TaskState:
+    """What a work function sees: a progress callback and a cancel flag."""
+
+    report: Callable[[float, str], None]
+    _cancel: threading.Event = field(default_factory=threading.Event)
+
+    def progress(self, fraction: float, text: str = "") -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+        self.report(fraction, text)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+
+class LongTask(QObject):
+    """A long work function in its own thread, reporting by signals: progressed, finished, failed.
+
+    A runner built ``inline`` runs it at once on the calling thread (tests).
+    """
+
+    progressed = Signal(float, str)
+    finished = Signal(object)
+    failed = Signal(object)
+    _done = Signal(object, object)
+
+    def __init__(
+        self,
+        work: Callable[[TaskState], Any],
+        runner: StoreRunner | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.work = work
+        self.runner = runner
+        self.state = TaskState(report=self.progressed.emit)
+        self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._thread: threading.Thread | None = None
+        self._future: Future[None] | None = None
+
+    def start(self) -> None:
+        """Work touching the store queues on the store runner (inline in tests); other work
+        (building a PDF from records already read) gets a thread of its own."""
+        if self.runner is not None and self.runner.inline:
+            result, error = self._run()
+            self._deliver(result, error)
+        elif self.runner is not None:
+            self._future = self.runner.executor.submit(self._in_thread)
+        else:
+            self._thread = threading.Thread(target=self._in_thread, name="long-task", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> tuple[Any, BaseException | None]:
+        try:
+            return self.work(self.state), None
+        except BaseException as error:
+            return None, error
+
+    def _in_thread(self) -> None:
+        result, error = self._run()
+        self._done.emit(result, error)
+
+    def _deliver(self, result: Any, error: BaseException | None) -> None:
+        if error is None:
+            self.finished.emit(result)
+        else:
+            self.failed.emit(error)
+
+    def cancel(self) -> None:
+        self.state.cancel()
+
+    def wait(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+        if self._future is not None:
+            self._future.result(timeout)
+
+
+class ChangeNotifier(QObject):
+    """Fired after each save or delete: views reload what they show, nothing polls."""
+
+    changed = Signal(str)
+
+    def notify(self, kind: str) -> None:
+        self.changed.emit(kind)

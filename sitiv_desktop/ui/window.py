@@ -1,0 +1,742 @@
+"""The main window: communes on the left, the chosen commune's dashboard and lists on the right."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QByteArray,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSettings,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QPainter, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from sitiv_desktop import APP_NAME, __version__
+from sitiv_desktop.context import Context
+from sitiv_desktop.domain.records import CommuneRecord, SearchHit
+from sitiv_desktop.i18n import _, format_number, ngettext
+from sitiv_desktop.services.commitments import delete_commitment, get_commitment
+from sitiv_desktop.services.communes import late_commitment_counts, list_communes
+from sitiv_desktop.services.exchanges import delete_exchange
+from sitiv_desktop.services.meetings import delete_meeting, get_meeting
+from sitiv_desktop.services.ppi import ppi_table
+from sitiv_desktop.services.projects import delete_project, get_project
+from sitiv_desktop.services.stakes import list_stakes
+from sitiv_desktop.store import models
+from sitiv_desktop.ui.agenda import AgendaPanel
+from sitiv_desktop.ui.dashboard import Dashboard
+from sitiv_desktop.ui.editors import (
+    CommitmentEditor,
+    ExchangeEditor,
+    FormDialog,
+    MeetingEditor,
+    ProjectEditor,
+)
+from sitiv_desktop.ui.errors import show_error
+from sitiv_desktop.ui.models import (
+    COMMITMENT_COLUMNS,
+    EXCHANGE_COLUMNS,
+    MEETING_COLUMNS,
+    PROJECT_COLUMNS,
+    STAKE_COLUMNS,
+    Column,
+    PagedTableModel,
+    RecordTableModel,
+    StoreSortProxy,
+    ppi_columns,
+)
+from sitiv_desktop.ui.search import SearchDialog
+from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.undo import DeleteCommand
+
+BADGE_ROLE = Qt.ItemDataRole.UserRole + 10
+COMMUNE_ROLE = Qt.ItemDataRole.UserRole + 11
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class BadgeDelegate(QStyledItemDelegate):
+    """Draws the count of late commitments as a red pill at the right of a commune."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        super().paint(painter, option, index)
+        count = index.data(BADGE_ROLE)
+        if not count:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text = format_number(int(count))
+        font = QFont(option.font)
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        font.setBold(True)
+        painter.setFont(font)
+        width = max(22, painter.fontMetrics().horizontalAdvance(text) + 12)
+        rect: QRect = option.rect
+        pill = QRect(rect.right() - width - 8, rect.center().y() - 9, width, 18)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#b3261e"))
+        painter.drawRoundedRect(pill, 9, 9)
+        painter.setPen(QColor("white"))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + 40, max(size.height(), 30))
+
+
+class ListPage(QWidget):
+    """A filter field, buttons and a table over a proxy; column widths are remembered."""
+
+    def __init__(
+        self,
+        name: str,
+        model: RecordTableModel,
+        settings: QSettings,
+        filter_hint: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.name, self.model, self.settings = name, model, settings
+        self.proxy = StoreSortProxy(model, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.setSpacing(8)
+        self.toolbar = QHBoxLayout()
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(filter_hint)
+        self.filter.setAccessibleName(filter_hint)
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setMaximumWidth(360)
+        self.filter.textChanged.connect(self.proxy.set_filter_text)
+        self.toolbar.addWidget(self.filter)
+        self.toolbar.addStretch(1)
+        self.count = QLabel()
+        self.count.setObjectName("muted")
+        self.toolbar.addWidget(self.count)
+        layout.addLayout(self.toolbar)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setAccessibleName(name)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(28)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        layout.addWidget(self.view, 1)
+        # No sort at first: the list keeps the order the services give (a paged model's sort
+        # goes to the database through the proxy).
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)
+        model.modelReset.connect(self._update_count)
+        model.rowsInserted.connect(self._update_count)
+        self._restore_columns()
+        header.sectionResized.connect(lambda *_args: self._save_columns())
+        header.sortIndicatorChanged.connect(lambda *_args: self._save_columns())
+
+    def _settings_key(self) -> str:
+        return f"columns/{self.name}"
+
+    def _restore_columns(self) -> None:
+        state = self.settings.value(self._settings_key(), None)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.view.horizontalHeader().restoreState(state)
+        else:
+            self.view.horizontalHeader().resizeSection(0, 140)
+
+    def _save_columns(self) -> None:
+        self.settings.setValue(self._settings_key(), self.view.horizontalHeader().saveState())
+
+    def _update_count(self) -> None:
+        total = (
+            self.model.total if isinstance(self.model, PagedTableModel) else self.model.rowCount()
+        )
+        self.count.setText(
+            ngettext("{count} row", "{count} rows", total).format(count=format_number(total))
+        )
+
+    def add_button(self, text: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(text)
+        button.clicked.connect(slot)
+        self.toolbar.insertWidget(self.toolbar.count() - 2, button)
+        return button
+
+    def selected_record(self) -> Any:
+        rows = self.view.selectionModel().selectedRows()
+        return self.proxy.record(rows[0]) if rows else None
+
+
+class MainWindow(QMainWindow):
+    """Everything a user opens: communes, dashboard, lists, editors, search, sync, packs."""
+
+    def __init__(
+        self,
+        context: Context,
+        runner: StoreRunner,
+        notifier: ChangeNotifier,
+        settings: QSettings,
+    ) -> None:
+        super().__init__()
+        self.context, self.runner, self.notifier, self.settings = (
+            context,
+            runner,
+            notifier,
+            settings,
+        )
+        self.setWindowTitle(APP_NAME)
+        self.communes: list[CommuneRecord] = []
+        self.commune_id: uuid.UUID | None = None
+        self.undo_stack = QUndoStack(self)
+        runner.failed.connect(lambda error: show_error(self, error))
+        self._build_body()
+        self._build_actions()
+        self._build_status_bar()
+        notifier.changed.connect(self._changed)
+        self._restore_geometry()
+
+    # Layout ------------------------------------------------------------------------------
+
+    def _build_body(self) -> None:
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("mainSplitter")
+        side = QWidget()
+        side.setObjectName("side")
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(10, 12, 6, 10)
+        side_layout.setSpacing(6)
+        heading = QLabel(_("Communes"))
+        heading.setObjectName("sideTitle")
+        side_layout.addWidget(heading)
+        self.commune_list = QListWidget()
+        self.commune_list.setObjectName("communes")
+        self.commune_list.setAccessibleName(_("Communes"))
+        self.commune_list.setItemDelegate(BadgeDelegate(self.commune_list))
+        self.commune_list.currentItemChanged.connect(self._commune_chosen)
+        side_layout.addWidget(self.commune_list, 1)
+        splitter.addWidget(side)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.dashboard = Dashboard(self.runner)
+        self.tabs.addTab(self.dashboard, _("Dashboard"))
+
+        def paged(kind: str, columns: Sequence[Column]) -> PagedTableModel:
+            return PagedTableModel(self.runner, kind, columns, self)
+
+        self.projects = ListPage(
+            "projects", paged("projects", PROJECT_COLUMNS), self.settings, _("Filter projects")
+        )
+        self.projects.add_button(_("New project"), self.new_project)
+        self.projects.view.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.tabs.addTab(self.projects, _("Projects"))
+
+        self.commitments = ListPage(
+            "commitments",
+            paged("commitments", COMMITMENT_COLUMNS),
+            self.settings,
+            _("Filter commitments"),
+        )
+        self.commitments.add_button(_("New commitment"), self.new_commitment)
+        self.commitments.view.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.tabs.addTab(self.commitments, _("Commitments"))
+
+        self.meetings = ListPage(
+            "meetings", paged("meetings", MEETING_COLUMNS), self.settings, _("Filter meetings")
+        )
+        self.meetings.add_button(_("New meeting"), self.new_meeting)
+        self.meetings.view.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.agenda = AgendaPanel(self.runner, self.notifier)
+        self.meetings.view.selectionModel().selectionChanged.connect(
+            lambda *_args: self._meeting_chosen()
+        )
+        meeting_split = QSplitter(Qt.Orientation.Horizontal)
+        meeting_split.addWidget(self.meetings)
+        meeting_split.addWidget(self.agenda)
+        meeting_split.setSizes([560, 520])
+        self.tabs.addTab(meeting_split, _("Meetings"))
+
+        self.exchanges = ListPage(
+            "exchanges", paged("exchanges", EXCHANGE_COLUMNS), self.settings, _("Filter exchanges")
+        )
+        self.exchanges.add_button(_("Note an exchange"), self.note_exchange)
+        self.exchanges.view.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.tabs.addTab(self.exchanges, _("Exchanges"))
+
+        self.stakes = ListPage(
+            "stakes", RecordTableModel(STAKE_COLUMNS, self), self.settings, _("Filter stakes")
+        )
+        self.tabs.addTab(self.stakes, _("Mandate stakes"))
+        self.ppi = ListPage(
+            "ppi", RecordTableModel(ppi_columns(()), self), self.settings, _("Filter")
+        )
+        self.tabs.addTab(self.ppi, _("PPI"))
+        self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 1100])
+        self.splitter = splitter
+        self.setCentralWidget(splitter)
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], Any],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu(_("&File"))
+        self.exchange_action = self._action(_("Note an exchange…"), self.note_exchange, "Ctrl+E")
+        self.new_project_action = self._action(_("New project…"), self.new_project, "Ctrl+Shift+P")
+        self.new_commitment_action = self._action(
+            _("New commitment…"), self.new_commitment, "Ctrl+Shift+E"
+        )
+        self.new_meeting_action = self._action(_("New meeting…"), self.new_meeting, "Ctrl+Shift+M")
+        for action in (
+            self.exchange_action,
+            self.new_project_action,
+            self.new_commitment_action,
+            self.new_meeting_action,
+        ):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        self.file_menu = file_menu
+        self.quit_action = self._action(_("Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = menus.addMenu(_("&Edit"))
+        self.undo_action = self.undo_stack.createUndoAction(self, _("Undo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, _("Redo"))
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self.edit_action = self._action(_("Open the selected record"), self.edit_selected, "Return")
+        self.delete_action = self._action(
+            _("Delete the selected record…"), self.delete_selected, QKeySequence.StandardKey.Delete
+        )
+        edit_menu.addAction(self.edit_action)
+        edit_menu.addAction(self.delete_action)
+        edit_menu.addSeparator()
+        self.search_action = self._action(_("Search…"), self.open_search, "Ctrl+F")
+        edit_menu.addAction(self.search_action)
+
+        view_menu = menus.addMenu(_("&View"))
+        for index in range(self.tabs.count()):
+            label = self.tabs.tabText(index)
+            action = self._action(label, self._tab_switcher(index), f"Ctrl+{index + 1}")
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        self.refresh_action = self._action(_("Refresh"), self.refresh_all, "Ctrl+R")
+        view_menu.addAction(self.refresh_action)
+
+        self.tools_menu = menus.addMenu(_("&Tools"))
+        help_menu = menus.addMenu(_("&Help"))
+        self.about_action = self._action(_("About SITIV Desktop"), self.show_about)
+        help_menu.addAction(self.about_action)
+        self.help_menu = help_menu
+        self._update_actions()
+
+    def _tab_switcher(self, index: int) -> Callable[[], None]:
+        return lambda: self.tabs.setCurrentIndex(index)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.connection_label = QLabel(_("Offline"))
+        self.connection_label.setAccessibleName(_("Connection status"))
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.connection_label)
+
+    # Communes ----------------------------------------------------------------------------
+
+    def load_communes(self, select: uuid.UUID | None = None) -> None:
+        today = dt.date.today()
+
+        def work(session: Session) -> tuple[list[CommuneRecord], dict[uuid.UUID, int]]:
+            return list_communes(session), late_commitment_counts(session, today)
+
+        self.runner.read(work, lambda result: self._fill_communes(*result, select=select))
+
+    def _fill_communes(
+        self,
+        communes: list[CommuneRecord],
+        late: dict[uuid.UUID, int],
+        select: uuid.UUID | None,
+    ) -> None:
+        self.communes = communes
+        wanted = select if select is not None else self.commune_id
+        self.commune_list.blockSignals(True)
+        self.commune_list.clear()
+        everyone = QListWidgetItem(_("All communes"))
+        everyone.setData(COMMUNE_ROLE, None)
+        everyone.setData(BADGE_ROLE, sum(late.values()))
+        font = everyone.font()
+        font.setBold(True)
+        everyone.setFont(font)
+        self.commune_list.addItem(everyone)
+        current = everyone
+        for commune in communes:
+            item = QListWidgetItem(commune.name)
+            item.setData(COMMUNE_ROLE, commune.id)
+            item.setData(BADGE_ROLE, late.get(commune.id, 0))
+            count = late.get(commune.id, 0)
+            described = commune.name
+            if count:
+                described += " — " + ngettext(
+                    "{count} late commitment", "{count} late commitments", count
+                ).format(count=count)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, described)
+            item.setToolTip(described)
+            self.commune_list.addItem(item)
+            if commune.id == wanted:
+                current = item
+        self.commune_list.blockSignals(False)
+        changed = current.data(COMMUNE_ROLE) != self.commune_id or not self._shown_once
+        self.commune_list.setCurrentItem(current)
+        if changed:
+            self._commune_chosen(current, None)
+
+    _shown_once = False
+
+    def _commune_chosen(self, item: QListWidgetItem | None, _previous: Any) -> None:
+        if item is None:
+            return
+        self._shown_once = True
+        self.commune_id = item.data(COMMUNE_ROLE)
+        self.context.settings.set("last_commune", str(self.commune_id or ""))
+        name = self.commune_name()
+        self.setWindowTitle(f"{name} — {APP_NAME}")
+        self.dashboard.show_commune(self.commune_id)
+        for page in (self.projects, self.commitments, self.meetings, self.exchanges):
+            assert isinstance(page.model, PagedTableModel)
+            page.model.set_commune(self.commune_id)
+        self.agenda.show_meeting(None)
+        self._load_small_tables()
+
+    def commune_name(self) -> str:
+        for commune in self.communes:
+            if commune.id == self.commune_id:
+                return commune.name
+        return _("All communes")
+
+    def select_commune(self, commune_id: uuid.UUID | None) -> None:
+        for row in range(self.commune_list.count()):
+            item = self.commune_list.item(row)
+            if item.data(COMMUNE_ROLE) == commune_id:
+                self.commune_list.setCurrentItem(item)
+                return
+
+    def _load_small_tables(self) -> None:
+        commune_id = self.commune_id
+
+        def work(session: Session) -> tuple[Any, Any]:
+            return list_stakes(session, commune_id), ppi_table(session, commune_id)
+
+        def done(result: tuple[Any, Any]) -> None:
+            stakes, table = result
+            self.stakes.model.set_records(stakes)
+            self.ppi.model.columns = ppi_columns(table.years)
+            self.ppi.model.set_records(list(table.rows))
+
+        self.runner.read(work, done)
+
+    # Reacting to changes -----------------------------------------------------------------
+
+    def _changed(self, kind: str) -> None:
+        """A save or a delete happened: reload what shows that kind of record."""
+        pages = {
+            "project": (self.projects,),
+            "commitment": (self.commitments,),
+            "meeting": (self.meetings,),
+            "exchange": (self.exchanges,),
+            "agenda_item": (),
+        }
+        for page in pages.get(
+            kind, (self.projects, self.commitments, self.meetings, self.exchanges)
+        ):
+            assert isinstance(page.model, PagedTableModel)
+            page.model.reload()
+        if kind in ("meeting", "agenda_item", "commitment", "all"):
+            self.agenda.reload()
+        self.dashboard.reload()
+        if kind in ("commitment", "all", "commune"):
+            self.load_communes()
+        if kind in ("project", "all", "stake"):
+            self._load_small_tables()
+
+    def refresh_all(self) -> None:
+        self.notifier.notify("all")
+
+    # Actions -----------------------------------------------------------------------------
+
+    def current_page(self) -> ListPage | None:
+        widget = self.tabs.currentWidget()
+        if isinstance(widget, ListPage):
+            return widget
+        if isinstance(widget, QSplitter):
+            return self.meetings
+        return None
+
+    def _update_actions(self) -> None:
+        page = self.current_page()
+        editable = page in (self.projects, self.commitments, self.meetings, self.exchanges)
+        self.delete_action.setEnabled(editable)
+        self.edit_action.setEnabled(editable)
+
+    def _open(self, editor: FormDialog) -> FormDialog:
+        editor.open()
+        return editor
+
+    def new_project(self) -> FormDialog:
+        return self._open(
+            ProjectEditor(
+                self.runner, self.notifier, self.communes, commune_id=self.commune_id, parent=self
+            )
+        )
+
+    def new_commitment(self) -> FormDialog:
+        return self._open(
+            CommitmentEditor(
+                self.runner, self.notifier, self.communes, commune_id=self.commune_id, parent=self
+            )
+        )
+
+    def new_meeting(self) -> FormDialog:
+        return self._open(
+            MeetingEditor(
+                self.runner, self.notifier, self.communes, commune_id=self.commune_id, parent=self
+            )
+        )
+
+    def note_exchange(self) -> FormDialog:
+        author = str(self.context.settings.get("author_name"))
+        return self._open(
+            ExchangeEditor(
+                self.runner,
+                self.notifier,
+                self.communes,
+                commune_id=self.commune_id,
+                author=author,
+                parent=self,
+            )
+        )
+
+    def edit_record(self, kind: str, record: Any) -> FormDialog | None:
+        editors: dict[str, Callable[..., FormDialog]] = {
+            "project": ProjectEditor,
+            "commitment": CommitmentEditor,
+            "meeting": MeetingEditor,
+            "exchange": ExchangeEditor,
+        }
+        make = editors.get(kind)
+        if make is None:
+            return None
+        return self._open(
+            make(self.runner, self.notifier, self.communes, record=record, parent=self)
+        )
+
+    def _page_kind(self, page: ListPage | None) -> str:
+        kinds = {
+            id(self.projects): "project",
+            id(self.commitments): "commitment",
+            id(self.meetings): "meeting",
+            id(self.exchanges): "exchange",
+        }
+        return kinds.get(id(page), "")
+
+    def edit_selected(self) -> FormDialog | None:
+        page = self.current_page()
+        record = page.selected_record() if page is not None else None
+        if record is None:
+            return None
+        return self.edit_record(self._page_kind(page), record)
+
+    def delete_selected(self) -> None:
+        page = self.current_page()
+        record = page.selected_record() if page is not None else None
+        kind = self._page_kind(page)
+        if record is None or not kind:
+            return
+        label = getattr(record, "title", None) or getattr(record, "subject", "")
+        answer = QMessageBox.question(
+            self,
+            _("Delete"),
+            _("Delete « {title} »? You can undo it with Ctrl+Z until the next sync.").format(
+                title=label
+            ),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        deleters: dict[str, tuple[type[Any], Callable[[Session, uuid.UUID], None]]] = {
+            "project": (models.Project, delete_project),
+            "commitment": (models.Commitment, delete_commitment),
+            "meeting": (models.Meeting, delete_meeting),
+            "exchange": (models.Exchange, delete_exchange),
+        }
+        model, delete = deleters[kind]
+        text = _("Delete « {title} »").format(title=label)
+        self.undo_stack.push(
+            DeleteCommand(self.runner, self.notifier, kind, model, record.id, delete, text)
+        )
+        self.statusBar().showMessage(_("Deleted. Ctrl+Z brings it back."), 6000)
+
+    def _meeting_chosen(self) -> None:
+        record = self.meetings.selected_record()
+        self.agenda.show_meeting(record.id if record is not None else None)
+
+    # Search ------------------------------------------------------------------------------
+
+    def open_search(self) -> SearchDialog:
+        dialog = SearchDialog(self.runner, self)
+        dialog.opened.connect(self.open_hit)
+        dialog.open()
+        return dialog
+
+    def open_hit(self, hit: SearchHit) -> None:
+        """Show the record a search result names, in its tab, with its editor when it has one."""
+        record_id = hit.record_id
+        if hit.kind == "commune":
+            self.select_commune(record_id)
+            self.tabs.setCurrentWidget(self.dashboard)
+            return
+        loaders: dict[str, tuple[QWidget, Callable[[Session], Any]]] = {
+            "project": (self.projects, lambda s: get_project(s, record_id)),
+            "commitment": (self.commitments, lambda s: get_commitment(s, record_id)),
+            "meeting": (
+                self.meetings.parentWidget() or self.meetings,
+                lambda s: get_meeting(s, record_id),
+            ),
+        }
+        if hit.kind in loaders:
+            tab, load = loaders[hit.kind]
+            self.tabs.setCurrentWidget(tab)
+            if hit.kind == "meeting":
+                self.runner.read(load, lambda record: self.agenda.show_meeting(record.id))
+            else:
+                self.runner.read(load, lambda record: self.edit_record(hit.kind, record))
+            return
+        if hit.kind == "agenda_item":
+            self.tabs.setCurrentWidget(self.meetings.parentWidget() or self.meetings)
+            self.runner.read(
+                lambda s: s.get(models.AgendaItem, record_id).meeting_id,  # type: ignore[union-attr]
+                self.agenda.show_meeting,
+            )
+            return
+        targets = {"exchange": self.exchanges, "stake": self.stakes, "contact": self.dashboard}
+        self.tabs.setCurrentWidget(targets.get(hit.kind, self.dashboard))
+        if hit.kind == "exchange":
+            self.exchanges.filter.setText(hit.title)
+
+    # Sync --------------------------------------------------------------------------------
+
+    def remember_password(self, user: str, url: str, password: str) -> None:
+        """Kept for this session only until the keyring holds it."""
+        self._password = password
+
+    _password = ""
+
+    def sync_now(self) -> None:
+        self.statusBar().showMessage(_("Synchronisation is not available in this version."), 6000)
+
+    # About, geometry ---------------------------------------------------------------------
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About SITIV Desktop"),
+            _(
+                "<h3>{name} {version}</h3><p>The communes' projects, commitments and meetings, "
+                "offline, with briefing packs.</p><p>Data folder: {folder}</p>"
+            ).format(name=APP_NAME, version=__version__, folder=self.context.paths.data_dir),
+        )
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("window/geometry", None)
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1320, 820)
+        splitter = self.settings.value("window/splitter", None)
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+        if self.settings.value("window/maximized", False, type=bool):
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+
+    def save_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/maximized", self.isMaximized())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
+
+
+def style_sheet() -> str:
+    """The look: light cards on a soft background, one accent colour."""
+    return """
+    QWidget#side { background: #f3f5f8; }
+    QLabel#sideTitle { font-weight: 600; color: #45515e; padding: 2px 4px; }
+    QListWidget#communes { border: none; background: transparent; outline: 0; }
+    QListWidget#communes::item { padding: 4px 8px; border-radius: 6px; }
+    QListWidget#communes::item:selected { background: #1f5f99; color: white; }
+    QListWidget#communes::item:hover:!selected { background: #e3e8ef; }
+    QWidget#dashboard { background: #f3f5f8; }
+    QFrame#card { background: white; border: 1px solid #dde3ea; border-radius: 8px; }
+    QLabel#cardTitle { font-weight: 600; color: #1f5f99; font-size: 11pt; }
+    QLabel#dashboardTitle { font-size: 18pt; font-weight: 600; color: #1c2733; }
+    QLabel#dashboardSubtitle, QLabel#muted { color: #6b7785; }
+    QLabel#panelTitle { font-size: 13pt; font-weight: 600; }
+    QLabel#strong { font-weight: 600; }
+    QTableView { gridline-color: #e6eaef; selection-background-color: #1f5f99; }
+    QHeaderView::section { padding: 4px 6px; }
+    """

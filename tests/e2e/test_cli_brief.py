@@ -1,0 +1,69 @@
+"""`sitiv-desktop brief …` as a user runs it: meeting pack, New Year pack, agenda, draft."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from sitiv_desktop.context import open_context
+from tests.e2e.conftest import Runner
+from tests.unit.reports_data import make_pack_data
+
+
+def _fill(data_dir: Path) -> None:
+    context = open_context(data_dir)
+    try:
+        with context.database.session() as session:
+            make_pack_data(session)
+    finally:
+        context.close()
+
+
+def _meeting_id(sitiv: Runner, title: str) -> str:
+    listed = sitiv("list", "meetings", "--json")
+    assert listed.returncode == 0, listed.stderr
+    return next(m["id"] for m in json.loads(listed.stdout) if m["title"] == title)
+
+
+def _text(path: Path) -> str:
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def test_the_three_packs_from_the_command_line(sitiv: Runner, tmp_path: Path) -> None:
+    _fill(tmp_path / "data")
+    meeting = _meeting_id(sitiv, "Rencontre avec Mme la maire")
+
+    pack = tmp_path / "dossier.pdf"
+    result = sitiv("brief", "meeting", meeting, "-o", str(pack))
+    assert result.returncode == 0, result.stderr
+    assert str(pack) in result.stdout
+    reader = PdfReader(io.BytesIO(pack.read_bytes()))
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Dossier de rencontre — Vénissieux — 20 janvier 2015"
+    assert "PROJET" not in _text(pack)
+
+    agenda = tmp_path / "odj.pdf"
+    result = sitiv("brief", "agenda", meeting, "-o", str(agenda), "--draft")
+    assert result.returncode == 0, result.stderr
+    assert "Ordre du jour" in _text(agenda) and "PROJET" in _text(agenda)
+
+    voeux = tmp_path / "voeux.pdf"
+    result = sitiv("brief", "voeux", "--year", "2014", "-o", str(voeux))
+    assert result.returncode == 0, result.stderr
+    assert "Vœux 2015" in _text(voeux)
+
+    again = tmp_path / "dossier-2.pdf"
+    assert sitiv("brief", "meeting", meeting, "-o", str(again)).returncode == 0
+    assert again.read_bytes() == pack.read_bytes()
+
+
+def test_a_wrong_meeting_is_one_french_line(sitiv: Runner, tmp_path: Path) -> None:
+    result = sitiv("brief", "meeting", "12", "-o", str(tmp_path / "x.pdf"))
+    assert result.returncode == 2
+    assert "n’est pas un identifiant de réunion" in result.stderr
+    assert not (tmp_path / "x.pdf").exists()
+    assert not list(tmp_path.glob(".pack-*"))

@@ -1,0 +1,78 @@
+"""Qt tests run offscreen, on a real SQLite copy, with the store runner working inline."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from sitiv_desktop.context import Context
+from tests import builders
+
+
+@dataclass(frozen=True)
+class Town:
+    """What the hand-made data holds, to find it again in the window."""
+
+    venissieux: uuid.UUID
+    givors: uuid.UUID
+
+
+@pytest.fixture
+def town(context: Context) -> Town:
+    """Two communes with projects, commitments (one late), meetings and exchanges."""
+    today = dt.date.today()
+    with context.database.session() as session:
+        venissieux = builders.commune(session, "Vénissieux", "69259", 65_000)
+        givors = builders.commune(session, "Givors", "69091", 20_000)
+        fibre = builders.project(
+            session, "RES-01", "Fibre optique des écoles", venissieux, progress=40
+        )
+        builders.project(session, "SIG-02", "Cadastre numérique", givors, status="study")
+        builders.ppi_line(
+            session,
+            fibre,
+            [(dt.date(today.year - 1, 12, 1), 120_000_00)],
+            {today.year: 40_000_00, today.year + 1: 80_000_00},
+        )
+        builders.commitment(
+            session,
+            venissieux,
+            "Équiper la médiathèque",
+            today - dt.timedelta(days=90),
+            today - dt.timedelta(days=10),
+        )
+        builders.commitment(
+            session, givors, "Former les agents", today, today + dt.timedelta(days=20)
+        )
+        start = dt.datetime.combine(today + dt.timedelta(days=7), dt.time(10, 0))
+        builders.meeting(session, "Rencontre avec le maire", start, [venissieux], duration=60)
+        builders.meeting(
+            session,
+            "Rencontre de suivi",
+            start + dt.timedelta(days=60),
+            [venissieux],
+            duration=60,
+        )
+        builders.exchange(session, venissieux, "Appel de la DSI", today, "Point sur la fibre")
+        return Town(venissieux=venissieux.id, givors=givors.id)
+
+
+@pytest.fixture
+def started(context: Context, town: Town, qtbot: object) -> Iterator[object]:
+    """The window on the hand-made data, past the first start."""
+    from sitiv_desktop.ui.app import Application
+
+    context.settings.set("first_start_done", True)
+    application = Application(context, inline=True)
+    application.start()
+    yield application
+    application.window.close()
+    application.close()
