@@ -42,13 +42,13 @@ def optional_sections() -> None:
 
 
 def print_table(figures: list[Figure]) -> None:
-    headers = ("benchmark", "figure", "floor", "ratio", "target", "met")
+    headers = ("benchmark", "figure", "floor", "ratio", "target", "met", "note")
     rows = []
     for f in figures:
         floor = f"{f.floor:,.1f} ({f.floor_label})" if f.floor is not None else ""
         ratio = f"{f.ratio:.2f}×" if f.ratio is not None else ""
         met = {True: "yes", False: "NO", None: ""}[f.met]
-        rows.append((f.benchmark, f"{f.value:,.1f} {f.unit}", floor, ratio, f.target, met))
+        rows.append((f.benchmark, f"{f.value:,.2f} {f.unit}", floor, ratio, f.target, met, f.note))
     widths = [max(len(str(r[i])) for r in (headers, *rows)) for i in range(len(headers))]
     for row in (headers, *rows):
         print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)))
