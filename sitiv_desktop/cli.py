@@ -450,6 +450,191 @@ def run_brief(context: Context, arguments: argparse.Namespace) -> int:
     return 0
 
 
+def add_server(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    server = commands.add_parser("server", help=_("set up the shared database (administrators)"))
+    actions = server.add_subparsers(dest="server_action", metavar=_("ACTION"), required=True)
+    init = actions.add_parser("init", help=_("create or upgrade the shared database"))
+    init.add_argument("url", help=_("address of the shared database, as its administrator"))
+    adding = actions.add_parser("add-user", help=_("let a person sync"))
+    adding.add_argument("name", help=_("user name"))
+    granting = actions.add_parser("grant", help=_("give a user a commune, with a role"))
+    granting.add_argument("name", help=_("user name"))
+    granting.add_argument("--commune", required=True, help=_("commune (name or INSEE code)"))
+    granting.add_argument(
+        "--role", required=True, choices=("elu", "liaison", "secretariat", "admin")
+    )
+    revoking = actions.add_parser("revoke", help=_("take a commune back from a user"))
+    revoking.add_argument("name", help=_("user name"))
+    revoking.add_argument("--commune", required=True, help=_("commune (name or INSEE code)"))
+    for action in (adding, granting, revoking):
+        action.add_argument("--url", required=True, help=_("address of the shared database"))
+    server.set_defaults(func=run_window, without_store=run_server)
+
+
+def run_server(paths: Paths, arguments: argparse.Namespace) -> int:
+    from sitiv_desktop.sync import server
+
+    if arguments.server_action == "init":
+        server.init_server(arguments.url)
+        print(_("The shared database is ready."))
+    elif arguments.server_action == "add-user":
+        # A shared SQLite file, for trying alone, has no passwords.
+        needs_password = arguments.url.startswith("postgresql")
+        password = _ask_password(arguments.name, twice=True) if needs_password else None
+        server.add_user(arguments.url, arguments.name, password)
+        print(_("User {name} can now connect.").format(name=arguments.name))
+    elif arguments.server_action == "grant":
+        server.grant(arguments.url, arguments.name, arguments.commune, arguments.role)
+        print(
+            _("{name} now has {commune} ({role}).").format(
+                name=arguments.name, commune=arguments.commune, role=arguments.role
+            )
+        )
+    else:
+        server.revoke(arguments.url, arguments.name, arguments.commune)
+        print(
+            _("{name} no longer has {commune}.").format(
+                name=arguments.name, commune=arguments.commune
+            )
+        )
+    return 0
+
+
+def _ask_password(user: str, twice: bool = False) -> str:
+    """The password from SITIV_PASSWORD, else asked on the terminal (never echoed)."""
+    import getpass
+
+    from sitiv_desktop.credentials import PASSWORD_VARIABLE
+
+    given = os.environ.get(PASSWORD_VARIABLE)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise UserError(_("Password: set SITIV_PASSWORD or run this command in a terminal."))
+    password = getpass.getpass(_("Password for {user}: ").format(user=user))
+    if twice and getpass.getpass(_("Again: ")) != password:
+        raise UserError(_("Password: the two entries differ."), "password")
+    return password
+
+
+def add_connect(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    connect = commands.add_parser("connect", help=_("record the shared database to sync with"))
+    connect.add_argument("url", help=_("address of the shared database"))
+    connect.add_argument("--user", required=True, help=_("your user name on it"))
+    connect.set_defaults(func=run_connect)
+
+
+def run_connect(context: Context, arguments: argparse.Namespace) -> int:
+    from sitiv_desktop.credentials import Credentials
+    from sitiv_desktop.sync.server import ServerLink
+
+    password = _ask_password(arguments.user)
+    link = ServerLink(arguments.url, arguments.user, password)
+    try:
+        communes = link.grants()
+    finally:
+        link.close()
+    context.settings.set("server_url", arguments.url)
+    context.settings.set("server_user", arguments.user)
+    if not Credentials().store(arguments.url, arguments.user, password):
+        print(
+            _(
+                "No system keyring is available: the password is not kept "
+                "and will be asked each time."
+            ),
+            file=sys.stderr,
+        )
+    print(
+        _("Connected: {count} communes granted. Run « sitiv-desktop sync ».").format(
+            count=len(communes)
+        )
+    )
+    return 0
+
+
+def _link(context: Context) -> Any:
+    from sitiv_desktop.credentials import Credentials
+    from sitiv_desktop.sync.server import ServerLink
+
+    url, user = context.settings.get("server_url"), context.settings.get("server_user")
+    if not url or not user:
+        raise UserError(_("No shared database yet: run « sitiv-desktop connect URL --user NAME »."))
+    password = Credentials().password(url, user) or _ask_password(user)
+    return ServerLink(url, user, password)
+
+
+def add_sync(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    syncing = commands.add_parser("sync", help=_("send local changes and receive the others"))
+    syncing.set_defaults(func=run_sync)
+
+
+def run_sync(context: Context, arguments: argparse.Namespace) -> int:
+    from sitiv_desktop.sync.client import synchronise
+
+    link = _link(context)
+    try:
+        summary = synchronise(context.database, link, progress=ProgressBar(), fault=_test_kill)
+    finally:
+        link.close()
+    print(
+        _(
+            "Synchronised: {received} received, {sent} sent, {merged} merged, "
+            "{conflicts} conflicts, {refused} refused."
+        ).format(**vars(summary))
+    )
+    if summary.conflicts:
+        print(_("See them with « sitiv-desktop conflicts »."))
+    return 0
+
+
+def _test_kill(step: str) -> None:
+    # Lets the test suite kill the process at one step of a sync, as a crash would.
+    if os.environ.get("SITIV_TEST_KILL_AT") == step:
+        os._exit(9)
+
+
+def add_conflicts(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    conflicts = commands.add_parser("conflicts", help=_("list the conflicts to resolve"))
+    actions = conflicts.add_subparsers(dest="conflict_action", metavar=_("ACTION"))
+    resolve = actions.add_parser("resolve", help=_("resolve one conflict"))
+    resolve.add_argument("id", help=_("identifier of the conflict (its first characters suffice)"))
+    resolve.add_argument("--keep", required=True, choices=("mine", "theirs"))
+    conflicts.add_argument("--json", action="store_true", help=_("print JSON"))
+    conflicts.set_defaults(func=run_conflicts)
+
+
+def run_conflicts(context: Context, arguments: argparse.Namespace) -> int:
+    from sitiv_desktop.sync import conflicts
+
+    if getattr(arguments, "conflict_action", None) == "resolve":
+        with context.database.session() as session:
+            conflicts.resolve_conflict(session, arguments.id, arguments.keep)
+        print(_("Resolved; the choice is sent at the next sync."))
+        return 0
+    with context.database.read_session() as session:
+        found = conflicts.list_conflicts(session)
+        refused = conflicts.list_refused(session)
+    if arguments.json:
+        print_json({"conflicts": found, "refused": refused})
+        return 0
+    if not found:
+        print(_("No conflict."))
+    for conflict in found:
+        print(
+            f"{conflict.id[:8]}  {conflict.record_label} « {conflict.title} »"
+            f" — {conflict.description}"
+        )
+        print(_("    mine:   {value}").format(value=conflict.mine))
+        print(_("    theirs: {value}").format(value=conflict.theirs))
+    for item in refused:
+        print(
+            _("Refused by the shared database: {table} {row} ({reason})").format(
+                table=item.table, row=item.row_id[:8], reason=item.reason
+            )
+        )
+    return 0
+
+
 COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     add_window,
     add_demo,
@@ -461,6 +646,10 @@ COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], N
     add_backup,
     add_restore,
     add_brief,
+    add_server,
+    add_connect,
+    add_sync,
+    add_conflicts,
 ]
 
 

@@ -93,7 +93,12 @@ class PpiShare:
 
 @dataclass(frozen=True)
 class MeetingPackData:
-    """Everything the mayor meeting pack shows, for one meeting with one commune."""
+    """Everything the mayor meeting pack shows, for one meeting with one commune.
+
+    The lists are selections, the most relevant first and capped, so that the pack stays a
+    briefing at any size; each ``*_count`` field counts the whole list, for the key figures
+    and for the sentence that says how many entries the pack does not detail.
+    """
 
     syndicate: str
     meeting: MeetingRecord
@@ -114,6 +119,14 @@ class MeetingPackData:
     ppi_lines: tuple[PpiLineRecord, ...]
     ppi_share: PpiShare
     talking_points: tuple[TalkingPoint, ...]
+    change_count: int = 0
+    project_count: int = 0
+    projects_under_way: int = 0
+    late_count: int = 0
+    due_soon_count: int = 0
+    kept_since_count: int = 0
+    stake_count: int = 0
+    ppi_line_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -133,7 +146,10 @@ class YearFigures:
 
 @dataclass(frozen=True)
 class CommuneYear:
-    """One commune's year, for its page of the New Year address pack."""
+    """One commune's year, for its page of the New Year address pack.
+
+    Its lists are capped selections; the ``*_count`` fields count them whole.
+    """
 
     commune: CommuneRecord
     projects_delivered: tuple[ProjectRecord, ...]
@@ -144,11 +160,18 @@ class CommuneYear:
     exchanges: int
     meetings_held: int
     cp_next_year: Decimal
+    delivered_count: int = 0
+    kept_count: int = 0
+    late_count: int = 0
 
 
 @dataclass(frozen=True)
 class VoeuxPackData:
-    """Everything the New Year address pack shows: ``year`` is the year under review."""
+    """Everything the New Year address pack shows: ``year`` is the year under review.
+
+    ``delivered`` and ``next_ppi_lines`` are capped selections, counted whole by
+    ``figures.projects_delivered`` and ``next_ppi_line_count``.
+    """
 
     syndicate: str
     year: int
@@ -159,6 +182,7 @@ class VoeuxPackData:
     next_ppi: PpiTable
     next_ppi_lines: tuple[PpiLineRecord, ...]
     speaker_notes: tuple[TalkingPoint, ...]
+    next_ppi_line_count: int = 0
 
     @property
     def next_year(self) -> int:

@@ -68,7 +68,12 @@ def _filtered(wanted: CommitmentFilter) -> Select[models.Commitment]:
 
 
 def count_commitments(session: Session, wanted: CommitmentFilter = CommitmentFilter()) -> int:
-    return session.scalar(_filtered(wanted).with_only_columns(func.count())) or 0
+    return (
+        session.scalar(
+            _filtered(wanted).with_only_columns(func.count(), maintain_column_froms=True)
+        )
+        or 0
+    )
 
 
 def list_commitments(

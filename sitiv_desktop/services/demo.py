@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.enums import (
@@ -317,6 +317,8 @@ def _clear(session: Session) -> None:
 
 
 def _insert(session: Session, maker: _Maker, progress: Progress) -> DemoSummary:
+    # Demonstration data stays on this laptop: it never enters the outbox of the sync.
+    session.execute(text("UPDATE sync_state SET applying = 1 WHERE id = 1"))
     order = [m for t in models.Base.metadata.sorted_tables for m in maker.rows if m.__table__ is t]
     total = sum(len(rows) for rows in maker.rows.values())
     done = 0
@@ -329,6 +331,7 @@ def _insert(session: Session, maker: _Maker, progress: Progress) -> DemoSummary:
             done += len(batch)
             progress(done / total, _("Writing the demonstration data"))
         counts[model.__tablename__] = len(rows)
+    session.execute(text("UPDATE sync_state SET applying = 0 WHERE id = 1"))
     progress(1.0, _("Demonstration data written"))
     return DemoSummary(counts)
 

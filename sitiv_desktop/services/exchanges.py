@@ -28,7 +28,12 @@ def _filtered(commune_id: uuid.UUID | None, since: dt.date | None) -> Select[mod
 
 
 def count_exchanges(session: Session, commune_id: uuid.UUID | None = None) -> int:
-    return session.scalar(_filtered(commune_id, None).with_only_columns(func.count())) or 0
+    return (
+        session.scalar(
+            _filtered(commune_id, None).with_only_columns(func.count(), maintain_column_froms=True)
+        )
+        or 0
+    )
 
 
 def exchange_timeline(

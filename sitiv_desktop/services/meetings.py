@@ -40,7 +40,12 @@ def _filtered(commune_id: uuid.UUID | None, kind: MeetingKind | None) -> Select[
 
 
 def count_meetings(session: Session, commune_id: uuid.UUID | None = None) -> int:
-    return session.scalar(_filtered(commune_id, None).with_only_columns(func.count())) or 0
+    return (
+        session.scalar(
+            _filtered(commune_id, None).with_only_columns(func.count(), maintain_column_froms=True)
+        )
+        or 0
+    )
 
 
 def list_meetings(

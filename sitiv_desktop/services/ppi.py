@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Collection
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from sitiv_desktop.domain.records import PpiLineRecord, PpiRow, PpiTable
@@ -43,7 +44,11 @@ def _line_record(line: models.PpiLine) -> PpiLineRecord:
     )
 
 
-def _lines(session: Session, commune_id: uuid.UUID | None) -> list[models.PpiLine]:
+def _lines(
+    session: Session,
+    commune_id: uuid.UUID | None,
+    line_ids: Collection[uuid.UUID] | None = None,
+) -> list[models.PpiLine]:
     statement = (
         select(models.PpiLine)
         .join(models.Project)
@@ -59,24 +64,97 @@ def _lines(session: Session, commune_id: uuid.UUID | None) -> list[models.PpiLin
     )
     if commune_id is not None:
         statement = statement.where(commune_project_filter(commune_id))
+    if line_ids is not None:
+        statement = statement.where(models.PpiLine.id.in_(list(line_ids)))
     return list(session.scalars(statement))
 
 
-def list_ppi_lines(session: Session, commune_id: uuid.UUID | None = None) -> list[PpiLineRecord]:
-    """The PPI lines of the projects a commune owns or takes part in (all lines without one)."""
-    return [_line_record(line) for line in _lines(session, commune_id)]
+def list_ppi_lines(
+    session: Session,
+    commune_id: uuid.UUID | None = None,
+    line_ids: Collection[uuid.UUID] | None = None,
+) -> list[PpiLineRecord]:
+    """The PPI lines of the projects a commune owns or takes part in (all lines without one),
+    by project code; only the lines of ``line_ids`` when it is given."""
+    return [_line_record(line) for line in _lines(session, commune_id, line_ids)]
 
 
-def _shares(project: models.Project) -> dict[uuid.UUID | None, Decimal]:
-    """Each payer's fraction of the project's cost; None stands for the syndicate."""
+def _line_filter(commune_id: uuid.UUID | None) -> Select[uuid.UUID]:
+    """The ids of the PPI lines of a commune's projects (of every project without one)."""
+    statement = select(models.PpiLine.id).join(
+        models.Project, models.PpiLine.project_id == models.Project.id
+    )
+    if commune_id is not None:
+        statement = statement.where(commune_project_filter(commune_id))
+    return statement
+
+
+def _payer_shares(
+    session: Session, commune_id: uuid.UUID | None
+) -> dict[uuid.UUID, dict[uuid.UUID | None, Decimal]]:
+    """Per PPI line, each payer's fraction of its project's cost; None is the syndicate."""
+    lines = session.execute(
+        select(models.PpiLine.id, models.PpiLine.project_id, models.Project.owner_commune_id)
+        .join(models.Project, models.PpiLine.project_id == models.Project.id)
+        .where(models.PpiLine.id.in_(_line_filter(commune_id)))
+    ).all()
+    participations = session.execute(
+        select(
+            models.Participation.project_id,
+            models.Participation.commune_id,
+            models.Participation.cost_share,
+        )
+        .where(
+            models.Participation.project_id.in_(
+                select(models.PpiLine.project_id).where(
+                    models.PpiLine.id.in_(_line_filter(commune_id))
+                )
+            )
+        )
+        .order_by(models.Participation.id)
+    ).all()
+    by_project: dict[uuid.UUID, list[tuple[uuid.UUID, int]]] = defaultdict(list)
+    for project_id, payer, cost_share in participations:
+        by_project[project_id].append((payer, cost_share))
+    return {
+        line_id: _shares(by_project.get(project_id, []), owner_id)
+        for line_id, project_id, owner_id in lines
+    }
+
+
+def _shares(
+    participations: list[tuple[uuid.UUID, int]], owner_id: uuid.UUID | None
+) -> dict[uuid.UUID | None, Decimal]:
+    """Each payer's fraction of a project's cost; what no participation covers is the owner's."""
     shares: dict[uuid.UUID | None, Decimal] = {}
-    for participation in project.participations:
-        shares[participation.commune_id] = Decimal(participation.cost_share) / 100
+    for payer, cost_share in participations:
+        shares[payer] = Decimal(cost_share) / 100
     remainder = Decimal(1) - sum(shares.values(), Decimal(0))
     if remainder > 0:
-        payer = project.owner_commune_id
-        shares[payer] = shares.get(payer, Decimal(0)) + remainder
+        shares[owner_id] = shares.get(owner_id, Decimal(0)) + remainder
     return shares
+
+
+def _ap_in_force(session: Session, commune_id: uuid.UUID | None) -> dict[uuid.UUID, Decimal]:
+    """Per PPI line, the amount of its latest AP vote (ties broken by the later record)."""
+    ranked = (
+        select(
+            models.ApRevision.line_id,
+            models.ApRevision.amount_cents,
+            func.row_number()
+            .over(
+                partition_by=models.ApRevision.line_id,
+                order_by=(models.ApRevision.voted_on.desc(), models.ApRevision.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(models.ApRevision.line_id.in_(_line_filter(commune_id)))
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.line_id, ranked.c.amount_cents).where(ranked.c.rank == 1)
+    )
+    return {line_id: from_cents_or_none(cents) or Decimal(0) for line_id, cents in rows}
 
 
 def ppi_table(
@@ -84,18 +162,34 @@ def ppi_table(
     commune_id: uuid.UUID | None = None,
     years: tuple[int, ...] | None = None,
 ) -> PpiTable:
-    """AP and CP per commune and year; limited to one commune's share when one is given."""
-    names = {c.id: c.name for c in session.scalars(select(models.Commune))}
+    """AP and CP per commune and year; limited to one commune's share when one is given.
+
+    Read as plain rows, not as mapped objects: at the scale of a large syndicate the table
+    covers thousands of lines, and it is summed, never shown line by line.
+    """
+    names: dict[uuid.UUID | None, str] = {
+        commune_id: name
+        for commune_id, name in session.execute(select(models.Commune.id, models.Commune.name))
+    }
+    shares = _payer_shares(session, commune_id)
+    ap_by_line = _ap_in_force(session, commune_id)
+    credits = select(
+        models.PaymentCredit.line_id, models.PaymentCredit.year, models.PaymentCredit.amount_cents
+    ).where(models.PaymentCredit.line_id.in_(_line_filter(commune_id)))
+    if years is not None:
+        credits = credits.where(models.PaymentCredit.year.in_(years))
+    cp_by_line: dict[uuid.UUID, dict[int, Decimal]] = defaultdict(dict)
+    for line_id, year, cents in session.execute(credits):
+        cp_by_line[line_id][year] = from_cents_or_none(cents) or Decimal(0)
     ap: dict[uuid.UUID | None, Decimal] = defaultdict(Decimal)
     cp: dict[uuid.UUID | None, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     seen_years: set[int] = set()
-    for line in _lines(session, commune_id):
-        record = _line_record(line)
-        for payer, share in _shares(line.project).items():
+    for line_id, line_shares in shares.items():
+        for payer, share in line_shares.items():
             if commune_id is not None and payer != commune_id:
                 continue
-            ap[payer] += (record.ap or Decimal(0)) * share
-            for year, amount in record.cp_by_year.items():
+            ap[payer] += ap_by_line.get(line_id, Decimal(0)) * share
+            for year, amount in cp_by_line.get(line_id, {}).items():
                 cp[payer][year] += amount * share
                 seen_years.add(year)
     shown_years = years if years is not None else tuple(sorted(seen_years))

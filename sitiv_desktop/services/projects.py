@@ -73,7 +73,9 @@ def _filtered(statement: Select[models.Project], wanted: ProjectFilter) -> Selec
 
 
 def count_projects(session: Session, wanted: ProjectFilter = ProjectFilter()) -> int:
-    statement = _filtered(select(models.Project), wanted).with_only_columns(func.count())
+    statement = _filtered(select(models.Project), wanted).with_only_columns(
+        func.count(), maintain_column_froms=True
+    )
     return session.scalar(statement) or 0
 
 

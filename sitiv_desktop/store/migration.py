@@ -45,8 +45,14 @@ def copy_sqlite_file(source: Path, target: Path) -> None:
     origin.close()
 
 
-def upgrade(database: Database, backup_dir: Path | None = None) -> Path | None:
-    """Migrate to the newest schema; returns the copy kept before migrating, if one was made."""
+def upgrade(
+    database: Database, backup_dir: Path | None = None, role: str = "client"
+) -> Path | None:
+    """Migrate to the newest schema; returns the copy kept before migrating, if one was made.
+
+    ``role`` is ``client`` for a laptop's local copy, ``server`` for the shared database: the
+    same migrations build both, each creating the sync tables its side needs.
+    """
     revision = current_revision(database)
     if revision == head_revision():
         return None
@@ -60,6 +66,7 @@ def upgrade(database: Database, backup_dir: Path | None = None) -> Path | None:
     try:
         with database.engine.begin() as connection:
             config.attributes["connection"] = connection
+            config.attributes["role"] = role
             command.upgrade(config, "head")
     except OSError as error:
         raise ExternalError(

@@ -54,7 +54,7 @@ from sitiv_desktop.services.projects import ProjectFilter, list_projects
 from sitiv_desktop.ui.editors import DATE_HINT, FormDialog, enum_combo, select_data
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.models import AGENDA_COLUMNS, RecordTableModel
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner, emit
 
 ROWS_MIME = "application/x-sitiv-agenda-rows"
 LINK_CHOICES = 200
@@ -123,7 +123,7 @@ class AgendaModel(RecordTableModel):
         if [r.id for r in order] == [r.id for r in self.records]:
             return
         self.set_records(order)
-        self.reordered.emit([record.id for record in order])
+        emit(self.reordered, [record.id for record in order])
 
 
 class AgendaItemEditor(FormDialog):
@@ -207,12 +207,13 @@ class OutcomeEditor(FormDialog):
         self._show_commitment_fields()
 
     def _show_commitment_fields(self) -> None:
-        wanted = self.choice("outcome") is OutcomeKind.COMMITMENT
+        wanted = OutcomeKind(self.choice("outcome")) is OutcomeKind.COMMITMENT
         for name in ("commune", "commitment_title", "due_date", "responsible"):
             self.fields[name].setEnabled(wanted)
 
     def work(self) -> Callable[[Session], Any]:
-        outcome: OutcomeKind = self.choice("outcome")
+        # Qt hands a StrEnum member back as its plain string.
+        outcome = OutcomeKind(self.choice("outcome"))
         text = self.text("text")
         draft = None
         if outcome is OutcomeKind.COMMITMENT:
@@ -281,7 +282,7 @@ class AgendaPanel(QWidget):
         )
         buttons.addStretch(1)
         self.pack_button = self._button(
-            _("Prepare the pack"), lambda: self.pack_requested.emit(self.meeting), buttons
+            _("Prepare the pack"), lambda: emit(self.pack_requested, self.meeting), buttons
         )
         layout.addLayout(buttons)
         self._set_enabled(False)

@@ -112,13 +112,11 @@ class PpiChart(QWidget):
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.85))
         painter.setFont(small)
-        this_year = dt.date.today().year
         for index, (year, total) in enumerate(self.totals):
             height = plot.height() * float(total) / highest
             x = plot.left() + slot * index + (slot - bar_width) / 2
             bar = QRectF(x, plot.bottom() - height, bar_width, height)
-            colour = QColor(ACCENT) if year >= this_year else QColor("#9fb7cf")
-            painter.fillRect(bar, colour)
+            painter.fillRect(bar, ACCENT)
             painter.setPen(self.palette().text().color())
             above = QRectF(x - slot / 2, bar.top() - label_height, bar_width + slot, label_height)
             painter.drawText(above, Qt.AlignmentFlag.AlignCenter, _money_short(total))

@@ -52,6 +52,7 @@ class Column:
     sort_key: str = ""
     right_aligned: bool = False
     name: str = ""
+    width: int = 110
 
 
 def _short_date(value: dt.date | None) -> str:
@@ -64,7 +65,7 @@ def _money(value: Decimal | None) -> str:
 
 PROJECT_COLUMNS = (
     Column(N_("Code"), lambda p: p.code, lambda p: p.code, "code"),
-    Column(N_("Title"), lambda p: p.title, lambda p: p.title, "title"),
+    Column(N_("Title"), lambda p: p.title, lambda p: p.title, "title", width=320),
     Column(N_("Domain"), lambda p: p.domain.label, lambda p: p.domain.label, "domain"),
     Column(N_("Status"), lambda p: p.status.label, lambda p: p.status.label, "status"),
     Column(
@@ -74,13 +75,13 @@ PROJECT_COLUMNS = (
         "progress",
         right_aligned=True,
     ),
-    Column(N_("Owner"), lambda p: p.owner_name, lambda p: p.owner_name, "owner"),
+    Column(N_("Owner"), lambda p: p.owner_name, lambda p: p.owner_name, "owner", width=140),
     Column(N_("End"), lambda p: _short_date(p.end_date), lambda p: p.end_date, "end_date"),
     Column(N_("AP"), lambda p: _money(p.budget), lambda p: p.budget or 0, right_aligned=True),
 )
 
 COMMITMENT_COLUMNS = (
-    Column(N_("Commitment"), lambda c: c.title, lambda c: c.title, "title"),
+    Column(N_("Commitment"), lambda c: c.title, lambda c: c.title, "title", width=340),
     Column(N_("Commune"), lambda c: c.commune_name, lambda c: c.commune_name, "commune"),
     Column(N_("Made on"), lambda c: _short_date(c.made_on), lambda c: c.made_on, "made_on"),
     Column(N_("Due date"), lambda c: _short_date(c.due_date), lambda c: c.due_date, "due_date"),
@@ -95,9 +96,10 @@ MEETING_COLUMNS = (
         lambda m: f"{format_date(m.starts_at.date(), 'short')} {format_time(m.starts_at)}",
         lambda m: m.starts_at,
         "starts_at",
+        width=130,
     ),
-    Column(N_("Kind"), lambda m: m.kind.label, lambda m: m.kind.label, "kind"),
-    Column(N_("Title"), lambda m: m.title, lambda m: m.title, "title"),
+    Column(N_("Kind"), lambda m: m.kind.label, lambda m: m.kind.label, "kind", width=170),
+    Column(N_("Title"), lambda m: m.title, lambda m: m.title, "title", width=260),
     Column(
         N_("Communes"), lambda m: ", ".join(m.commune_names), lambda m: ", ".join(m.commune_names)
     ),
@@ -112,14 +114,14 @@ EXCHANGE_COLUMNS = (
     Column(N_("Commune"), lambda e: e.commune_name, lambda e: e.commune_name, "commune"),
     Column(N_("Channel"), lambda e: e.channel.label, lambda e: e.channel.label, "channel"),
     Column(N_("Direction"), lambda e: e.direction.label, lambda e: e.direction.label, "direction"),
-    Column(N_("Subject"), lambda e: e.subject, lambda e: e.subject, "subject"),
+    Column(N_("Subject"), lambda e: e.subject, lambda e: e.subject, "subject", width=340),
     Column(N_("Author"), lambda e: e.author, lambda e: e.author, "author"),
 )
 
 STAKE_COLUMNS = (
-    Column(N_("Axis"), lambda s: s.axis, lambda s: s.axis),
-    Column(N_("Line"), lambda s: s.line, lambda s: s.line),
-    Column(N_("Action"), lambda s: s.action, lambda s: s.action),
+    Column(N_("Axis"), lambda s: s.axis, lambda s: s.axis, width=200),
+    Column(N_("Line"), lambda s: s.line, lambda s: s.line, width=220),
+    Column(N_("Action"), lambda s: s.action, lambda s: s.action, width=320),
     Column(
         N_("Priority"),
         lambda s: s.priority.label,
@@ -135,7 +137,7 @@ STAKE_COLUMNS = (
 )
 
 AGENDA_COLUMNS = (
-    Column(N_("Item"), lambda a: a.title),
+    Column(N_("Item"), lambda a: a.title, width=220),
     Column(N_("Presenter"), lambda a: a.presenter),
     Column(
         N_("Duration"),
@@ -159,7 +161,7 @@ def ppi_columns(years: Sequence[int]) -> tuple[Column, ...]:
         )
 
     return (
-        Column(N_("Payer"), lambda r: r.commune_name, lambda r: r.commune_name),
+        Column(N_("Payer"), lambda r: r.commune_name, lambda r: r.commune_name, width=180),
         Column(N_("AP"), lambda r: format_money(r.ap), lambda r: r.ap, right_aligned=True),
         *(cp_of(year) for year in years),
     )

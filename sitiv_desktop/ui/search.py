@@ -18,7 +18,7 @@ from sitiv_desktop.domain.kinds import KIND_LABELS, kind_label
 from sitiv_desktop.domain.records import SearchHit
 from sitiv_desktop.i18n import _, ngettext
 from sitiv_desktop.services.search import search
-from sitiv_desktop.ui.tasks import StoreRunner
+from sitiv_desktop.ui.tasks import StoreRunner, emit
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 RESULTS = 100
@@ -32,7 +32,7 @@ class SearchField(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Down:
-            self.down_pressed.emit()
+            emit(self.down_pressed)
             return
         super().keyPressEvent(event)
 
@@ -138,5 +138,5 @@ class SearchDialog(QDialog):
     def _activated(self, item: QTreeWidgetItem) -> None:
         hit = item.data(0, HIT_ROLE)
         if isinstance(hit, SearchHit):
-            self.opened.emit(hit)
+            emit(self.opened, hit)
             self.accept()

@@ -12,6 +12,7 @@ nothing of Qt: ``work(state)`` calls ``state.progress(fraction, text)`` and chec
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import threading
 from collections.abc import Callable
@@ -19,13 +20,27 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.errors import Cancelled
 from sitiv_desktop.store.database import Database
 
 log = logging.getLogger(__name__)
+
+
+def emit(signal: SignalInstance, *args: Any) -> None:
+    """Emit ``signal``, giving back the reference PySide6 6.12.0 takes from ``True``.
+
+    That version's ``SignalInstance.emit`` returns ``True`` without a reference of its own, so
+    each emit from Python takes one from the interpreter's ``True`` until it aborts with
+    « deallocating True or False ». One extra reference to ``True`` is harmless where the bug
+    is fixed; every emit in the window goes through here.
+    """
+    result: object = signal.emit(*args)  # type: ignore[func-returns-value]
+    if isinstance(result, bool):
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
+
 
 T = TypeVar("T")
 Success = Callable[[Any], object]
@@ -98,7 +113,9 @@ class StoreRunner(QObject):
         if self.inline:
             self._deliver(future, success, failure)
         else:
-            future.add_done_callback(lambda done: self._relay.finished.emit(done, success, failure))
+            future.add_done_callback(
+                lambda done: emit(self._relay.finished, done, success, failure)
+            )
 
     def _deliver(self, future: Future[Any], success: Success, failure: Failure | None) -> None:
         if self._closed:
@@ -109,7 +126,7 @@ class StoreRunner(QObject):
         elif failure is not None:
             failure(error)
         else:
-            self.failed.emit(error)
+            emit(self.failed, error)
 
     def close(self) -> None:
         """Finish the work queued, then stop delivering results (the window is going away)."""
@@ -157,7 +174,7 @@ class LongTask(QObject):
         super().__init__(parent)
         self.work = work
         self.runner = runner
-        self.state = TaskState(report=self.progressed.emit)
+        self.state = TaskState(report=lambda fraction, text: emit(self.progressed, fraction, text))
         self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._thread: threading.Thread | None = None
         self._future: Future[None] | None = None
@@ -182,13 +199,13 @@ class LongTask(QObject):
 
     def _in_thread(self) -> None:
         result, error = self._run()
-        self._done.emit(result, error)
+        emit(self._done, result, error)
 
     def _deliver(self, result: Any, error: BaseException | None) -> None:
         if error is None:
-            self.finished.emit(result)
+            emit(self.finished, result)
         else:
-            self.failed.emit(error)
+            emit(self.failed, error)
 
     def cancel(self) -> None:
         self.state.cancel()
@@ -206,4 +223,4 @@ class ChangeNotifier(QObject):
     changed = Signal(str)
 
     def notify(self, kind: str) -> None:
-        self.changed.emit(kind)
+        emit(self.changed, kind)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -19,7 +20,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QPainter, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -40,7 +43,7 @@ from sqlalchemy.orm import Session
 
 from sitiv_desktop import APP_NAME, __version__
 from sitiv_desktop.context import Context
-from sitiv_desktop.domain.records import CommuneRecord, SearchHit
+from sitiv_desktop.domain.records import CommuneRecord, MeetingRecord, SearchHit
 from sitiv_desktop.i18n import _, format_number, ngettext
 from sitiv_desktop.services.commitments import delete_commitment, get_commitment
 from sitiv_desktop.services.communes import late_commitment_counts, list_communes
@@ -72,8 +75,9 @@ from sitiv_desktop.ui.models import (
     StoreSortProxy,
     ppi_columns,
 )
+from sitiv_desktop.ui.packs import PackDialog, meeting_pack_kind
 from sitiv_desktop.ui.search import SearchDialog
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner, TaskState
 from sitiv_desktop.ui.undo import DeleteCommand
 
 BADGE_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -173,7 +177,8 @@ class ListPage(QWidget):
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.view.horizontalHeader().restoreState(state)
         else:
-            self.view.horizontalHeader().resizeSection(0, 140)
+            for section, column in enumerate(self.model.columns):
+                self.view.horizontalHeader().resizeSection(section, column.width)
 
     def _save_columns(self) -> None:
         self.settings.setValue(self._settings_key(), self.view.horizontalHeader().saveState())
@@ -219,6 +224,7 @@ class MainWindow(QMainWindow):
         self.communes: list[CommuneRecord] = []
         self.commune_id: uuid.UUID | None = None
         self.undo_stack = QUndoStack(self)
+        self._tasks: list[Any] = []
         runner.failed.connect(lambda error: show_error(self, error))
         self._build_body()
         self._build_actions()
@@ -243,6 +249,8 @@ class MainWindow(QMainWindow):
         self.commune_list.setObjectName("communes")
         self.commune_list.setAccessibleName(_("Communes"))
         self.commune_list.setItemDelegate(BadgeDelegate(self.commune_list))
+        self.commune_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side.setMinimumWidth(190)
         self.commune_list.currentItemChanged.connect(self._commune_chosen)
         side_layout.addWidget(self.commune_list, 1)
         splitter.addWidget(side)
@@ -278,13 +286,17 @@ class MainWindow(QMainWindow):
         self.meetings.add_button(_("New meeting"), self.new_meeting)
         self.meetings.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.agenda = AgendaPanel(self.runner, self.notifier)
+        self.agenda.pack_requested.connect(self.prepare_meeting_pack)
         self.meetings.view.selectionModel().selectionChanged.connect(
             lambda *_args: self._meeting_chosen()
         )
         meeting_split = QSplitter(Qt.Orientation.Horizontal)
         meeting_split.addWidget(self.meetings)
         meeting_split.addWidget(self.agenda)
-        meeting_split.setSizes([560, 520])
+        meeting_split.setChildrenCollapsible(False)
+        meeting_split.setStretchFactor(0, 3)
+        meeting_split.setStretchFactor(1, 2)
+        meeting_split.setSizes([640, 440])
         self.tabs.addTab(meeting_split, _("Meetings"))
 
         self.exchanges = ListPage(
@@ -305,6 +317,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda _i: self._update_actions())
 
         splitter.addWidget(self.tabs)
+        splitter.setChildrenCollapsible(False)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([240, 1100])
@@ -374,6 +387,20 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.refresh_action)
 
         self.tools_menu = menus.addMenu(_("&Tools"))
+        self.voeux_action = self._action(
+            _("Prepare the New Year address pack…"), self.prepare_voeux
+        )
+        self.tools_menu.addAction(self.voeux_action)
+        self.tools_menu.addSeparator()
+        self.export_action = self._action(
+            _("Export the list shown to a spreadsheet…"), self.export_list, "Ctrl+Shift+X"
+        )
+        self.calendar_action = self._action(
+            _("Export the meetings to a calendar (.ics)…"), self.export_calendar
+        )
+        self.backup_action = self._action(_("Back up the local copy…"), self.back_up)
+        for action in (self.export_action, self.calendar_action, self.backup_action):
+            self.tools_menu.addAction(action)
         help_menu = menus.addMenu(_("&Help"))
         self.about_action = self._action(_("About SITIV Desktop"), self.show_about)
         help_menu.addAction(self.about_action)
@@ -438,9 +465,9 @@ class MainWindow(QMainWindow):
             self.commune_list.addItem(item)
             if commune.id == wanted:
                 current = item
-        self.commune_list.blockSignals(False)
         changed = current.data(COMMUNE_ROLE) != self.commune_id or not self._shown_once
         self.commune_list.setCurrentItem(current)
+        self.commune_list.blockSignals(False)
         if changed:
             self._commune_chosen(current, None)
 
@@ -674,6 +701,124 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(targets.get(hit.kind, self.dashboard))
         if hit.kind == "exchange":
             self.exchanges.filter.setText(hit.title)
+
+    # Packs, exports, backups -------------------------------------------------------------
+
+    def prepare_meeting_pack(self, meeting: MeetingRecord | None) -> PackDialog | None:
+        if meeting is None:
+            return None
+        kind = meeting_pack_kind(meeting)
+        title = _("Pack: {title}").format(title=meeting.title)
+        return self._open_pack(
+            PackDialog(
+                self.runner,
+                self.context.paths.packs,
+                kind,
+                title,
+                meeting_id=meeting.id,
+                parent=self,
+            )
+        )
+
+    def prepare_voeux(self, year: int | None = None) -> PackDialog | None:
+        if year is None:
+            today = dt.date.today()
+            chosen, accepted = QInputDialog.getInt(
+                self,
+                _("New Year address pack"),
+                _("Year under review:"),
+                today.year if today.month >= 11 else today.year - 1,
+                1972,
+                2100,
+            )
+            if not accepted:
+                return None
+            year = chosen
+        title = _("New Year address pack {year}").format(year=year + 1)
+        return self._open_pack(
+            PackDialog(
+                self.runner, self.context.paths.packs, "voeux", title, year=year, parent=self
+            )
+        )
+
+    def _open_pack(self, dialog: PackDialog) -> PackDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        dialog.start()
+        return dialog
+
+    def _ask_file(self, title: str, name: str, filters: str) -> Path | None:
+        chosen, _filter = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), filters)
+        return Path(chosen) if chosen else None
+
+    def export_list(self, path: Path | None = None) -> None:
+        from sitiv_desktop.services.spreadsheets import ExportKind, export_spreadsheet
+
+        kinds = {
+            id(self.projects): ExportKind.PROJECTS,
+            id(self.commitments): ExportKind.COMMITMENTS,
+            id(self.meetings): ExportKind.MEETINGS,
+            id(self.exchanges): ExportKind.EXCHANGES,
+            id(self.ppi): ExportKind.PPI,
+        }
+        kind = kinds.get(id(self.current_page()), ExportKind.PROJECTS)
+        name = f"{kind.value}-{self.commune_name()}.xlsx".replace(" ", "-").lower()
+        path = path or self._ask_file(
+            _("Export to a spreadsheet"), name, _("Spreadsheets (*.xlsx *.csv)")
+        )
+        if path is None:
+            return
+        commune_id, target = self.commune_id, path
+
+        def work(state: TaskState) -> int:
+            with self.context.database.read_session() as session:
+                return export_spreadsheet(session, kind, target, commune_id, state.progress)
+
+        self._long(_("Exporting…"), work, lambda count: self._written(count, target))
+
+    def export_calendar(self, path: Path | None = None) -> None:
+        from sitiv_desktop.services.calendars import export_calendar
+
+        path = path or self._ask_file(
+            _("Export the meetings"), "reunions.ics", _("Calendars (*.ics)")
+        )
+        if path is None:
+            return
+        commune_id, target = self.commune_id, path
+
+        def work(state: TaskState) -> int:
+            with self.context.database.read_session() as session:
+                return export_calendar(session, target, commune_id, state.progress)
+
+        self._long(_("Exporting…"), work, lambda count: self._written(count, target))
+
+    def back_up(self, path: Path | None = None) -> None:
+        from sitiv_desktop.services.backups import backup
+
+        name = f"sitiv-{dt.date.today():%Y-%m-%d}.sqlite3"
+        path = path or self._ask_file(_("Back up the local copy"), name, _("Backups (*.sqlite3)"))
+        if path is None:
+            return
+        source, target = self.context.paths.database, path
+        self._long(
+            _("Backing up…"),
+            lambda state: backup(source, target, state.progress),
+            lambda _result: self.statusBar().showMessage(
+                _("Backup written to {path}.").format(path=target), 8000
+            ),
+        )
+
+    def _written(self, count: int, path: Path) -> None:
+        self.statusBar().showMessage(
+            _("{count} row(s) written to {path}.").format(count=count, path=path), 8000
+        )
+
+    def _long(
+        self, title: str, work: Callable[[TaskState], Any], done: Callable[[Any], Any]
+    ) -> None:
+        from sitiv_desktop.ui.app import run_long_task
+
+        run_long_task(self, self.runner, title, work, done, self._tasks)
 
     # Sync --------------------------------------------------------------------------------
 

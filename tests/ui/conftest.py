@@ -8,7 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -76,3 +76,32 @@ def started(context: Context, town: Town, qtbot: object) -> Iterator[object]:
     yield application
     application.window.close()
     application.close()
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """A message box or crash dialog would block offscreen: each is recorded and fails the test
+    unless the test expects it (tests that expect a question patch it themselves)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from sitiv_desktop.ui import errors
+
+    shown: list[str] = []
+
+    def record(kind: str) -> Callable[..., QMessageBox.StandardButton]:
+        def show(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+            shown.append(f"{kind}: {args[2] if len(args) > 2 else ''}")
+            return QMessageBox.StandardButton.Ok
+
+        return show
+
+    for kind in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, kind, record(kind))
+
+    def crash(dialog: errors.CrashDialog) -> int:
+        shown.append("crash: " + dialog.details.toPlainText())
+        return 0
+
+    monkeypatch.setattr(errors.CrashDialog, "exec", crash)
+    yield shown
+    assert not shown, "\n".join(shown)

@@ -332,3 +332,16 @@ def test_saving_a_project_with_participations(database: Database, world: dict[st
     with database.session() as s:
         saved = save_project(s, draft)
     assert [p.commune_name for p in saved.participations] == ["Vénissieux"]
+
+
+def test_counts_without_a_filter_count_every_row(
+    database: Database, world: dict[str, object]
+) -> None:
+    from sitiv_desktop.services.exchanges import count_exchanges
+    from sitiv_desktop.services.meetings import count_meetings
+
+    with database.read_session() as s:
+        assert count_projects(s) == 4
+        assert count_commitments(s) == 5
+        assert count_exchanges(s) == 8
+        assert count_meetings(s) == 4

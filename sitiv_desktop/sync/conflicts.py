@@ -1,0 +1,155 @@
+"""Conflicts kept until a person chooses, and refused changes kept until seen.
+
+A conflict is data: both values stay in the local copy, and the choice becomes an ordinary edit
+that the next sync sends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from sitiv_desktop.domain.kinds import kind_label
+from sitiv_desktop.errors import NotFound, UserError
+from sitiv_desktop.i18n import _
+from sitiv_desktop.sync.rows import loads, table_of
+
+# What each table's records are called in the interface (search kinds where they exist).
+_KINDS = {
+    "communes": "commune",
+    "contacts": "contact",
+    "projects": "project",
+    "commitments": "commitment",
+    "meetings": "meeting",
+    "agenda_items": "agenda_item",
+    "exchanges": "exchange",
+    "mandate_stakes": "stake",
+}
+
+
+@dataclass(frozen=True)
+class ConflictRecord:
+    id: str
+    table: str
+    row_id: str
+    kind: str  # "field", "deleted" (changed here, deleted there), "edited" (deleted here)
+    mine: dict[str, Any] | None
+    theirs: dict[str, Any] | None
+    noticed_at: dt.datetime
+
+    @property
+    def record_label(self) -> str:
+        return kind_label(_KINDS.get(self.table, self.table))
+
+    @property
+    def title(self) -> str:
+        for side in (self.mine, self.theirs):
+            for name in ("title", "name", "subject", "full_name", "action", "code"):
+                if side and side.get(name):
+                    return str(side[name])
+        return self.row_id[:8]
+
+    @property
+    def description(self) -> str:
+        if self.kind == "deleted":
+            return _("You changed it; it was deleted on the shared database.")
+        if self.kind == "edited":
+            return _("You deleted it; it was changed on the shared database.")
+        return _("Changed both here and on the shared database: {fields}.").format(
+            fields=", ".join(sorted((self.mine or {}).keys()))
+        )
+
+
+@dataclass(frozen=True)
+class RefusedRecord:
+    id: str
+    table: str
+    row_id: str
+    change: dict[str, Any]
+    reason: str
+    noticed_at: dt.datetime
+
+
+def list_conflicts(session: Session) -> list[ConflictRecord]:
+    rows = session.execute(
+        text(
+            "SELECT id, table_name, row_id, kind, mine, theirs, noticed_at FROM sync_conflicts"
+            " ORDER BY noticed_at, id"
+        )
+    )
+    return [
+        ConflictRecord(
+            r.id,
+            r.table_name,
+            r.row_id,
+            r.kind,
+            loads(r.mine),
+            loads(r.theirs),
+            _moment(r.noticed_at),
+        )
+        for r in rows
+    ]
+
+
+def list_refused(session: Session) -> list[RefusedRecord]:
+    rows = session.execute(
+        text(
+            "SELECT id, table_name, row_id, change, reason, noticed_at FROM sync_refused"
+            " ORDER BY noticed_at"
+        )
+    )
+    return [
+        RefusedRecord(
+            r.id, r.table_name, r.row_id, loads(r.change), r.reason, _moment(r.noticed_at)
+        )
+        for r in rows
+    ]
+
+
+def dismiss_refused(session: Session, refused_id: str) -> None:
+    session.execute(text("DELETE FROM sync_refused WHERE id = :i"), {"i": refused_id})
+
+
+def resolve_conflict(session: Session, conflict_id: str, keep: str) -> None:
+    """Keep ``mine`` or ``theirs``; keeping mine is an edit the next sync sends."""
+    if keep not in ("mine", "theirs"):
+        raise UserError(_("--keep: choose mine or theirs."), "keep")
+    found = [c for c in list_conflicts(session) if c.id.startswith(conflict_id.lower())]
+    if len(found) != 1:
+        raise NotFound(_("No conflict has the identifier « {id} ».").format(id=conflict_id))
+    conflict = found[0]
+    if keep == "mine":
+        _keep_mine(session, conflict)
+    session.execute(text("DELETE FROM sync_conflicts WHERE id = :i"), {"i": conflict.id})
+
+
+def _keep_mine(session: Session, conflict: ConflictRecord) -> None:
+    from sqlalchemy import delete, insert, select, update
+
+    from sitiv_desktop.sync.rows import decode
+
+    table = table_of(conflict.table)
+    where = table.c.id == uuid.UUID(conflict.row_id)
+    exists = session.execute(select(table.c.id).where(where)).first() is not None
+    if conflict.kind == "edited":
+        if exists:
+            session.execute(delete(table).where(where))
+    elif conflict.kind == "deleted" and conflict.mine is not None:
+        if not exists:
+            session.execute(insert(table).values(**decode(table, conflict.mine)))
+            # Recreated: the server must take it as new, not as an edit of what it deleted.
+            session.execute(
+                text("DELETE FROM sync_shadows WHERE table_name = :t AND row_id = :r"),
+                {"t": conflict.table, "r": conflict.row_id},
+            )
+    elif conflict.mine:
+        session.execute(update(table).where(where).values(**decode(table, conflict.mine)))
+
+
+def _moment(value: Any) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))

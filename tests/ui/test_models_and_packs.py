@@ -1,0 +1,106 @@
+"""Every table model passes Qt's model tester; first start, packs and exports from the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from sitiv_desktop.context import Context
+from sitiv_desktop.services.meetings import get_meeting, list_meetings
+from sitiv_desktop.services.stakes import list_stakes
+from sitiv_desktop.ui.agenda import AgendaModel
+from sitiv_desktop.ui.app import Application
+from sitiv_desktop.ui.first_start import FirstStartDialog
+from sitiv_desktop.ui.models import (
+    COMMITMENT_COLUMNS,
+    EXCHANGE_COLUMNS,
+    MEETING_COLUMNS,
+    PROJECT_COLUMNS,
+    STAKE_COLUMNS,
+    PagedTableModel,
+    RecordTableModel,
+    StoreSortProxy,
+)
+from sitiv_desktop.ui.packs import PackDialog
+from sitiv_desktop.ui.tasks import StoreRunner
+from tests.ui.conftest import Town
+
+
+def test_first_start_with_demonstration_data(context: Context, qtbot: QtBot) -> None:
+    application = Application(context, inline=True)
+    application.start()
+    dialogs = application.window.findChildren(FirstStartDialog)
+    assert len(dialogs) == 1 and dialogs[0].isVisible()
+    assert dialogs[0].demo_button.text() == "Découvrir avec des données de démonstration"
+    dialogs[0].demo_button.click()
+    window = application.window
+    names = [window.commune_list.item(i).text() for i in range(window.commune_list.count())]
+    assert "Vénissieux" in names and names[0] == "Toutes les communes"
+    assert window.projects.model.rowCount() > 0
+    assert context.settings.get("first_start_done") is True
+    window.close()
+    application.close()
+
+
+def test_every_model_passes_the_model_tester(
+    context: Context, town: Town, qtmodeltester: ModelTester
+) -> None:
+    runner = StoreRunner(context.database, inline=True)
+    for kind, columns in (
+        ("projects", PROJECT_COLUMNS),
+        ("commitments", COMMITMENT_COLUMNS),
+        ("meetings", MEETING_COLUMNS),
+        ("exchanges", EXCHANGE_COLUMNS),
+    ):
+        paged = PagedTableModel(runner, kind, columns, page_size=1)
+        paged.reload()
+        qtmodeltester.check(paged)
+        qtmodeltester.check(StoreSortProxy(paged))
+        paged.sort(1)
+        qtmodeltester.check(paged)
+    with context.database.read_session() as session:
+        stakes = list_stakes(session)
+        meeting = get_meeting(session, list_meetings(session)[0].id)
+    small = RecordTableModel(STAKE_COLUMNS)
+    small.set_records(stakes)
+    qtmodeltester.check(small)
+    agenda = AgendaModel()
+    agenda.set_records(meeting.agenda)
+    qtmodeltester.check(agenda)
+    runner.close()
+
+
+def test_a_meeting_pack_is_built_and_previewed(started: Application, town: Town) -> None:
+    window = started.window
+    with started.context.database.read_session() as session:
+        meeting = next(
+            m
+            for m in list_meetings(session, town.venissieux)
+            if m.title.startswith("Rencontre avec")
+        )
+    dialog = window.prepare_meeting_pack(meeting)
+    assert isinstance(dialog, PackDialog)
+    assert dialog.path is not None and dialog.path.parent == started.context.paths.packs
+    assert dialog.document.pageCount() >= 2
+    assert dialog.print_button.isEnabled()
+    text = "".join(page.extract_text() for page in PdfReader(dialog.path).pages)
+    assert "Vénissieux" in text
+    assert f"{dialog.document.pageCount()} pages" in dialog.status.text()
+    dialog.document.close()
+    dialog.close()
+
+
+def test_exports_and_backup_from_the_tools_menu(
+    started: Application, tmp_path: Path, town: Town
+) -> None:
+    window = started.window
+    window.tabs.setCurrentWidget(window.commitments)
+    window.export_list(tmp_path / "engagements.xlsx")
+    window.export_calendar(tmp_path / "reunions.ics")
+    window.back_up(tmp_path / "copie.sqlite3")
+    assert (tmp_path / "engagements.xlsx").stat().st_size > 0
+    assert "BEGIN:VEVENT" in (tmp_path / "reunions.ics").read_text("utf-8")
+    assert (tmp_path / "copie.sqlite3").stat().st_size > 0

@@ -1,0 +1,243 @@
+"""The sync's guarantees, each against a shared SQLite file and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from sitiv_desktop.services.commitments import CommitmentDraft, save_commitment
+from sitiv_desktop.store import models
+from sitiv_desktop.sync.conflicts import resolve_conflict
+from tests.sync_harness import Syndicate
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def syndicate(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Syndicate]:
+    if request.param == "sqlite":
+        url = f"sqlite+pysqlite:///{tmp_path / 'partagee.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    made = Syndicate(url, tmp_path)
+    yield made
+    made.close()
+
+
+def test_a_first_sync_brings_only_the_granted_communes(syndicate: Syndicate) -> None:
+    laptop = syndicate.laptop("alice", {"Vénissieux": "liaison", "Givors": "elu"})
+    summary = laptop.sync()
+    assert summary.full_refresh
+    assert sorted(row["name"] for row in laptop.rows("communes").values()) == [
+        "Givors",
+        "Vénissieux",
+    ]
+    assert sorted(row["title"] for row in laptop.rows("commitments").values()) == [
+        "Promesse à Givors",
+        "Promesse à Vénissieux",
+    ]
+
+
+def test_an_offline_creation_reaches_the_other_laptops(syndicate: Syndicate) -> None:
+    alice = syndicate.laptop("alice", {"Vénissieux": "liaison"})
+    bob = syndicate.laptop("bob", {"Vénissieux": "elu"})
+    alice.sync(), bob.sync()
+    with alice.database.session() as session:
+        commune = session.scalars(select(models.Commune)).one()
+        save_commitment(
+            session,
+            CommitmentDraft(commune.id, "Câbler l’école Jean-Jaurès", "10/03/2026", "30/06/2026"),
+        )
+    assert alice.sync().sent == 1
+    assert bob.sync().received == 1
+    titles = sorted(row["title"] for row in bob.rows("commitments").values())
+    assert "Câbler l’école Jean-Jaurès" in titles
+    assert alice.outbox() == 0
+
+
+def test_edits_of_different_fields_merge(syndicate: Syndicate) -> None:
+    alice = syndicate.laptop("alice", {"Vénissieux": "liaison"})
+    bob = syndicate.laptop("bob", {"Vénissieux": "liaison"})
+    alice.sync(), bob.sync()
+    for laptop, field, value in ((alice, "title", "Fibre optique"), (bob, "progress", 60)):
+        with laptop.database.session() as session:
+            project = session.scalars(select(models.Project)).one()
+            setattr(project, field, value)
+    alice.sync(), bob.sync(), alice.sync()
+    for rows in (alice.rows("projects"), bob.rows("projects"), syndicate.rows("projects")):
+        (project,) = [row for row in rows.values() if row["code"] == "P-69259"]
+        assert (project["title"], project["progress"]) == ("Fibre optique", 60)
+    assert alice.conflicts() == [] and bob.conflicts() == []
+
+
+def test_edits_of_the_same_field_make_a_conflict_that_a_person_resolves(
+    syndicate: Syndicate,
+) -> None:
+    alice = syndicate.laptop("alice", {"Vénissieux": "liaison"})
+    bob = syndicate.laptop("bob", {"Vénissieux": "liaison"})
+    alice.sync(), bob.sync()
+    for laptop, title in ((alice, "Fibre d’Alice"), (bob, "Fibre de Bob")):
+        with laptop.database.session() as session:
+            session.scalars(select(models.Project)).one().title = title
+    alice.sync()
+    summary = bob.sync()
+    assert summary.conflicts == 1
+    (conflict,) = bob.conflicts()
+    assert conflict.mine == {"title": "Fibre de Bob"}
+    assert conflict.theirs == {"title": "Fibre d’Alice"}
+    # Until someone chooses, the copy shows the shared value; nothing was overwritten.
+    assert bob.project("P-69259")["title"] == "Fibre d’Alice"
+    with bob.database.session() as session:
+        resolve_conflict(session, conflict.id[:8], "mine")
+    bob.sync(), alice.sync()
+    assert alice.project("P-69259")["title"] == "Fibre de Bob"
+    assert bob.conflicts() == []
+
+
+def test_deletions_propagate(syndicate: Syndicate) -> None:
+    alice = syndicate.laptop("alice", {"Vénissieux": "liaison"})
+    bob = syndicate.laptop("bob", {"Vénissieux": "elu"})
+    alice.sync(), bob.sync()
+    with alice.database.session() as session:
+        session.delete(session.scalars(select(models.Commitment)).one())
+    alice.sync(), bob.sync()
+    assert (
+        bob.rows("commitments")
+        == {}
+        == {k: v for k, v in syndicate.rows("commitments").items() if "Vénissieux" in v["title"]}
+    )
+
+
+def test_an_edit_against_a_deletion_is_a_conflict(syndicate: Syndicate) -> None:
+    alice = syndicate.laptop("alice", {"Vénissieux": "liaison"})
+    bob = syndicate.laptop("bob", {"Vénissieux": "liaison"})
+    alice.sync(), bob.sync()
+    with alice.database.session() as session:
+        session.delete(session.scalars(select(models.Commitment)).one())
+    with bob.database.session() as session:
+        session.scalars(select(models.Commitment)).one().status = "kept"
+    alice.sync()
+    assert bob.sync().conflicts == 1
+    (conflict,) = bob.conflicts()
+    assert conflict.kind == "deleted" and conflict.mine["status"] == "kept"
+    with bob.database.session() as session:
+        resolve_conflict(session, conflict.id, "mine")
+    bob.sync(), alice.sync()
+    (kept,) = alice.rows("commitments").values()
+    assert kept["status"] == "kept"
+
+
+def test_a_sync_with_nothing_to_do_sends_and_receives_nothing(syndicate: Syndicate) -> None:
+    alice = syndicate.laptop("alice", {"Vénissieux": "liaison", "Givors": "liaison"})
+    alice.sync()
+    again = alice.sync()
+    assert (again.sent, again.received, again.full_refresh) == (0, 0, False)
+
+
+def test_a_refused_change_is_listed_and_the_row_goes_back(syndicate: Syndicate) -> None:
+    from sitiv_desktop.sync.conflicts import list_refused
+
+    reader = syndicate.laptop("elu", {"Vénissieux": "elu"})
+    reader.sync()
+    with reader.database.session() as session:
+        session.scalars(select(models.Project)).one().title = "Titre interdit"
+    summary = reader.sync()
+    assert summary.refused == 1
+    with reader.database.read_session() as session:
+        (refused,) = list_refused(session)
+    assert refused.change["fields"]["title"] == "Titre interdit"
+    assert reader.project("P-69259")["title"] == "Fibre de Vénissieux"
+    assert reader.outbox() == 0
+
+
+def test_withdrawn_rights_refuse_pending_edits_then_the_rows_leave(syndicate: Syndicate) -> None:
+    from sitiv_desktop.sync.server import revoke
+
+    alice = syndicate.laptop("alice", {"Vénissieux": "liaison", "Givors": "liaison"})
+    alice.sync()
+    with alice.database.session() as session:
+        givors = session.scalars(
+            select(models.Commune).where(models.Commune.name == "Givors")
+        ).one()
+        save_commitment(
+            session, CommitmentDraft(givors.id, "Promesse tardive", dt.date(2026, 2, 1))
+        )
+    revoke(syndicate.url, alice.user, "Givors")
+    summary = alice.sync()
+    assert summary.refused == 1
+    assert [row["name"] for row in alice.rows("communes").values()] == ["Vénissieux"]
+    assert all("Givors" not in row["title"] for row in alice.rows("commitments").values())
+
+
+def test_a_duplicate_delivery_changes_nothing_twice(syndicate: Syndicate) -> None:
+    alice = syndicate.laptop("alice", {"Vénissieux": "liaison"})
+    alice.sync()
+    with alice.database.session() as session:
+        session.scalars(select(models.Project)).one().progress = 70
+    sent: list[object] = []
+    original = alice.link.push
+
+    def push_twice(changes, before_commit=None):  # type: ignore[no-untyped-def]
+        original(changes)
+        sent.extend(changes)
+        return original(changes)
+
+    alice.link.push = push_twice  # type: ignore[method-assign]
+    summary = alice.sync()
+    assert summary.sent == 1 and len(sent) == 1
+    with syndicate.admin.read_session() as session:
+        from sqlalchemy import text
+
+        logged = session.execute(text("SELECT count(*) FROM sync_changes")).scalar_one()
+    assert logged == 1
+
+
+STEPS = ("before-send", "after-server-commit", "after-settle", "after-push", "after-fetch",
+         "after-page", "after-snapshot")  # fmt: skip
+
+
+class Interrupted(Exception):
+    pass
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_sync_interrupted_at_any_step_completes_next_time(
+    syndicate: Syndicate, step: str
+) -> None:
+    alice = syndicate.laptop("alice", {"Vénissieux": "liaison"})
+    bob = syndicate.laptop("bob", {"Vénissieux": "liaison"})
+    alice.sync(), bob.sync()
+    with alice.database.session() as session:
+        session.scalars(select(models.Project)).one().progress = 55
+        commune = session.scalars(select(models.Commune)).one()
+        save_commitment(session, CommitmentDraft(commune.id, "Nouvelle promesse", "01/03/2026"))
+    with bob.database.session() as session:
+        session.scalars(select(models.Commitment)).one().responsible = "Le DSI"
+    bob.sync()
+    if step == "after-snapshot":
+        from sitiv_desktop.sync.server import grant
+
+        grant(syndicate.url, alice.user, "Givors", "elu")  # a new grant makes a full refresh
+
+    def fail(at: str) -> None:
+        if at == step:
+            raise Interrupted(at)
+
+    with contextlib.suppress(Interrupted):
+        alice.sync(fault=fail)
+    alice.sync()
+    bob.sync()
+    for rows in (alice.rows("commitments"), bob.rows("commitments")):
+        mine = {r["title"]: r for r in rows.values() if r["commune_id"] == commune.id.hex}
+        assert sorted(mine) == ["Nouvelle promesse", "Promesse à Vénissieux"]
+        assert mine["Promesse à Vénissieux"]["responsible"] == "Le DSI"
+    assert alice.project("P-69259")["progress"] == bob.project("P-69259")["progress"] == 55
+    with syndicate.admin.read_session() as session:
+        from sqlalchemy import text
+
+        titles = session.execute(text("SELECT count(*) FROM commitments")).scalar_one()
+    assert titles == 4  # three communes' promises and the new one: nothing twice
+    assert alice.outbox() == 0 and alice.conflicts() == []
