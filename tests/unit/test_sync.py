@@ -241,3 +241,27 @@ def test_a_sync_interrupted_at_any_step_completes_next_time(
         titles = session.execute(text("SELECT count(*) FROM commitments")).scalar_one()
     assert titles == 4  # three communes' promises and the new one: nothing twice
     assert alice.outbox() == 0 and alice.conflicts() == []
+
+
+def test_an_edit_made_during_a_sync_is_not_allowed_to_overwrite_silently(
+    syndicate: Syndicate,
+) -> None:
+    alice = syndicate.laptop("alice", {"Vénissieux": "liaison"})
+    bob = syndicate.laptop("bob", {"Vénissieux": "liaison"})
+    alice.sync(), bob.sync()
+    with bob.database.session() as session:
+        session.scalars(select(models.Project)).one().title = "Titre de Bob"
+    bob.sync()
+
+    def edit_between_push_and_pull(step: str) -> None:
+        if step == "after-push":
+            with alice.database.session() as session:
+                session.scalars(select(models.Project)).one().title = "Titre d’Alice"
+
+    alice.sync(fault=edit_between_push_and_pull)
+    assert alice.project("P-69259")["title"] == "Titre d’Alice"  # the local edit is kept
+    summary = alice.sync()
+    assert summary.conflicts == 1
+    assert syndicate.rows("projects")  # and the shared value is still Bob's until someone chooses
+    (shared,) = [r for r in syndicate.rows("projects").values() if r["code"] == "P-69259"]
+    assert shared["title"] == "Titre de Bob"
