@@ -62,3 +62,9 @@ def test_opening_twice_migrates_once(tmp_path: Path) -> None:
     for _ in range(2):
         open_context(tmp_path / "twice").close()
     assert not (tmp_path / "twice" / "sauvegardes").exists()
+
+
+def test_the_head_named_for_fast_start_up_is_the_scripts_head() -> None:
+    from sitiv_desktop.store.migration import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION

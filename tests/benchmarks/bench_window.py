@@ -1,0 +1,115 @@
+"""Start-up to a usable window on a large copy, beside an empty QMainWindow, and peak memory.
+
+Each measure is a fresh process, timed from its launch to the moment the window is usable:
+the communes listed and the dashboard of the last commune filled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sitiv_desktop.context import open_context
+from sitiv_desktop.services.communes import find_commune
+from tests.benchmarks.common import Figure, demo_copy
+
+WINDOW = r"""
+import resource, sys
+from PySide6.QtCore import QTimer
+from sitiv_desktop.context import open_context
+from sitiv_desktop.ui.app import Application
+context = open_context(sys.argv[1])
+application = Application(context)
+application.start()
+window = application.window
+
+def usable():
+    if window.dashboard.title.text() and window.isVisible():
+        print("usable", flush=True)
+        window.tabs.setCurrentIndex(1)  # open the projects list too, for the memory figure
+        QTimer.singleShot(300, finish)
+    else:
+        QTimer.singleShot(2, usable)
+
+def finish():
+    print("rss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+    application.app.quit()
+
+QTimer.singleShot(0, usable)
+application.app.exec()
+"""
+
+EMPTY = r"""
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+window.resize(1200, 800)
+window.show()
+def usable():
+    if window.isVisible():
+        print("usable", flush=True)
+        app.quit()
+    else:
+        QTimer.singleShot(2, usable)
+QTimer.singleShot(0, usable)
+app.exec()
+"""
+
+
+def launch(script: str, *arguments: str) -> tuple[float, int]:
+    """Seconds from launch to « usable », and the peak resident memory in KiB (0 if unknown)."""
+    environment = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, *arguments],
+        stdout=subprocess.PIPE, text=True, env=environment,
+    )  # fmt: skip
+    assert process.stdout is not None
+    usable_at, rss = 0.0, 0
+    for line in process.stdout:
+        if line.startswith("usable") and not usable_at:
+            usable_at = time.perf_counter() - started
+        elif line.startswith("rss"):
+            rss = int(line.split()[1])
+    process.wait(timeout=120)
+    return usable_at, rss
+
+
+def prepare(data_dir: Path) -> None:
+    context = open_context(data_dir)
+    try:
+        with context.database.read_session() as session:
+            commune = find_commune(session, "Vénissieux")
+        context.settings.set("first_start_done", True)
+        context.settings.set("last_commune", str(commune.id))
+    finally:
+        context.close()
+
+
+def section(options: argparse.Namespace) -> list[Figure]:
+    data_dir = demo_copy(options.scale)
+    prepare(data_dir)
+    repeats = max(3, options.repeats // 3)
+    launch(WINDOW, str(data_dir))  # warm the file cache once
+    runs = [launch(WINDOW, str(data_dir)) for _ in range(repeats)]
+    empties = [launch(EMPTY)[0] for _ in range(repeats)]
+    start = statistics.median(run[0] for run in runs)
+    floor = statistics.median(empties)
+    peak = max(run[1] for run in runs) / 1024
+    return [
+        Figure(
+            "start to a usable window", start, "s", floor=floor, floor_label="empty QMainWindow",
+            target="≤ 0.5 s over the floor", met=start - floor <= 0.5,
+            note=f"{start - floor:+.2f} s over the floor",
+        ),
+        Figure(
+            "peak memory, copy open", peak, "MiB", target="≤ 400 MiB", met=peak <= 400,
+            note="dashboard and projects list shown",
+        ),
+    ]  # fmt: skip
