@@ -179,3 +179,11 @@ def talking_points(points: Sequence[TalkingPoint], styles: Styles, empty: str) -
                 para(markup("<bullet>\u2013</bullet>{text}", text=point.text), styles.point)
             )
     return flowables
+
+
+def others_note(hidden: int, sentence: str, styles: Styles) -> list[Flowable]:
+    """The sentence under a capped list that says how many entries it leaves out (« 12 autres
+    projets ne sont pas détaillés… »); nothing when the list is whole."""
+    if hidden <= 0:
+        return []
+    return [Spacer(1, 1.5 * mm), para(sentence, styles.muted)]

@@ -4,6 +4,11 @@ cancellation.
 
 Identical data gives identical bytes: reportlab's ``invariant`` mode fixes the dates and the
 document id, and bookmark keys are numbered in reading order.
+
+The table of contents costs no second layout: its titles are known before the pack is laid
+out, so its place is kept in one pass and it is drawn at the very end, with the page numbers,
+beside « page n sur N ». Only a table of contents too long for one page falls back on
+reportlab's multi-pass build.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from sitiv_desktop import APP_NAME, __version__
 from sitiv_desktop.errors import Cancelled
 from sitiv_desktop.i18n import _
-from sitiv_desktop.reports.flowables import SectionHeading, reset_heading_keys
+from sitiv_desktop.reports.flowables import SectionHeading, escape_text, reset_heading_keys
 from sitiv_desktop.reports.fonts import BODY, BODY_BOLD, TITLE, register_fonts
 from sitiv_desktop.reports.styles import (
     MARGIN_BOTTOM,
@@ -56,6 +61,10 @@ COVER = "cover"
 BODY_TEMPLATE = "body"
 # multiBuild lays the story out about this many times (contents, then page numbers settle).
 EXPECTED_PASSES = 3
+# What the contents' heading and the page's top take; the rest is for the entries.
+CONTENTS_RESERVE = 30 * mm
+
+ContentsEntry = tuple[int, str, int, str]
 
 
 @dataclass(frozen=True)
@@ -78,8 +87,68 @@ class BuildOptions:
     cancelled: CancelFlag | None = None
 
 
+class DeferredContents(Flowable):
+    """A table of contents laid out in a single pass.
+
+    Its entries are planned from the story's headings, with no page numbers yet, which gives
+    its height; the document then lays the pack out once, noting each heading's page, and
+    the canvas draws the table at the place kept for it when it writes the pages out.
+    """
+
+    def __init__(self, table: TableOfContents) -> None:
+        super().__init__()
+        self.table = table
+        self.planned: list[ContentsEntry] = []
+        self.entries: list[ContentsEntry] = []
+        self.place: tuple[int, float, float, float] | None = None
+
+    def plan(self, story: Sequence[Flowable]) -> None:
+        self.planned = [
+            contents_entry(heading, 0)
+            for heading in story
+            if isinstance(heading, SectionHeading) and heading.in_contents
+        ]
+        self.entries = []
+        self.place = None
+
+    def height_for(self, width: float) -> float:
+        self.table._lastEntries = list(self.planned)  # type: ignore[attr-defined]
+        _width, height = self.table.wrapOn(Canvas(io.BytesIO()), width, PAGE_HEIGHT)
+        return float(height)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.table._lastEntries = list(self.planned)  # type: ignore[attr-defined]
+        _width, height = self.table.wrapOn(self.canv, available_width, available_height)
+        self.width, self.height = available_width, height
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return []  # kept whole: render() only defers a table that fits on one page
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N803
+        self.place = (canvas.getPageNumber(), x, y, self.width)
+
+    def draw_on_page(self, canvas: Canvas) -> None:
+        """Draw the table with its page numbers, if ``canvas`` is on the page it was placed."""
+        if self.place is None or canvas.getPageNumber() != self.place[0]:
+            return
+        _page, x, y, width = self.place
+        self.table._lastEntries = list(self.entries)  # type: ignore[attr-defined]
+        self.table.wrapOn(canvas, width, PAGE_HEIGHT)
+        canvas.saveState()
+        self.table.drawOn(canvas, x, y)
+        canvas.restoreState()
+
+
+def contents_entry(heading: SectionHeading, page: int) -> ContentsEntry:
+    return (heading.level, escape_text(heading.title), page, heading.key)
+
+
 class _NumberedCanvas(Canvas):
-    """Keeps each page until the end, then writes « page n sur N » on every one of them."""
+    """Keeps each page until the end, then writes « page n sur N » on every one of them, and
+    the table of contents where its place was kept."""
+
+    deferred_contents: DeferredContents | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,8 +160,11 @@ class _NumberedCanvas(Canvas):
 
     def save(self) -> None:
         total = len(self._saved_pages)
+        contents = self.deferred_contents
         for state in self._saved_pages:
             self.__dict__.update(state)
+            if contents is not None:
+                contents.draw_on_page(self)
             self._draw_page_number(total)
             super().showPage()
         super().save()
@@ -131,6 +203,8 @@ class PackDocument(BaseDocTemplate):
         self.info = info
         self.options = options
         self.story_length = 1
+        self.expected_passes = EXPECTED_PASSES
+        self.deferred_contents: DeferredContents | None = None
         self._passes = 0
         self._done = 0
         self._reported = 0.0
@@ -162,6 +236,9 @@ class PackDocument(BaseDocTemplate):
 
     def handle_documentBegin(self) -> None:
         super().handle_documentBegin()
+        if self.deferred_contents is not None:
+            # The canvas draws the contents when it writes the pages out.
+            self.canv.deferred_contents = self.deferred_contents  # type: ignore[attr-defined]
         self._passes += 1
         self._done = 0
         self._current_section = ""
@@ -185,7 +262,7 @@ class PackDocument(BaseDocTemplate):
         if self.options.progress is None:
             return
         within = min(1.0, self._done / self.story_length)
-        fraction = min(0.97, (self._passes - 1 + within) / EXPECTED_PASSES)
+        fraction = min(0.97, (self._passes - 1 + within) / self.expected_passes)
         if fraction > self._reported + 0.01:
             self._reported = fraction
             self.options.progress(fraction, _("Laying out page {number}").format(number=self.page))
@@ -204,7 +281,10 @@ class PackDocument(BaseDocTemplate):
             self._page_commune = self._current_commune
         if heading.in_contents:
             self.canv.addOutlineEntry(heading.title, heading.key, level=heading.level)
-            self.notify("TOCEntry", (heading.level, heading.title, self.page, heading.key))
+            entry = contents_entry(heading, self.page)
+            if self.deferred_contents is not None:
+                self.deferred_contents.entries.append(entry)
+            self.notify("TOCEntry", entry)
 
     def _register_content(self) -> None:
         """A page that goes on with a section names it first in its header."""
@@ -283,7 +363,8 @@ def _draw_watermark(canvas: Canvas) -> None:
     canvas.restoreState()
 
 
-def contents(styles: Styles) -> TableOfContents:
+def contents(styles: Styles) -> DeferredContents:
+    """The table of contents of a pack, drawn once the pages are known."""
     table = TableOfContents(
         tableStyle=TableStyle(
             [
@@ -298,7 +379,14 @@ def contents(styles: Styles) -> TableOfContents:
     )
     table.levelStyles = list(styles.toc_levels)
     table.dotsMinLevel = 0
-    return table
+    return DeferredContents(table)
+
+
+def _fits_one_page(
+    contents: DeferredContents, story: Sequence[Flowable], document: PackDocument
+) -> bool:
+    contents.plan(story)
+    return contents.height_for(document.width) <= document.height - CONTENTS_RESERVE
 
 
 def render(
@@ -313,7 +401,17 @@ def render(
     buffer = io.BytesIO()
     document = PackDocument(buffer, info, options)
     document.story_length = max(1, len(story))
-    document.multiBuild(list(story), canvasmaker=_NumberedCanvas)
+    deferred = [f for f in story if isinstance(f, DeferredContents)]
+    if len(deferred) == 1 and _fits_one_page(deferred[0], story, document):
+        document.deferred_contents = deferred[0]
+        document.expected_passes = 1
+        document.build(list(story), canvasmaker=_NumberedCanvas)
+    else:
+        # A contents longer than a page: reportlab lays the pack out until the numbers settle.
+        document.multiBuild(
+            [f.table if isinstance(f, DeferredContents) else f for f in story],
+            canvasmaker=_NumberedCanvas,
+        )
     stream.write(buffer.getvalue())
     if options.progress is not None:
         options.progress(1.0, _("Pack ready"))

@@ -11,7 +11,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBreak, Spacer
 
 from sitiv_desktop.domain.briefings import MeetingPackData, PpiShare
-from sitiv_desktop.domain.enums import ProjectStatus
 from sitiv_desktop.domain.records import CommitmentRecord, PpiLineRecord, StakeRecord
 from sitiv_desktop.i18n import _, format_money, ngettext
 from sitiv_desktop.reports.common import (
@@ -19,6 +18,7 @@ from sitiv_desktop.reports.common import (
     agenda_table,
     cover,
     meeting_moment,
+    others_note,
     talking_points,
 )
 from sitiv_desktop.reports.document import (
@@ -95,7 +95,7 @@ def meeting_pack_story(data: MeetingPackData, styles: Styles) -> list[Flowable]:
     story += [CondPageBreak(50 * mm), sections.section(_("Recent exchanges"))]
     story += _exchanges(data, styles)
     story += [CondPageBreak(50 * mm), sections.section(_("Mandate stakes"))]
-    story += _stakes(data.stakes, styles)
+    story += _stakes(data, styles)
     story += [CondPageBreak(80 * mm), sections.section(_("PPI lines"))]
     story += _ppi(data, styles)
     story += [CondPageBreak(50 * mm), sections.section(_("Talking points"))]
@@ -121,19 +121,19 @@ def write_meeting_pack(data: MeetingPackData, stream: BinaryIO, options: BuildOp
 
 def _glance(data: MeetingPackData, styles: Styles) -> list[Flowable]:
     commune = data.commune
-    active = sum(
-        1 for p in data.projects if p.status in (ProjectStatus.STUDY, ProjectStatus.IN_PROGRESS)
-    )
     figures = [
         (pack_number(commune.population), _("inhabitants")),
-        (pack_number(len(data.projects)), _("projects, {active} under way").format(active=active)),
+        (
+            pack_number(data.project_count),
+            _("projects, {active} under way").format(active=pack_number(data.projects_under_way)),
+        ),
         (
             pack_number(data.open_commitments),
             ngettext("open commitment", "open commitments", data.open_commitments),
         ),
         (
-            pack_number(len(data.late)),
-            ngettext("late commitment", "late commitments", len(data.late)),
+            pack_number(data.late_count),
+            ngettext("late commitment", "late commitments", data.late_count),
         ),
     ]
     identity = [
@@ -190,6 +190,16 @@ def _changes(data: MeetingPackData, styles: Styles) -> list[Flowable]:
     ]
     headers = [_("Date"), _("Change"), _("Subject"), _("Detail")]
     flowables.append(data_table(headers, rows, [30 * mm, 30 * mm, 74 * mm, 36 * mm], styles))
+    hidden = data.change_count - len(data.changes)
+    flowables += others_note(
+        hidden,
+        ngettext(
+            "{count} earlier change is not detailed; the full list is in the application.",
+            "{count} earlier changes are not detailed; the full list is in the application.",
+            hidden,
+        ).format(count=pack_number(hidden)),
+        styles,
+    )
     return flowables
 
 
@@ -212,19 +222,69 @@ def _projects(data: MeetingPackData, styles: Styles) -> list[Flowable]:
         for p in data.projects
     ]
     headers = [_("Code"), _("Project"), _("Status"), _("Progress"), _("Owner"), _("AP")]
-    widths = [24 * mm, 50 * mm, 18 * mm, 26 * mm, 25 * mm, 27 * mm]
-    return [data_table(headers, rows, widths, styles, right_columns=(5,))]
+    widths = [26 * mm, 48 * mm, 18 * mm, 26 * mm, 25 * mm, 27 * mm]
+    hidden = data.project_count - len(data.projects)
+    flowables: list[Flowable] = []
+    if hidden > 0:
+        flowables.append(
+            para(
+                _(
+                    "The {shown} projects that matter most for this meeting, of the commune's "
+                    "{count}: those on the agenda, those delivered or abandoned since the last "
+                    "meeting, then those under way, the largest first."
+                ).format(
+                    shown=pack_number(len(data.projects)), count=pack_number(data.project_count)
+                ),
+                styles.muted,
+            )
+        )
+    flowables.append(data_table(headers, rows, widths, styles, right_columns=(5,)))
+    flowables += others_note(
+        hidden,
+        ngettext(
+            "{count} other project is not detailed; the full list is in the application.",
+            "{count} other projects are not detailed; the full list is in the application.",
+            hidden,
+        ).format(count=pack_number(hidden)),
+        styles,
+    )
+    return flowables
 
 
 def _commitments(data: MeetingPackData, styles: Styles) -> list[Flowable]:
+    hidden_late = data.late_count - len(data.late)
+    hidden_due = data.due_soon_count - len(data.due_soon)
+    hidden_kept = data.kept_since_count - len(data.kept_since)
     flowables: list[Flowable] = [
         SectionHeading(_("Late"), styles.h2, level=1),
         *_commitment_table(
             data.late, styles, _("No commitment to the commune is late."), data.as_of, late=True
         ),
+        *others_note(
+            hidden_late,
+            ngettext(
+                "{count} other late commitment, less overdue, is not detailed; "
+                "the full list is in the application.",
+                "{count} other late commitments, less overdue, are not detailed; "
+                "the full list is in the application.",
+                hidden_late,
+            ).format(count=pack_number(hidden_late)),
+            styles,
+        ),
         SectionHeading(_("Due within 60 days"), styles.h2, level=1),
         *_commitment_table(
             data.due_soon, styles, _("No commitment falls due within 60 days."), data.as_of
+        ),
+        *others_note(
+            hidden_due,
+            ngettext(
+                "{count} other commitment due later is not detailed; "
+                "the full list is in the application.",
+                "{count} other commitments due later are not detailed; "
+                "the full list is in the application.",
+                hidden_due,
+            ).format(count=pack_number(hidden_due)),
+            styles,
         ),
         SectionHeading(_("Kept since the last meeting"), styles.h2, level=1),
     ]
@@ -242,6 +302,17 @@ def _commitments(data: MeetingPackData, styles: Styles) -> list[Flowable]:
     ]
     headers = [_("Commitment"), _("Kept on"), _("Responsible"), _("Project")]
     flowables.append(data_table(headers, rows, [70 * mm, 30 * mm, 30 * mm, 40 * mm], styles))
+    flowables += others_note(
+        hidden_kept,
+        ngettext(
+            "{count} other commitment kept earlier is not detailed; "
+            "the full list is in the application.",
+            "{count} other commitments kept earlier are not detailed; "
+            "the full list is in the application.",
+            hidden_kept,
+        ).format(count=pack_number(hidden_kept)),
+        styles,
+    )
     return flowables
 
 
@@ -315,12 +386,23 @@ def _exchanges(data: MeetingPackData, styles: Styles) -> list[Flowable]:
     ]
 
 
-def _stakes(stakes: Sequence[StakeRecord], styles: Styles) -> list[Flowable]:
-    if not stakes:
+def _stakes(data: MeetingPackData, styles: Styles) -> list[Flowable]:
+    if not data.stakes:
         return [empty_note(_("No mandate stake is recorded for this commune."), styles)]
     flowables: list[Flowable] = []
+    hidden = data.stake_count - len(data.stakes)
+    if hidden > 0:
+        flowables.append(
+            para(
+                _(
+                    "The {shown} stakes that call for attention most, of the commune's {count}: "
+                    "high priority first, those no project answers yet, the least advanced."
+                ).format(shown=pack_number(len(data.stakes)), count=pack_number(data.stake_count)),
+                styles.muted,
+            )
+        )
     axes: dict[str, list[StakeRecord]] = {}
-    for stake in stakes:
+    for stake in data.stakes:
         axes.setdefault(stake.axis, []).append(stake)
     for axis, chosen in axes.items():
         flowables.append(para(axis or _("Without an axis"), styles.h3))
@@ -342,6 +424,15 @@ def _stakes(stakes: Sequence[StakeRecord], styles: Styles) -> list[Flowable]:
         ]
         headers = [_("Line and action"), _("Priority"), _("Progress"), _("Projects that answer it")]
         flowables.append(data_table(headers, rows, [68 * mm, 20 * mm, 26 * mm, 56 * mm], styles))
+    flowables += others_note(
+        hidden,
+        ngettext(
+            "{count} other stake is not detailed; the full list is in the application.",
+            "{count} other stakes are not detailed; the full list is in the application.",
+            hidden,
+        ).format(count=pack_number(hidden)),
+        styles,
+    )
     return flowables
 
 
@@ -386,15 +477,33 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
     year_width = (170 - 48 - 26) / len(columns) * mm
     widths = [48 * mm, 26 * mm, *[year_width] * len(columns)]
     right = tuple(range(1, len(headers)))
+    hidden = data.ppi_line_count - len(data.ppi_lines)
+    intro = _(
+        "AP in force and payment credits (CP) per year of each line, for the whole "
+        "project; the last row is the commune's share, by its cost share."
+    )
+    if hidden > 0:
+        intro += " " + _(
+            "The {shown} lines shown, of {count}, are those with the largest payment credits "
+            "in {year} and {next}; the last row counts every line."
+        ).format(
+            shown=pack_number(len(data.ppi_lines)),
+            count=pack_number(data.ppi_line_count),
+            year=data.as_of.year,
+            next=data.as_of.year + 1,
+        )
     flowables: list[Flowable] = [
-        para(
-            _(
-                "AP in force and payment credits (CP) per year of each line, for the whole "
-                "project; the last row is the commune's share, by its cost share."
-            ),
-            styles.muted,
-        ),
+        para(intro, styles.muted),
         data_table(headers, rows, widths, styles, right_columns=right, total_row=True),
+        *others_note(
+            hidden,
+            ngettext(
+                "{count} other PPI line is not detailed; the full list is in the application.",
+                "{count} other PPI lines are not detailed; the full list is in the application.",
+                hidden,
+            ).format(count=pack_number(hidden)),
+            styles,
+        ),
         Spacer(1, 6 * mm),
     ]
     years = sorted(data.ppi_share.cp_by_year)

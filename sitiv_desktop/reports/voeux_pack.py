@@ -12,9 +12,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBreak, Spacer
 
 from sitiv_desktop.domain.briefings import CommuneYear, VoeuxPackData
-from sitiv_desktop.domain.records import CommitmentRecord, ProjectRecord
+from sitiv_desktop.domain.records import CommitmentRecord
 from sitiv_desktop.i18n import _, format_money, ngettext
-from sitiv_desktop.reports.common import Sections, cover, talking_points
+from sitiv_desktop.reports.common import Sections, cover, others_note, talking_points
 from sitiv_desktop.reports.document import BODY_TEMPLATE, BuildOptions, PackInfo, contents, render
 from sitiv_desktop.reports.flowables import (
     SectionHeading,
@@ -64,7 +64,7 @@ def voeux_story(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
     story += [PageBreak(), sections.section(_("The year {year} in figures").format(year=data.year))]
     story += _figures(data, styles)
     story += [CondPageBreak(60 * mm), sections.section(_("Projects delivered"))]
-    story += _delivered(data.delivered, styles, data.year)
+    story += _delivered(data, styles)
     story += [PageBreak(), sections.section(_("Commitments kept by commune"))]
     story += _kept_by_commune(data, styles)
     story += [PageBreak(), sections.section(_("The communes"))]
@@ -126,7 +126,7 @@ def _figures(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
             ),
         ),
         (
-            pack_number(len(data.next_ppi_lines)),
+            pack_number(data.next_ppi_line_count),
             _("PPI lines for {year}").format(year=data.next_year),
         ),
     ]
@@ -146,9 +146,11 @@ def _figures(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
     ]
 
 
-def _delivered(projects: Sequence[ProjectRecord], styles: Styles, year: int) -> list[Flowable]:
+def _delivered(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
+    projects, year = data.delivered, data.year
     if not projects:
         return [empty_note(_("No project was delivered in {year}.").format(year=year), styles)]
+    hidden = data.figures.projects_delivered - len(projects)
     rows = [
         [
             p.code,
@@ -161,7 +163,30 @@ def _delivered(projects: Sequence[ProjectRecord], styles: Styles, year: int) -> 
     ]
     headers = [_("Code"), _("Project"), _("Owner"), _("Delivered on"), _("AP")]
     widths = [24 * mm, 57 * mm, 30 * mm, 30 * mm, 29 * mm]
-    return [data_table(headers, rows, widths, styles, right_columns=(4,))]
+    flowables: list[Flowable] = []
+    if hidden > 0:
+        flowables.append(
+            para(
+                _("The {shown} largest deliveries by AP, of {count}.").format(
+                    shown=pack_number(len(projects)),
+                    count=pack_number(data.figures.projects_delivered),
+                ),
+                styles.muted,
+            )
+        )
+    flowables.append(data_table(headers, rows, widths, styles, right_columns=(4,)))
+    flowables += others_note(
+        hidden,
+        ngettext(
+            "{count} other project delivered in {year} is not detailed; "
+            "the full list is in the application.",
+            "{count} other projects delivered in {year} are not detailed; "
+            "the full list is in the application.",
+            hidden,
+        ).format(count=pack_number(hidden), year=year),
+        styles,
+    )
+    return flowables
 
 
 def _kept_by_commune(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
@@ -169,8 +194,8 @@ def _kept_by_commune(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
         return [empty_note(_("No commune is recorded."), styles)]
     names = [c.commune.name for c in data.communes]
     made = [c.commitments_made for c in data.communes]
-    kept = [len(c.commitments_kept) for c in data.communes]
-    late = [len(c.commitments_late) for c in data.communes]
+    kept = [c.kept_count for c in data.communes]
+    late = [c.late_count for c in data.communes]
     flowables: list[Flowable] = []
     if any(made) or any(kept):
         flowables.append(
@@ -229,10 +254,8 @@ def _commune_page(
     commune = commune_year.commune
     figures = [
         (
-            pack_number(len(commune_year.projects_delivered)),
-            ngettext(
-                "project delivered", "projects delivered", len(commune_year.projects_delivered)
-            ),
+            pack_number(commune_year.delivered_count),
+            ngettext("project delivered", "projects delivered", commune_year.delivered_count),
         ),
         (
             pack_number(commune_year.projects_in_progress),
@@ -241,8 +264,8 @@ def _commune_page(
             ),
         ),
         (
-            pack_number(len(commune_year.commitments_kept)),
-            ngettext("commitment kept", "commitments kept", len(commune_year.commitments_kept)),
+            pack_number(commune_year.kept_count),
+            ngettext("commitment kept", "commitments kept", commune_year.kept_count),
         ),
         (
             pack_number(commune_year.exchanges),
@@ -282,6 +305,9 @@ def _commune_page(
                 right_columns=(3,),
             )
         )
+        flowables += _not_detailed(
+            commune_year.delivered_count - len(commune_year.projects_delivered), styles
+        )
     else:
         flowables.append(
             empty_note(
@@ -296,6 +322,7 @@ def _commune_page(
         _("No commitment to the commune was kept in {year}.").format(year=data.year),
         kept=True,
     )
+    flowables += _not_detailed(commune_year.kept_count - len(commune_year.commitments_kept), styles)
     flowables.append(
         para(_("Commitments still late on 31 December {year}").format(year=data.year), styles.h3)
     )
@@ -305,6 +332,7 @@ def _commune_page(
         _("No commitment to the commune is late."),
         kept=False,
     )
+    flowables += _not_detailed(commune_year.late_count - len(commune_year.commitments_late), styles)
     flowables.append(Spacer(1, 3 * mm))
     flowables.append(
         para(
@@ -315,6 +343,19 @@ def _commune_page(
         )
     )
     return flowables
+
+
+def _not_detailed(hidden: int, styles: Styles) -> list[Flowable]:
+    """Under a capped list of a commune's page, which stays one page long."""
+    return others_note(
+        hidden,
+        ngettext(
+            "{count} other is not detailed; the full list is in the application.",
+            "{count} others are not detailed; the full list is in the application.",
+            hidden,
+        ).format(count=pack_number(hidden)),
+        styles,
+    )
 
 
 def _commitments(
@@ -360,6 +401,7 @@ def _next_ppi(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
         ]
         for line in data.next_ppi_lines
     ]
+    hidden = data.next_ppi_line_count - len(data.next_ppi_lines)
     return [
         para(
             _(
@@ -376,12 +418,30 @@ def _next_ppi(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
             right_columns=(1, 2),
             total_row=True,
         ),
-        para(_("Lines with payment credits in {year}").format(year=year), styles.h3),
+        para(
+            _("Lines with payment credits in {year}").format(year=year)
+            if hidden <= 0
+            else _("The {shown} lines with the largest payment credits in {year}").format(
+                shown=pack_number(len(data.next_ppi_lines)), year=year
+            ),
+            styles.h3,
+        ),
         data_table(
             [_("Line"), _("Owner"), _("AP in force"), _("CP {year}").format(year=year)],
             lines,
             [72 * mm, 30 * mm, 34 * mm, 34 * mm],
             styles,
             right_columns=(2, 3),
+        ),
+        *others_note(
+            hidden,
+            ngettext(
+                "{count} other line with smaller payment credits in {year} is not detailed; "
+                "the table above counts every line.",
+                "{count} other lines with smaller payment credits in {year} are not detailed; "
+                "the table above counts every line.",
+                hidden,
+            ).format(count=pack_number(hidden), year=year),
+            styles,
         ),
     ]

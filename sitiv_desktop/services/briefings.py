@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, extract, func, select
+from sqlalchemy import ColumnElement, Row, case, exists, extract, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from sitiv_desktop.domain.briefings import (
@@ -37,30 +39,47 @@ from sitiv_desktop.domain.enums import (
 from sitiv_desktop.domain.records import (
     CommitmentRecord,
     CommuneRecord,
+    ExchangeRecord,
     PpiLineRecord,
+    PpiRow,
+    PpiTable,
+    ProjectRecord,
+    StakeRecord,
 )
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _, format_date, format_money
-from sitiv_desktop.services.commitments import (
-    CommitmentFilter,
-    CommitmentState,
-    commitment_state,
-    list_commitments,
-)
+from sitiv_desktop.services.commitments import DUE_SOON_DAYS, OPEN_STATUSES
 from sitiv_desktop.services.communes import get_commune, list_communes, list_contacts
-from sitiv_desktop.services.conversions import from_cents_or_none
-from sitiv_desktop.services.exchanges import exchange_timeline
+from sitiv_desktop.services.conversions import (
+    commitment_record,
+    exchange_record,
+    from_cents_or_none,
+    stake_record,
+)
 from sitiv_desktop.services.meetings import get_meeting, previous_meeting
 from sitiv_desktop.services.ppi import list_ppi_lines, ppi_table
 from sitiv_desktop.services.projects import (
-    ProjectFilter,
+    ap_in_force_cents,
     commune_project_filter,
-    list_projects,
+    projects_by_id,
 )
-from sitiv_desktop.services.stakes import list_stakes
 from sitiv_desktop.store import models
 
+# How many entries each list of a pack details, at most: a pack is read before a meeting, in
+# the car, and the application holds the full lists. Totals always count everything.
 RECENT_EXCHANGES = 12
+PROJECTS_SHOWN = 25
+# Late commitments are what a meeting must address first: their list is the longest.
+LATE_SHOWN = 80
+DUE_SOON_SHOWN = 25
+KEPT_SHOWN = 25
+CHANGES_SHOWN = 30
+STAKES_SHOWN = 20
+PPI_LINES_SHOWN = 20
+# The New Year address pack: the syndicate-wide lists, then each commune's page, kept to one.
+DELIVERED_SHOWN = 30
+NEXT_PPI_LINES_SHOWN = 30
+COMMUNE_PAGE_SHOWN = 6
 # Without an earlier meeting, « what changed » looks back this far.
 FIRST_MEETING_LOOKBACK_DAYS = 365
 TALKING_POINTS_PER_TOPIC = 5
@@ -85,7 +104,11 @@ def agenda_pack_data(session: Session, meeting_id: uuid.UUID) -> AgendaPackData:
 def meeting_pack_data(
     session: Session, meeting_id: uuid.UUID, as_of: dt.date | None = None
 ) -> MeetingPackData:
-    """The mayor meeting pack of a meeting with exactly one commune."""
+    """The mayor meeting pack of a meeting with exactly one commune.
+
+    Each list is read already filtered, ordered and capped by the database; only its count
+    is read in full.
+    """
     meeting = get_meeting(session, meeting_id)
     if len(meeting.commune_ids) != 1:
         raise UserError(
@@ -104,20 +127,12 @@ def meeting_pack_data(
         if previous is not None
         else today - dt.timedelta(days=FIRST_MEETING_LOOKBACK_DAYS)
     )
-    projects = tuple(list_projects(session, ProjectFilter(commune_id=commune_id)))
-    commitments = list_commitments(session, CommitmentFilter(commune_id=commune_id))
-    states = {record.id: commitment_state(record, today) for record in commitments}
-    kept_since = tuple(
-        record
-        for record in commitments
-        if states[record.id] is CommitmentState.KEPT and _within(record.closed_on, since, today)
-    )
-    exchanges = [
-        record
-        for record in exchange_timeline(session, commune_id, limit=None)
-        if record.occurred_on <= today
-    ]
-    stakes = tuple(list_stakes(session, commune_id))
+    agenda_projects = {item.project_id for item in meeting.agenda if item.project_id is not None}
+    projects, project_counts = _chosen_projects(session, commune_id, agenda_projects, since, today)
+    commitments = _CommitmentLists(session, commune_id, today, since)
+    changes = changes_since(session, commune_id, since, today)
+    stakes, stake_count = _chosen_stakes(session, commune_id)
+    ppi_lines, ppi_line_count = _chosen_ppi_lines(session, commune_id, today.year)
     data = MeetingPackData(
         syndicate=syndicate_name(),
         meeting=meeting,
@@ -125,25 +140,240 @@ def meeting_pack_data(
         as_of=today,
         previous_meeting=previous,
         changes_since=since,
-        changes=tuple(changes_since(session, commune_id, since, today)),
-        exchanges_since_count=sum(1 for e in exchanges if since <= e.occurred_on),
+        changes=tuple(changes[-CHANGES_SHOWN:]),
+        change_count=len(changes),
+        exchanges_since_count=_count_exchanges(session, commune_id, since, today),
         contacts=tuple(list_contacts(session, commune_id)),
         projects=projects,
-        late=tuple(r for r in commitments if states[r.id] is CommitmentState.LATE),
-        due_soon=tuple(r for r in commitments if states[r.id] is CommitmentState.DUE_SOON),
-        kept_since=kept_since,
-        open_commitments=sum(1 for r in commitments if not r.status.is_closed),
-        exchanges=tuple(exchanges[:RECENT_EXCHANGES]),
+        project_count=sum(project_counts.values()),
+        projects_under_way=project_counts[ProjectStatus.STUDY]
+        + project_counts[ProjectStatus.IN_PROGRESS],
+        late=commitments.late,
+        late_count=commitments.late_count,
+        due_soon=commitments.due_soon,
+        due_soon_count=commitments.due_soon_count,
+        kept_since=commitments.kept_since,
+        kept_since_count=commitments.kept_since_count,
+        open_commitments=commitments.open_count,
+        exchanges=tuple(_recent_exchanges(session, commune_id, today)),
         stakes=stakes,
-        ppi_lines=tuple(list_ppi_lines(session, commune_id)),
+        stake_count=stake_count,
+        ppi_lines=ppi_lines,
+        ppi_line_count=ppi_line_count,
         ppi_share=_ppi_share(session, commune_id),
         talking_points=(),
     )
-    return _with_talking_points(data)
+    return _with_talking_points(data, changes)
 
 
 def _within(day: dt.date | None, since: dt.date, until: dt.date) -> bool:
     return day is not None and since <= day <= until
+
+
+# The order projects are detailed in: those on the agenda, the news since the last meeting,
+# then the work under way, then the rest.
+_PROJECT_GROUPS = {
+    ProjectStatus.IN_PROGRESS: 2,
+    ProjectStatus.STUDY: 3,
+    ProjectStatus.IDEA: 4,
+    ProjectStatus.SUSPENDED: 5,
+}
+_CLOSED_EARLIER = 6
+
+
+def _chosen_projects(
+    session: Session,
+    commune_id: uuid.UUID,
+    agenda_projects: set[uuid.UUID],
+    since: dt.date,
+    today: dt.date,
+) -> tuple[tuple[ProjectRecord, ...], Counter[ProjectStatus]]:
+    """The commune's most relevant projects, and how many it has of each status.
+
+    The ranking reads a few columns of every project; only the chosen ones are read whole.
+    """
+    latest = ap_in_force_cents().subquery()
+    rows = session.execute(
+        select(
+            models.Project.id,
+            models.Project.code,
+            models.Project.status,
+            models.Project.end_date,
+            latest.c.amount_cents,
+        )
+        .outerjoin(latest, latest.c.project_id == models.Project.id)
+        .where(commune_project_filter(commune_id))
+    ).all()
+    counts: Counter[ProjectStatus] = Counter(ProjectStatus(row.status) for row in rows)
+
+    def rank(row: Row[Any]) -> tuple[int, int, int, str]:
+        status = ProjectStatus(row.status)
+        group = _PROJECT_GROUPS.get(status, _CLOSED_EARLIER)
+        if row.id in agenda_projects:
+            group = 0
+        elif group == _CLOSED_EARLIER and _within(row.end_date, since, today):
+            group = 1
+        if group == _CLOSED_EARLIER:  # the latest first
+            return group, -(row.end_date or dt.date.min).toordinal(), 0, row.code
+        return group, 0, -(row.amount_cents or 0), row.code
+
+    chosen = [row.id for row in sorted(rows, key=rank)[:PROJECTS_SHOWN]]
+    records = {record.id: record for record in projects_by_id(session, chosen)}
+    return tuple(records[project_id] for project_id in chosen), counts
+
+
+class _CommitmentLists:
+    """The commune's late, due-soon and recently kept commitments, each capped, and counts."""
+
+    def __init__(
+        self, session: Session, commune_id: uuid.UUID, today: dt.date, since: dt.date
+    ) -> None:
+        self.session = session
+        own = models.Commitment.commune_id == commune_id
+        is_open = models.Commitment.status.in_(OPEN_STATUSES)
+        due = models.Commitment.due_date
+        late = [own, is_open, due < today]
+        due_soon = [own, is_open, due >= today, due <= today + dt.timedelta(DUE_SOON_DAYS)]
+        kept = [
+            own,
+            models.Commitment.status == CommitmentStatus.KEPT.value,
+            models.Commitment.closed_on >= since,
+            models.Commitment.closed_on <= today,
+        ]
+        by_due_date = (due, models.Commitment.title)
+        self.late = self._chosen(late, by_due_date, LATE_SHOWN)
+        self.late_count = self._count(late)
+        self.due_soon = self._chosen(due_soon, by_due_date, DUE_SOON_SHOWN)
+        self.due_soon_count = self._count(due_soon)
+        self.kept_since = self._chosen(
+            kept, (models.Commitment.closed_on.desc(), models.Commitment.title), KEPT_SHOWN
+        )
+        self.kept_since_count = self._count(kept)
+        self.open_count = self._count([own, is_open])
+
+    def _chosen(
+        self,
+        conditions: list[ColumnElement[bool]],
+        order: tuple[Any, ...],
+        limit: int,
+    ) -> tuple[CommitmentRecord, ...]:
+        return tuple(_commitments_where(self.session, conditions, order, limit))
+
+    def _count(self, conditions: list[ColumnElement[bool]]) -> int:
+        statement = select(func.count()).select_from(models.Commitment).where(*conditions)
+        return self.session.scalar(statement) or 0
+
+
+def _commitments_where(
+    session: Session,
+    conditions: list[ColumnElement[bool]],
+    order: tuple[Any, ...],
+    limit: int,
+) -> list[CommitmentRecord]:
+    statement = (
+        select(models.Commitment)
+        .where(*conditions)
+        .options(selectinload(models.Commitment.commune), selectinload(models.Commitment.project))
+        .order_by(*order, models.Commitment.id)
+        .limit(limit)
+    )
+    return [commitment_record(row) for row in session.scalars(statement)]
+
+
+def _count_exchanges(
+    session: Session, commune_id: uuid.UUID, since: dt.date, until: dt.date
+) -> int:
+    statement = (
+        select(func.count())
+        .select_from(models.Exchange)
+        .where(
+            models.Exchange.commune_id == commune_id,
+            models.Exchange.occurred_on >= since,
+            models.Exchange.occurred_on <= until,
+        )
+    )
+    return session.scalar(statement) or 0
+
+
+def _recent_exchanges(
+    session: Session, commune_id: uuid.UUID, until: dt.date
+) -> list[ExchangeRecord]:
+    """The latest exchanges up to the reference day, the latest first."""
+    statement = (
+        select(models.Exchange)
+        .where(models.Exchange.commune_id == commune_id, models.Exchange.occurred_on <= until)
+        .options(selectinload(models.Exchange.commune))
+        .order_by(models.Exchange.occurred_on.desc(), models.Exchange.id.desc())
+        .limit(RECENT_EXCHANGES)
+    )
+    return [exchange_record(row) for row in session.scalars(statement)]
+
+
+def _chosen_stakes(session: Session, commune_id: uuid.UUID) -> tuple[tuple[StakeRecord, ...], int]:
+    """High priority first, those no project answers before the others, the least advanced
+    first; shown in the order the mandate plan reads."""
+    stake = models.MandateStake
+    priority = case(
+        {Priority.HIGH.value: 0, Priority.MEDIUM.value: 1, Priority.LOW.value: 2},
+        value=stake.priority,
+        else_=3,
+    )
+    answered = exists().where(models.StakeProject.stake_id == stake.id)
+    statement = (
+        select(stake)
+        .where(stake.commune_id == commune_id)
+        .options(selectinload(stake.answers).selectinload(models.StakeProject.project))
+        .order_by(
+            priority, answered, stake.progress, stake.axis, stake.line, stake.action, stake.id
+        )
+        .limit(STAKES_SHOWN)
+    )
+    chosen = sorted(
+        (stake_record(row) for row in session.scalars(statement)),
+        key=lambda s: (s.axis, s.line, s.action),
+    )
+    count = select(func.count()).select_from(stake).where(stake.commune_id == commune_id)
+    return tuple(chosen), session.scalar(count) or 0
+
+
+def _chosen_ppi_lines(
+    session: Session, commune_id: uuid.UUID, year: int
+) -> tuple[tuple[PpiLineRecord, ...], int]:
+    """The lines with the largest payment credits this year and next come first, then those
+    whose credits end the latest."""
+    rows = session.execute(
+        select(
+            models.PpiLine.id,
+            models.Project.code,
+            models.PaymentCredit.year,
+            models.PaymentCredit.amount_cents,
+        )
+        .join(models.Project, models.PpiLine.project_id == models.Project.id)
+        .outerjoin(models.PaymentCredit, models.PaymentCredit.line_id == models.PpiLine.id)
+        .where(commune_project_filter(commune_id))
+    ).all()
+    codes: dict[uuid.UUID, str] = {}
+    coming: dict[uuid.UUID, int] = defaultdict(int)
+    last_year: dict[uuid.UUID, int] = defaultdict(int)
+    for line_id, code, credit_year, cents in rows:
+        codes[line_id] = code
+        if credit_year is None:
+            continue
+        if credit_year in (year, year + 1):
+            coming[line_id] += cents or 0
+        last_year[line_id] = max(last_year[line_id], credit_year)
+    ranked = sorted(
+        codes,
+        key=lambda line_id: (
+            coming[line_id] <= 0,
+            -coming[line_id],
+            -last_year[line_id],
+            codes[line_id],
+        ),
+    )
+    chosen = ranked[:PPI_LINES_SHOWN]
+    records = {line.id: line for line in list_ppi_lines(session, commune_id, line_ids=chosen)}
+    return tuple(records[line_id] for line_id in chosen), len(codes)
 
 
 def _ppi_share(session: Session, commune_id: uuid.UUID) -> PpiShare:
@@ -160,66 +390,88 @@ def changes_since(
     """What changed for a commune between two days, from the dates the records carry.
 
     This reads the dated facts of the records themselves (commitments made and closed,
-    milestones reached, projects delivered, AP votes). When the sync's change history
-    answers « what changed for commune C since day D », this is the one function to switch.
+    milestones reached, projects delivered, AP votes), each query limited to the period.
+    When the sync's change history answers « what changed for commune C since day D », this
+    is the one function to switch.
     """
     entries: list[ChangeEntry] = []
-    for record in list_commitments(session, CommitmentFilter(commune_id=commune_id)):
-        if _within(record.made_on, since, until):
-            entries.append(ChangeEntry(record.made_on, ChangeKind.COMMITMENT_MADE, record.title))
-        if record.closed_on is not None and _within(record.closed_on, since, until):
-            kind = (
-                ChangeKind.COMMITMENT_KEPT
-                if record.status is CommitmentStatus.KEPT
-                else ChangeKind.COMMITMENT_ABANDONED
-            )
-            entries.append(ChangeEntry(record.closed_on, kind, record.title))
-    projects = session.scalars(
-        select(models.Project)
-        .where(commune_project_filter(commune_id))
-        .options(selectinload(models.Project.milestones))
+    commitment = models.Commitment
+    made = session.execute(
+        select(commitment.made_on, commitment.title).where(
+            commitment.commune_id == commune_id,
+            commitment.made_on >= since,
+            commitment.made_on <= until,
+        )
     )
-    for project in projects:
-        label = f"{project.code} — {project.title}"
-        if project.status == ProjectStatus.DELIVERED.value and _within(
-            project.end_date, since, until
-        ):
-            assert project.end_date is not None
-            entries.append(ChangeEntry(project.end_date, ChangeKind.PROJECT_DELIVERED, label))
-        for milestone in project.milestones:
-            if _within(milestone.done_on, since, until):
-                assert milestone.done_on is not None
-                entries.append(
-                    ChangeEntry(
-                        milestone.done_on, ChangeKind.MILESTONE_REACHED, label, milestone.title
-                    )
-                )
+    for made_on, title in made:
+        entries.append(ChangeEntry(made_on, ChangeKind.COMMITMENT_MADE, title))
+    closed = session.execute(
+        select(commitment.closed_on, commitment.status, commitment.title).where(
+            commitment.commune_id == commune_id,
+            commitment.closed_on >= since,
+            commitment.closed_on <= until,
+        )
+    )
+    for closed_on, status, title in closed:
+        assert closed_on is not None  # the range leaves NULL out
+        kind = (
+            ChangeKind.COMMITMENT_KEPT
+            if status == CommitmentStatus.KEPT.value
+            else ChangeKind.COMMITMENT_ABANDONED
+        )
+        entries.append(ChangeEntry(closed_on, kind, title))
+    project = models.Project
+    delivered = session.execute(
+        select(project.end_date, project.code, project.title).where(
+            commune_project_filter(commune_id),
+            project.status == ProjectStatus.DELIVERED.value,
+            project.end_date >= since,
+            project.end_date <= until,
+        )
+    )
+    for end_date, code, title in delivered:
+        assert end_date is not None
+        entries.append(ChangeEntry(end_date, ChangeKind.PROJECT_DELIVERED, f"{code} — {title}"))
+    milestones = session.execute(
+        select(models.Milestone.done_on, models.Milestone.title, project.code, project.title)
+        .join(project, models.Milestone.project_id == project.id)
+        .where(
+            commune_project_filter(commune_id),
+            models.Milestone.done_on >= since,
+            models.Milestone.done_on <= until,
+        )
+    )
+    for done_on, milestone, code, title in milestones:
+        assert done_on is not None
+        entries.append(
+            ChangeEntry(done_on, ChangeKind.MILESTONE_REACHED, f"{code} — {title}", milestone)
+        )
     votes = session.execute(
-        select(models.ApRevision, models.Project)
+        select(
+            models.ApRevision.voted_on, models.ApRevision.amount_cents, project.code, project.title
+        )
         .join(models.PpiLine, models.ApRevision.line_id == models.PpiLine.id)
-        .join(models.Project, models.PpiLine.project_id == models.Project.id)
+        .join(project, models.PpiLine.project_id == project.id)
         .where(
             commune_project_filter(commune_id),
             models.ApRevision.voted_on >= since,
             models.ApRevision.voted_on <= until,
         )
     )
-    for revision, project in votes:
-        amount = from_cents_or_none(revision.amount_cents) or Decimal(0)
+    for voted_on, cents, code, title in votes:
+        amount = from_cents_or_none(cents) or Decimal(0)
         entries.append(
-            ChangeEntry(
-                revision.voted_on,
-                ChangeKind.AP_VOTED,
-                f"{project.code} — {project.title}",
-                format_money(amount),
-            )
+            ChangeEntry(voted_on, ChangeKind.AP_VOTED, f"{code} — {title}", format_money(amount))
         )
     entries.sort(key=lambda e: (e.day, e.kind.value, e.subject, e.detail))
     return entries
 
 
-def _with_talking_points(data: MeetingPackData) -> MeetingPackData:
-    """Talking points derived from the data: there is no field for them yet."""
+def _with_talking_points(data: MeetingPackData, changes: Sequence[ChangeEntry]) -> MeetingPackData:
+    """Talking points derived from the data: there is no field for them yet.
+
+    ``changes`` is the whole list of changes, of which the pack details the latest only.
+    """
     points: list[TalkingPoint] = []
     points += _capped(
         TalkingPoint(
@@ -249,7 +501,7 @@ def _with_talking_points(data: MeetingPackData) -> MeetingPackData:
                 title=change.subject, date=format_date(change.day, "long")
             ),
         )
-        for change in data.changes
+        for change in changes
         if change.kind is ChangeKind.PROJECT_DELIVERED
     )
     points += _capped(
@@ -304,106 +556,174 @@ def _capped(points: Iterable[TalkingPoint]) -> list[TalkingPoint]:
 
 
 def voeux_pack_data(session: Session, year: int) -> VoeuxPackData:
-    """The year ``year`` under review, and the PPI of the year after."""
+    """The year ``year`` under review, and the PPI of the year after.
+
+    Figures are counted by the database over everything; the lists are capped selections.
+    """
     if not 1972 <= year <= 2100:
         raise UserError(_("Year: give a year between 1972 and 2100."), "year")
     year_end = dt.date(year, 12, 31)
     communes = list_communes(session)
-    projects = list_projects(session)
-    delivered = tuple(
-        sorted(
-            (
-                p
-                for p in projects
-                if p.status is ProjectStatus.DELIVERED
-                and p.end_date is not None
-                and p.end_date.year == year
-            ),
-            key=lambda p: (p.end_date or year_end, p.code),
-        )
-    )
-    commitments = list_commitments(session)
-    made = [c for c in commitments if c.made_on.year == year]
-    kept = [
-        c
-        for c in commitments
-        if c.status is CommitmentStatus.KEPT
-        and c.closed_on is not None
-        and c.closed_on.year == year
-    ]
+    delivered_in_year = _delivered_in(year)
+    delivered = _projects_where(session, delivered_in_year, DELIVERED_SHOWN)
     exchanges = _exchanges_per_commune(session, year)
     meetings = _meetings_held_per_commune(session, year)
-    next_ppi = ppi_table(session, years=(year + 1,))
-    this_ppi = ppi_table(session, years=(year,))
+    both_years = ppi_table(session, years=(year, year + 1))
+    next_ppi = _one_year(both_years, year + 1)
     next_share = {row.commune_id: row.cp_by_year.get(year + 1, Decimal(0)) for row in next_ppi.rows}
+    made = _count_per_commune(session, _made_in(year))
+    kept = _count_per_commune(session, _kept_in(year))
     commune_years = tuple(
-        _commune_year(session, commune, year, commitments, exchanges, meetings, next_share)
+        _commune_year(session, commune, year, made, kept, exchanges, meetings, next_share)
         for commune in communes
     )
     figures = YearFigures(
         communes=len(communes),
-        projects_delivered=len(delivered),
-        projects_in_progress=sum(1 for p in projects if p.status is ProjectStatus.IN_PROGRESS),
-        commitments_made=len(made),
-        commitments_kept=len(kept),
+        projects_delivered=_count_projects(session, delivered_in_year),
+        projects_in_progress=_count_projects(
+            session, [models.Project.status == ProjectStatus.IN_PROGRESS.value]
+        ),
+        commitments_made=sum(made.values()),
+        commitments_kept=sum(kept.values()),
         exchanges=sum(exchanges.values()),
         meetings_held=_meetings_held(session, year),
-        cp_year=this_ppi.total_cp(year),
+        cp_year=both_years.total_cp(year),
         cp_next_year=next_ppi.total_cp(year + 1),
     )
-    next_lines = tuple(
-        line for line in list_ppi_lines(session) if line.cp_by_year.get(year + 1, Decimal(0)) > 0
-    )
+    next_lines, next_line_count = _lines_with_credits(session, year + 1)
     data = VoeuxPackData(
         syndicate=syndicate_name(),
         year=year,
         as_of=year_end,
         figures=figures,
-        delivered=delivered,
+        delivered=tuple(delivered),
         communes=commune_years,
         next_ppi=next_ppi,
         next_ppi_lines=next_lines,
+        next_ppi_line_count=next_line_count,
         speaker_notes=(),
     )
     return VoeuxPackData(**{**data.__dict__, "speaker_notes": tuple(_speaker_notes(data))})
+
+
+def _one_year(table: PpiTable, year: int) -> PpiTable:
+    """The PPI table of one of the years of ``table``: read once, shown twice."""
+    rows = tuple(
+        PpiRow(row.commune_id, row.commune_name, row.ap, {year: row.cp_by_year[year]})
+        for row in table.rows
+    )
+    return PpiTable(years=(year,), rows=rows)
+
+
+def _delivered_in(year: int) -> list[ColumnElement[bool]]:
+    return [
+        models.Project.status == ProjectStatus.DELIVERED.value,
+        models.Project.end_date >= dt.date(year, 1, 1),
+        models.Project.end_date <= dt.date(year, 12, 31),
+    ]
+
+
+def _made_in(year: int) -> list[ColumnElement[bool]]:
+    return [
+        models.Commitment.made_on >= dt.date(year, 1, 1),
+        models.Commitment.made_on <= dt.date(year, 12, 31),
+    ]
+
+
+def _kept_in(year: int) -> list[ColumnElement[bool]]:
+    return [
+        models.Commitment.status == CommitmentStatus.KEPT.value,
+        models.Commitment.closed_on >= dt.date(year, 1, 1),
+        models.Commitment.closed_on <= dt.date(year, 12, 31),
+    ]
+
+
+def _late_on(year: int) -> list[ColumnElement[bool]]:
+    """Made by the end of the year, still open, and due before the next one begins."""
+    return [
+        models.Commitment.made_on <= dt.date(year, 12, 31),
+        models.Commitment.status.in_(OPEN_STATUSES),
+        models.Commitment.due_date < dt.date(year + 1, 1, 1),
+    ]
+
+
+def _projects_where(
+    session: Session, conditions: list[ColumnElement[bool]], limit: int
+) -> list[ProjectRecord]:
+    """The largest projects by AP in force, then by code."""
+    latest = ap_in_force_cents().subquery()
+    statement = (
+        select(models.Project.id)
+        .outerjoin(latest, latest.c.project_id == models.Project.id)
+        .where(*conditions)
+        .order_by(func.coalesce(latest.c.amount_cents, 0).desc(), models.Project.code)
+        .limit(limit)
+    )
+    chosen = list(session.scalars(statement))
+    records = {record.id: record for record in projects_by_id(session, chosen)}
+    return [records[project_id] for project_id in chosen]
+
+
+def _count_projects(session: Session, conditions: list[ColumnElement[bool]]) -> int:
+    statement = select(func.count()).select_from(models.Project).where(*conditions)
+    return session.scalar(statement) or 0
+
+
+def _count_per_commune(
+    session: Session, conditions: list[ColumnElement[bool]]
+) -> dict[uuid.UUID, int]:
+    rows = session.execute(
+        select(models.Commitment.commune_id, func.count())
+        .where(*conditions)
+        .group_by(models.Commitment.commune_id)
+    )
+    return {commune_id: count for commune_id, count in rows}
+
+
+def _lines_with_credits(session: Session, year: int) -> tuple[tuple[PpiLineRecord, ...], int]:
+    """The PPI lines with payment credits in ``year``, the largest first, and their count."""
+    with_credits = (
+        select(models.PaymentCredit.line_id)
+        .where(models.PaymentCredit.year == year, models.PaymentCredit.amount_cents > 0)
+        .order_by(models.PaymentCredit.amount_cents.desc(), models.PaymentCredit.line_id)
+    )
+    line_ids = list(dict.fromkeys(session.scalars(with_credits)))
+    chosen = line_ids[:NEXT_PPI_LINES_SHOWN]
+    records = {line.id: line for line in list_ppi_lines(session, line_ids=chosen)}
+    return tuple(records[line_id] for line_id in chosen), len(line_ids)
 
 
 def _commune_year(
     session: Session,
     commune: CommuneRecord,
     year: int,
-    commitments: list[CommitmentRecord],
+    made: dict[uuid.UUID, int],
+    kept: dict[uuid.UUID, int],
     exchanges: dict[uuid.UUID, int],
     meetings: dict[uuid.UUID, int],
     next_share: dict[uuid.UUID | None, Decimal],
 ) -> CommuneYear:
-    year_end = dt.date(year, 12, 31)
-    own = [c for c in commitments if c.commune_id == commune.id]
-    projects = list_projects(session, ProjectFilter(commune_id=commune.id))
+    own_projects = commune_project_filter(commune.id)
+    own = models.Commitment.commune_id == commune.id
+    late = [own, *_late_on(year)]
+    kept_order = (models.Commitment.closed_on.desc(), models.Commitment.title)
+    late_order = (models.Commitment.due_date, models.Commitment.title)
     return CommuneYear(
         commune=commune,
         projects_delivered=tuple(
-            p
-            for p in projects
-            if p.status is ProjectStatus.DELIVERED
-            and p.end_date is not None
-            and p.end_date.year == year
+            _projects_where(session, [own_projects, *_delivered_in(year)], COMMUNE_PAGE_SHOWN)
         ),
-        projects_in_progress=sum(1 for p in projects if p.status is ProjectStatus.IN_PROGRESS),
-        commitments_made=sum(1 for c in own if c.made_on.year == year),
+        delivered_count=_count_projects(session, [own_projects, *_delivered_in(year)]),
+        projects_in_progress=_count_projects(
+            session, [own_projects, models.Project.status == ProjectStatus.IN_PROGRESS.value]
+        ),
+        commitments_made=made.get(commune.id, 0),
         commitments_kept=tuple(
-            c
-            for c in own
-            if c.status is CommitmentStatus.KEPT
-            and c.closed_on is not None
-            and c.closed_on.year == year
+            _commitments_where(session, [own, *_kept_in(year)], kept_order, COMMUNE_PAGE_SHOWN)
         ),
-        commitments_late=tuple(
-            c
-            for c in own
-            if c.made_on <= year_end
-            and commitment_state(c, year_end + dt.timedelta(days=1)) is CommitmentState.LATE
-        ),
+        kept_count=kept.get(commune.id, 0),
+        commitments_late=tuple(_commitments_where(session, late, late_order, COMMUNE_PAGE_SHOWN)),
+        late_count=_count_per_commune(session, late).get(commune.id, 0),
         exchanges=exchanges.get(commune.id, 0),
         meetings_held=meetings.get(commune.id, 0),
         cp_next_year=next_share.get(commune.id, Decimal(0)),
@@ -460,7 +780,7 @@ def _speaker_notes(data: VoeuxPackData) -> list[TalkingPoint]:
             TalkingPoint(
                 PointTopic.CELEBRATE,
                 _("Welcome the {count} projects delivered in {year}, among them {titles}.").format(
-                    count=len(data.delivered),
+                    count=figures.projects_delivered,
                     year=data.year,
                     titles=", ".join(f"« {p.title} »" for p in largest),
                 ),
@@ -477,11 +797,11 @@ def _speaker_notes(data: VoeuxPackData) -> list[TalkingPoint]:
                     kept=figures.commitments_kept,
                     year=data.year,
                     commune=best.commune.name,
-                    count=len(best.commitments_kept),
+                    count=best.kept_count,
                 ),
             )
         )
-    late = sum(len(c.commitments_late) for c in data.communes)
+    late = sum(c.late_count for c in data.communes)
     if late:
         notes.append(
             TalkingPoint(
@@ -519,8 +839,8 @@ def _speaker_notes(data: VoeuxPackData) -> list[TalkingPoint]:
 
 def _most_kept(communes: Iterable[CommuneYear]) -> CommuneYear | None:
     ranked = sorted(
-        (c for c in communes if c.commitments_kept),
-        key=lambda c: (-len(c.commitments_kept), c.commune.name),
+        (c for c in communes if c.kept_count),
+        key=lambda c: (-c.kept_count, c.commune.name),
     )
     return ranked[0] if ranked else None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -91,6 +92,21 @@ def list_projects(
         .order_by(models.Project.code)
         .offset(offset)
         .limit(limit)
+    )
+    rows = list(session.scalars(statement))
+    budgets = _budgets(session, [row.id for row in rows])
+    return [project_record(row, budgets.get(row.id)) for row in rows]
+
+
+def projects_by_id(session: Session, project_ids: Collection[uuid.UUID]) -> list[ProjectRecord]:
+    """The projects of ``project_ids``, by code, with their AP in force."""
+    if not project_ids:
+        return []
+    statement = (
+        select(models.Project)
+        .where(models.Project.id.in_(list(project_ids)))
+        .options(selectinload(models.Project.owner))
+        .order_by(models.Project.code)
     )
     rows = list(session.scalars(statement))
     budgets = _budgets(session, [row.id for row in rows])
