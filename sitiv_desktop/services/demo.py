@@ -483,10 +483,14 @@ def _make_commitments(
     statuses = list(CommitmentStatus)
     for _copy in range(scale):
         for commune in communes:
-            for _number in range(15):
+            for number in range(15):
                 status = maker.rng.choices(statuses, (4, 3, 4, 1))[0]
                 made_on = maker.day_around(540, -10)
                 due = made_on + dt.timedelta(days=maker.rng.randint(20, 300))
+                if number < 2:  # every commune has something falling due in the coming weeks
+                    status = CommitmentStatus.OPEN
+                    made_on = maker.day_around(60, -5)
+                    due = maker.today + dt.timedelta(days=maker.rng.randint(5, 55))
                 topic = maker.rng.choice(TOPICS)
                 closed = status in (CommitmentStatus.KEPT, CommitmentStatus.ABANDONED)
                 commitment_id = maker.add(

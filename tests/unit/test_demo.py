@@ -130,3 +130,11 @@ def test_progress_is_reported(database: Database) -> None:
     with database.session() as session:
         generate_demo(session, seed=1, today=TODAY, progress=lambda f, _t: seen.append(f))
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_every_commune_has_commitments_falling_due_soon(database: Database) -> None:
+    with database.session() as session:
+        generate_demo(session, seed=1, today=TODAY)
+    with database.read_session() as session:
+        for commune in list_communes(session):
+            assert commune_overview(session, commune.id, TODAY).due_soon_commitments
