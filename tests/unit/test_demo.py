@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import func, select, text
 
+from sitiv_desktop.domain.enums import ContactRole, ExchangeChannel, MeetingKind, OutcomeKind
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.services.communes import commune_overview, find_commune, list_communes
 from sitiv_desktop.services.demo import generate_demo
@@ -138,3 +140,158 @@ def test_every_commune_has_commitments_falling_due_soon(database: Database) -> N
     with database.read_session() as session:
         for commune in list_communes(session):
             assert commune_overview(session, commune.id, TODAY).due_soon_commitments
+
+
+def test_the_data_is_french_whatever_the_interface_speaks(
+    database: Database, tmp_path: object
+) -> None:
+    from sitiv_desktop.context import open_context
+    from sitiv_desktop.i18n import set_language
+
+    with database.session() as session:
+        generate_demo(session, seed=3, today=TODAY)
+    english = open_context(tmp_path / "english")  # type: ignore[operator]
+    try:
+        set_language("en")
+        with english.database.session() as session:
+            generate_demo(session, seed=3, today=TODAY)
+        assert snapshot(english.database) == snapshot(database)
+    finally:
+        english.close()
+    titles = snapshot(database)["meetings"]
+    assert any("Comité syndical du" in str(row) for row in titles)
+
+
+def test_every_kind_of_meeting_status_and_outcome_is_shown(database: Database) -> None:
+    with database.session() as session:
+        generate_demo(session, seed=1, today=TODAY)
+    with database.read_session() as session:
+        kinds = set(session.scalars(select(models.Meeting.kind)))
+        statuses = set(session.scalars(select(models.Meeting.status)))
+        outcomes = set(session.scalars(select(models.AgendaItem.outcome)))
+        carried = session.scalar(
+            select(func.count()).where(models.AgendaItem.carried_from_id.is_not(None))
+        )
+        made_in_meetings = session.scalars(
+            select(models.Commitment).where(models.Commitment.meeting_id.is_not(None))
+        ).all()
+        channels = set(session.scalars(select(models.Exchange.channel)))
+        # A commitment made in a meeting is made on the meeting's day, for its commune.
+        assert made_in_meetings
+        for commitment in made_in_meetings:
+            assert commitment.meeting is not None
+            assert commitment.made_on == commitment.meeting.starts_at.date()
+            assert commitment.commune_id in {c.commune_id for c in commitment.meeting.communes}
+    assert kinds == set(MeetingKind.codes())
+    assert {"held", "planned"} <= statuses
+    assert outcomes == set(OutcomeKind.codes())
+    assert carried
+    assert channels == set(ExchangeChannel.codes())
+
+
+def test_each_commune_has_late_and_due_soon_commitments_and_its_contacts(
+    database: Database,
+) -> None:
+    with database.session() as session:
+        generate_demo(session, seed=5, today=TODAY)
+    with database.read_session() as session:
+        for commune in session.scalars(select(models.Commune)):
+            still_open: list[tuple[dt.date, str]] = [
+                (c.due_date, c.status)
+                for c in session.scalars(
+                    select(models.Commitment).where(models.Commitment.commune_id == commune.id)
+                )
+                if c.status in ("open", "in_progress") and c.due_date is not None
+            ]
+            assert any(due < TODAY for due, _s in still_open), commune.name
+            assert any(TODAY <= due <= TODAY + dt.timedelta(60) for due, _s in still_open)
+            assert {c.role for c in commune.contacts} == set(ContactRole.codes())
+            assert all(c.email.endswith(".fr") and "@mairie-" in c.email for c in commune.contacts)
+            assert commune.mayor in {c.full_name for c in commune.contacts}
+
+
+def test_a_mayor_meeting_speaks_only_of_its_commune(database: Database) -> None:
+    with database.session() as session:
+        generate_demo(session, seed=2, today=TODAY)
+    with database.read_session() as session:
+        meetings = session.scalars(
+            select(models.Meeting).where(models.Meeting.kind == MeetingKind.MAYOR_MEETING.value)
+        ).all()
+        assert len(meetings) == 8 * 4
+        for meeting in meetings:
+            [guest] = [c.commune for c in meeting.communes]
+            assert guest.name in meeting.title
+            for item in meeting.agenda_items:
+                if item.project is not None:
+                    concerned = {p.commune_id for p in item.project.participations}
+                    assert item.project.owner_commune_id == guest.id or guest.id in concerned
+                if item.commitment is not None:
+                    assert item.commitment.commune_id == guest.id
+
+
+def test_the_ppi_spans_2015_to_2020_with_shares_that_add_up(database: Database) -> None:
+    with database.session() as session:
+        generate_demo(session, seed=4, today=TODAY)
+    with database.read_session() as session:
+        years = set(session.scalars(select(models.PaymentCredit.year)))
+        revised = session.scalar(
+            select(func.count()).select_from(
+                select(models.ApRevision.line_id)
+                .group_by(models.ApRevision.line_id)
+                .having(func.count() > 1)
+                .subquery()
+            )
+        )
+        shares = session.execute(
+            select(
+                models.Participation.project_id, func.sum(models.Participation.cost_share)
+            ).group_by(models.Participation.project_id)
+        ).all()
+        syndicate_projects = session.scalar(
+            select(func.count()).where(models.Project.owner_commune_id.is_(None))
+        )
+        codes = list(session.scalars(select(models.Project.code)))
+    assert years <= set(range(2015, 2021)) and len(years) >= 4
+    assert revised
+    assert len(shares) == syndicate_projects and all(total == 100 for _p, total in shares)
+    assert all(re.fullmatch(r"[A-Z]{3}-20\d\d-\d\d", code) for code in codes)
+
+
+def test_the_demo_stays_out_of_the_outbox_and_replace_forgets_the_sync(
+    database: Database,
+) -> None:
+    with database.session() as session:
+        generate_demo(session, seed=1, today=TODAY)
+    with database.session() as session:
+        assert session.scalar(text("SELECT count(*) FROM sync_outbox")) == 0
+        # An edit of the user, and a copy that has been synchronised once.
+        commune = find_commune(session, "Givors")
+        session.get_one(models.Commune, commune.id).mayor = "Autre maire"
+        session.execute(
+            text("UPDATE sync_state SET cursor = 42, last_sync_at = '2026-11-01 10:00:00'")
+        )
+    with database.session() as session:
+        assert session.scalar(text("SELECT count(*) FROM sync_outbox")) == 1
+        generate_demo(session, seed=1, replace=True, today=TODAY)
+    with database.read_session() as session:
+        assert session.scalar(text("SELECT count(*) FROM sync_outbox")) == 0
+        state = session.execute(text("SELECT cursor, applying, last_sync_at FROM sync_state")).one()
+    assert tuple(state) == (0, 0, None)
+
+
+def test_any_record_makes_the_copy_hold_data(database: Database) -> None:
+    with database.session() as session:
+        session.add(
+            models.Meeting(
+                kind="bureau",
+                title="Bureau",
+                starts_at=dt.datetime(2026, 1, 5, 17),
+                duration_minutes=60,
+                status="planned",
+            )
+        )
+    with (
+        pytest.raises(UserError, match="contient déjà des données"),
+        database.session() as session,
+    ):
+        generate_demo(session, seed=1, today=TODAY)
