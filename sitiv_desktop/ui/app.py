@@ -164,21 +164,9 @@ class Application:
     # Shared database ---------------------------------------------------------------------
 
     def connect_shared(self) -> ConnectionDialog:
-        settings = self.context.settings
-        dialog = ConnectionDialog(
-            str(settings.get("server_url")), str(settings.get("server_user")), self.window
-        )
-
-        def accepted() -> None:
-            connection = dialog.connection()
-            settings.set("server_url", connection.url)
-            settings.set("server_user", connection.user)
-            self.window.remember_password(connection.user, connection.url, connection.password)
-            self.window.sync_now()
-
-        dialog.accepted.connect(accepted)
+        """Ask where the shared database is, check it, keep the password, then sync."""
+        dialog = self.window.sync.open_connection()
         dialog.rejected.connect(self.window.load_communes)
-        dialog.open()
         return dialog
 
     # Long tasks --------------------------------------------------------------------------

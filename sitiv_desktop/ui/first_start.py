@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -17,7 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from sitiv_desktop import APP_NAME
+from sitiv_desktop.errors import SitivError
 from sitiv_desktop.i18n import _
+from sitiv_desktop.ui.errors import show_error
 
 DEMO = "demo"
 SHARED = "shared"
@@ -76,11 +79,26 @@ class FirstStartDialog(QDialog):
         self.accept()
 
 
-class ConnectionDialog(QDialog):
-    """Address, user and password of the shared database."""
+# Checks a connection in the background, then answers None (it works) or the error.
+Verifier = Callable[["Connection", Callable[[BaseException | None], None]], None]
 
-    def __init__(self, url: str = "", user: str = "", parent: QWidget | None = None) -> None:
+
+class ConnectionDialog(QDialog):
+    """Address, user and password of the shared database.
+
+    With a ``verify`` function, the dialog closes only once the shared database accepted them;
+    until then it keeps what was typed and shows why it could not connect.
+    """
+
+    def __init__(
+        self,
+        url: str = "",
+        user: str = "",
+        parent: QWidget | None = None,
+        verify: Verifier | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.verify = verify
         self.setWindowTitle(_("Connect to the shared database"))
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
@@ -112,18 +130,44 @@ class ConnectionDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Connect"))
+        self.connect_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.connect_button.setText(_("Connect"))
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
     def _check(self) -> None:
         if not self.url.text().strip():
-            self.error.setText(_("Address: give the address of the shared database."))
-            self.error.show()
+            self.show_error(_("Address: give the address of the shared database."))
             self.url.setFocus()
             return
-        self.accept()
+        if not self.user.text().strip():
+            self.show_error(_("User: give your user name on the shared database."))
+            self.user.setFocus()
+            return
+        if self.verify is None:
+            self.accept()
+            return
+        self.error.setText(_("Connecting…"))
+        self.error.setStyleSheet("")
+        self.error.show()
+        self.connect_button.setEnabled(False)
+        self.verify(self.connection(), self._verified)
+
+    def _verified(self, error: BaseException | None) -> None:
+        self.connect_button.setEnabled(True)
+        if error is None:
+            self.error.hide()
+            self.accept()
+        elif isinstance(error, SitivError):
+            self.show_error(error.message)
+        else:
+            show_error(self, error)
+
+    def show_error(self, message: str) -> None:
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setText(message)
+        self.error.show()
 
     def connection(self) -> Connection:
         return Connection(self.url.text().strip(), self.user.text().strip(), self.password.text())

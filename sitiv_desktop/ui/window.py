@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QStyledItemDelegate,
@@ -411,16 +410,14 @@ class MainWindow(QMainWindow):
         return lambda: self.tabs.setCurrentIndex(index)
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.connection_label = QLabel(_("Offline"))
-        self.connection_label.setAccessibleName(_("Connection status"))
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(220)
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        bar.addPermanentWidget(self.progress)
-        bar.addPermanentWidget(self.connection_label)
+        from sitiv_desktop.ui.syncing import SyncController
+
+        self.sync = SyncController(
+            self, self.context, self.runner, self.notifier, self.undo_stack, self.edit_record
+        )
+        self.sync.add_menu(before=self.help_menu.menuAction())
+        self.connection_label = self.sync.label
+        self.progress = self.sync.progress
 
     # Communes ----------------------------------------------------------------------------
 
@@ -822,14 +819,8 @@ class MainWindow(QMainWindow):
 
     # Sync --------------------------------------------------------------------------------
 
-    def remember_password(self, user: str, url: str, password: str) -> None:
-        """Kept for this session only until the keyring holds it."""
-        self._password = password
-
-    _password = ""
-
     def sync_now(self) -> None:
-        self.statusBar().showMessage(_("Synchronisation is not available in this version."), 6000)
+        self.sync.sync_now()
 
     # About, geometry ---------------------------------------------------------------------
 
