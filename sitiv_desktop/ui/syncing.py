@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from babel.dates import format_timedelta
@@ -36,7 +35,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.context import Context
@@ -44,7 +42,7 @@ from sitiv_desktop.credentials import Credentials
 from sitiv_desktop.domain import enums
 from sitiv_desktop.errors import Cancelled, ExternalError, UserError
 from sitiv_desktop.i18n import N_, _, babel_locale, format_date, format_timestamp, ngettext
-from sitiv_desktop.sync.client import SyncSummary, pending_count, synchronise
+from sitiv_desktop.sync.client import SyncSummary, synchronise
 from sitiv_desktop.sync.conflicts import (
     ConflictRecord,
     RefusedRecord,
@@ -54,6 +52,7 @@ from sitiv_desktop.sync.conflicts import (
     resolve_conflict,
 )
 from sitiv_desktop.sync.server import ServerLink
+from sitiv_desktop.sync.status import SyncStatus, read_sync_status
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.first_start import Connection, ConnectionDialog
 from sitiv_desktop.ui.tasks import ChangeNotifier, LongTask, StoreRunner, TaskState, emit
@@ -115,29 +114,6 @@ WITH_EDITOR = ("projects", "commitments", "meetings")
 
 # Columns that say nothing to a person comparing two versions.
 HIDDEN_FIELDS = {"id"}
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    """What the status bar says about the sync, read from the local copy."""
-
-    last_sync_at: dt.datetime | None
-    pending: int
-    conflicts: int
-    refused: int
-
-
-def read_sync_status(session: Session) -> SyncStatus:
-    last = session.execute(text("SELECT last_sync_at FROM sync_state WHERE id = 1")).scalar()
-    conflicts = session.execute(text("SELECT count(*) FROM sync_conflicts")).scalar() or 0
-    refused = session.execute(text("SELECT count(*) FROM sync_refused")).scalar() or 0
-    return SyncStatus(_moment(last), pending_count(session), int(conflicts), int(refused))
-
-
-def _moment(value: Any) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
 
 
 def format_elapsed(delta: dt.timedelta) -> str:

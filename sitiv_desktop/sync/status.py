@@ -1,0 +1,33 @@
+"""Where the sync stands, as the status bar tells it: last sync, what waits, what needs a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from sitiv_desktop.sync.client import pending_count
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    last_sync_at: dt.datetime | None
+    pending: int
+    conflicts: int
+    refused: int
+
+
+def read_sync_status(session: Session) -> SyncStatus:
+    last = session.execute(text("SELECT last_sync_at FROM sync_state WHERE id = 1")).scalar()
+    conflicts = session.execute(text("SELECT count(*) FROM sync_conflicts")).scalar() or 0
+    refused = session.execute(text("SELECT count(*) FROM sync_refused")).scalar() or 0
+    return SyncStatus(_moment(last), pending_count(session), int(conflicts), int(refused))
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
