@@ -875,4 +875,11 @@ def style_sheet() -> str:
     QLabel#strong { font-weight: 600; }
     QTableView { gridline-color: #e6eaef; selection-background-color: #1f5f99; }
     QHeaderView::section { padding: 4px 6px; }
+    QTabBar::tab {
+        padding: 6px 14px; margin-right: 2px; color: #45515e; background: #e9edf2;
+        border: 1px solid #dde3ea; border-bottom: none;
+        border-top-left-radius: 6px; border-top-right-radius: 6px;
+    }
+    QTabBar::tab:selected { background: #f3f5f8; color: #1c2733; }
+    QTabBar::tab:hover:!selected { background: #f0f3f7; }
     """
