@@ -253,6 +253,7 @@ def _pull(
         fault("after-fetch")
         try:
             with database.session() as session, _applying(session):
+                _defer_foreign_keys(session)
                 for change in changes:
                     summary.merged += _apply(session, change)
                     _remember(session, change)
@@ -357,6 +358,7 @@ def _refresh(
     fault("after-snapshot")
     with database.session() as session, _applying(session):
         connection = session.connection()
+        _defer_foreign_keys(session)
         pending = {
             (t, r) for t, r in session.execute(text("SELECT table_name, row_id FROM sync_outbox"))
         }
@@ -387,6 +389,12 @@ def _refresh(
 
 
 # --- rows, shadows, conflicts --------------------------------------------------------------------
+
+
+def _defer_foreign_keys(session: Session) -> None:
+    """Check references when the transaction commits, not row by row: the server's rows come in
+    its own order, and an item may point to another that arrives after it."""
+    session.execute(text("PRAGMA defer_foreign_keys = ON"))
 
 
 @contextmanager

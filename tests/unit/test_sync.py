@@ -265,3 +265,43 @@ def test_an_edit_made_during_a_sync_is_not_allowed_to_overwrite_silently(
     assert syndicate.rows("projects")  # and the shared value is still Bob's until someone chooses
     (shared,) = [r for r in syndicate.rows("projects").values() if r["code"] == "P-69259"]
     assert shared["title"] == "Titre de Bob"
+
+
+def test_rows_that_arrive_before_the_rows_they_point_to_are_received(
+    syndicate: Syndicate,
+) -> None:
+    """An agenda item carried from another that the server returns after it."""
+    import datetime as dt_
+
+    from sqlalchemy import update as sa_update
+
+    from tests import builders
+
+    with syndicate.admin.session() as session:
+        commune = session.scalars(
+            select(models.Commune).where(models.Commune.name == "Vénissieux")
+        ).one()
+        meeting = builders.meeting(session, "Rencontre", dt_.datetime(2026, 3, 2, 10), [commune])
+        item = {"meeting_id": meeting.id, "outcome": "none", "outcome_text": ""}
+        first = models.AgendaItem(position=0, title="Point reporté", **item)
+        session.add(first)
+        session.flush()
+        later = models.AgendaItem(position=1, title="Report", carried_from_id=first.id, **item)
+        session.add(later)
+        session.flush()
+        first_id = first.id
+        # The item pointed to is removed and written again: it now comes after the one that
+        # points to it in the server's natural order.
+        session.delete(first)
+        session.flush()
+        session.add(models.AgendaItem(id=first_id, position=0, title="Point reporté", **item))
+        session.flush()
+        session.execute(
+            sa_update(models.AgendaItem)
+            .where(models.AgendaItem.id == later.id)
+            .values(carried_from_id=first_id)
+        )
+    laptop = syndicate.laptop("alice", {"Vénissieux": "elu"})
+    laptop.sync()
+    items = {row["title"]: row for row in laptop.rows("agenda_items").values()}
+    assert items["Report"]["carried_from_id"] == items["Point reporté"]["id"]
