@@ -77,6 +77,7 @@ def floor_copy(url: str) -> float:
     source = create_engine(url)
     started = time.perf_counter()
     with source.connect() as reading, context.database.session() as writing:
+        writing.execute(text("PRAGMA defer_foreign_keys = ON"))  # as the sync does
         for table_name in SYNCED_TABLES:
             table = table_of(table_name)
             batch = [dict(r) for r in reading.execute(select(table)).mappings()]
