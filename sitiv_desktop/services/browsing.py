@@ -26,7 +26,8 @@ from sitiv_desktop.services.conversions import (
     meeting_record,
     project_record,
 )
-from sitiv_desktop.services.projects import _budgets, commune_project_filter
+from sitiv_desktop.services.meetings import meetings_query
+from sitiv_desktop.services.projects import budgets_in_force, commune_project_filter
 from sitiv_desktop.store import models
 
 Record = ProjectRecord | CommitmentRecord | MeetingRecord | ExchangeRecord
@@ -72,16 +73,7 @@ def _commitments(commune_id: uuid.UUID | None) -> Select[Any]:
 
 
 def _meetings(commune_id: uuid.UUID | None) -> Select[Any]:
-    statement = select(models.Meeting)
-    if commune_id is not None:
-        statement = statement.where(
-            models.Meeting.id.in_(
-                select(models.MeetingCommune.meeting_id).where(
-                    models.MeetingCommune.commune_id == commune_id
-                )
-            )
-        )
-    return statement
+    return meetings_query(commune_id, None)
 
 
 def _exchanges(commune_id: uuid.UUID | None) -> Select[Any]:
@@ -92,7 +84,7 @@ def _exchanges(commune_id: uuid.UUID | None) -> Select[Any]:
 
 
 def _load_projects(session: Session, rows: list[Any]) -> list[Record]:
-    budgets = _budgets(session, [row.id for row in rows])
+    budgets = budgets_in_force(session, [row.id for row in rows])
     return [project_record(row, budgets.get(row.id)) for row in rows]
 
 

@@ -50,6 +50,7 @@ from sitiv_desktop.services.spreadsheets import (
     CLOSED_ON,
     CODE,
     COMMITMENT,
+    COMMITMENT_COLUMNS,
     COMMUNE,
     CP,
     DESCRIPTION,
@@ -512,18 +513,7 @@ def commitment_key(commune_id: uuid.UUID, made_on: dt.date, title: str) -> tuple
 
 
 class _CommitmentPlanner(_Planner):
-    columns = (
-        COMMUNE,
-        COMMITMENT,
-        MADE_ON,
-        DUE_DATE,
-        STATUS,
-        CLOSED_ON,
-        PROJECT_CODE,
-        PROMISED_BY,
-        RESPONSIBLE,
-        DESCRIPTION,
-    )
+    columns = COMMITMENT_COLUMNS
 
     def __init__(self, session: Session, sheet: SheetRows, plan: _Plan) -> None:
         super().__init__(session, sheet, plan)

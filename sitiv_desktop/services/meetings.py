@@ -24,7 +24,9 @@ def _with_communes() -> list[object]:
     return [selectinload(models.Meeting.communes).selectinload(models.MeetingCommune.commune)]
 
 
-def _filtered(commune_id: uuid.UUID | None, kind: MeetingKind | None) -> Select[models.Meeting]:
+def meetings_query(
+    commune_id: uuid.UUID | None, kind: MeetingKind | None
+) -> Select[models.Meeting]:
     statement = select(models.Meeting)
     if commune_id is not None:
         statement = statement.where(
@@ -42,7 +44,9 @@ def _filtered(commune_id: uuid.UUID | None, kind: MeetingKind | None) -> Select[
 def count_meetings(session: Session, commune_id: uuid.UUID | None = None) -> int:
     return (
         session.scalar(
-            _filtered(commune_id, None).with_only_columns(func.count(), maintain_column_froms=True)
+            meetings_query(commune_id, None).with_only_columns(
+                func.count(), maintain_column_froms=True
+            )
         )
         or 0
     )
@@ -57,7 +61,7 @@ def list_meetings(
 ) -> list[MeetingRecord]:
     """Meetings, the latest first."""
     statement = (
-        _filtered(commune_id, kind)
+        meetings_query(commune_id, kind)
         .options(*_with_communes())  # type: ignore[arg-type]
         .order_by(models.Meeting.starts_at.desc(), models.Meeting.id)
         .offset(offset)
@@ -91,7 +95,7 @@ def previous_meeting(
 ) -> MeetingRecord | None:
     """The last meeting held with a commune before a moment: « since the last meeting »."""
     row = session.scalars(
-        _filtered(commune_id, None)
+        meetings_query(commune_id, None)
         .where(
             models.Meeting.starts_at < before,
             models.Meeting.status != MeetingStatus.CANCELLED.value,

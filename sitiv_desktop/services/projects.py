@@ -94,7 +94,7 @@ def list_projects(
         .limit(limit)
     )
     rows = list(session.scalars(statement))
-    budgets = _budgets(session, [row.id for row in rows])
+    budgets = budgets_in_force(session, [row.id for row in rows])
     return [project_record(row, budgets.get(row.id)) for row in rows]
 
 
@@ -109,11 +109,11 @@ def projects_by_id(session: Session, project_ids: Collection[uuid.UUID]) -> list
         .order_by(models.Project.code)
     )
     rows = list(session.scalars(statement))
-    budgets = _budgets(session, [row.id for row in rows])
+    budgets = budgets_in_force(session, [row.id for row in rows])
     return [project_record(row, budgets.get(row.id)) for row in rows]
 
 
-def _budgets(session: Session, project_ids: list[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
+def budgets_in_force(session: Session, project_ids: list[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
     if not project_ids:
         return {}
     latest = ap_in_force_cents().subquery()
@@ -136,7 +136,7 @@ def get_project(session: Session, project_id: uuid.UUID) -> ProjectRecord:
     )
     if row is None:
         raise NotFound(_("No project has this identifier."))
-    return project_record(row, _budgets(session, [row.id]).get(row.id), detailed=True)
+    return project_record(row, budgets_in_force(session, [row.id]).get(row.id), detailed=True)
 
 
 @dataclass

@@ -197,21 +197,7 @@ def _keep_conflict(session: Session, change: Change, outcome: Outcome) -> None:
     if kind == "field" and mine is not None and theirs is not None:
         names = outcome.conflicting
         mine_part, theirs_part = {n: mine.get(n) for n in names}, {n: theirs.get(n) for n in names}
-    session.execute(
-        text(
-            "INSERT INTO sync_conflicts (id, table_name, row_id, kind, mine, theirs, noticed_at)"
-            " VALUES (:id, :t, :r, :k, :m, :th, :at)"
-        ),
-        {
-            "id": uuid.uuid4().hex,
-            "t": change.table,
-            "r": change.row_id,
-            "k": kind,
-            "m": dumps(mine_part),
-            "th": dumps(theirs_part),
-            "at": dt.datetime.now(),
-        },
-    )
+    _conflict_row(session, change.table, change.row_id, kind, mine_part, theirs_part)
     # Until someone chooses, the row shows what the shared database holds.
     with _applying(session):
         _write_row(session.connection(), change.table, change.row_id, theirs)

@@ -14,7 +14,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 
@@ -132,11 +148,10 @@ def grant(url: str, name: str, commune: str, role: str) -> None:
     try:
         with database.session() as session:
             commune_id = find_commune(session, commune).id
-            grants = table_of_grants()
             session.execute(
-                delete(grants).where(grants.c.user_name == name, grants.c.commune_id == commune_id)
+                delete(GRANTS).where(GRANTS.c.user_name == name, GRANTS.c.commune_id == commune_id)
             )
-            session.execute(insert(grants).values(user_name=name, commune_id=commune_id, role=role))
+            session.execute(insert(GRANTS).values(user_name=name, commune_id=commune_id, role=role))
     finally:
         database.dispose()
 
@@ -148,47 +163,35 @@ def revoke(url: str, name: str, commune: str) -> None:
     try:
         with database.session() as session:
             commune_id = find_commune(session, commune).id
-            grants = table_of_grants()
             session.execute(
-                delete(grants).where(grants.c.user_name == name, grants.c.commune_id == commune_id)
+                delete(GRANTS).where(GRANTS.c.user_name == name, GRANTS.c.commune_id == commune_id)
             )
     finally:
         database.dispose()
 
 
-def table_of_grants() -> Any:
-    from sqlalchemy import Column, MetaData, String, Table, Uuid
-
-    return Table(
-        "sync_grants",
-        MetaData(),
-        Column("user_name", String),
-        Column("commune_id", Uuid),
-        Column("role", String),
-    )
-
-
-def table_of_changes() -> Any:
-    from sqlalchemy import BigInteger, Column, DateTime, MetaData, String, Table, Text
-
-    return Table(
-        "sync_changes",
-        MetaData(),
-        Column("seq", BigInteger),
-        Column("change_id", String),
-        Column("table_name", String),
-        Column("row_id", String),
-        Column("op", String),
-        Column("data", Text),
-        Column("old", Text),
-        Column("author", String),
-        Column("committed_at", DateTime),
-        Column("commune_ids", Text),
-    )
-
-
-GRANTS = table_of_grants()
-CHANGES = table_of_changes()
+_SYNC_TABLES = MetaData()
+GRANTS = Table(
+    "sync_grants",
+    _SYNC_TABLES,
+    Column("user_name", String),
+    Column("commune_id", Uuid),
+    Column("role", String),
+)
+CHANGES = Table(
+    "sync_changes",
+    _SYNC_TABLES,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("change_id", String),
+    Column("table_name", String),
+    Column("row_id", String),
+    Column("op", String),
+    Column("data", Text),
+    Column("old", Text),
+    Column("author", String),
+    Column("committed_at", DateTime),
+    Column("commune_ids", Text),
+)
 
 
 # --- a user's connection -------------------------------------------------------------------------
@@ -227,10 +230,7 @@ class ServerLink:
 
     def grants(self) -> dict[uuid.UUID, str]:
         with self._connection() as connection:
-            rows = connection.execute(
-                select(GRANTS.c.commune_id, GRANTS.c.role).where(GRANTS.c.user_name == self.user)
-            )
-            return {commune_id: role for commune_id, role in rows}
+            return self._grants_in(connection)
 
     # -- push --
 
@@ -411,9 +411,9 @@ class ServerLink:
                 )
             )
 
-    def _next_seq(self, connection: Connection) -> int:
+    def _next_seq(self, connection: Connection) -> int | None:
         if self.is_postgresql:
-            return int(connection.scalar(text("SELECT nextval('sync_seq')")) or 0)
+            return None  # the database's own trigger numbers, signs and dates the change
         # A SQLite file is written by one transaction at a time: max + 1 is safe there.
         return int(
             connection.scalar(text("SELECT coalesce(max(seq), 0) + 1 FROM sync_changes")) or 1
