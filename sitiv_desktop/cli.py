@@ -24,7 +24,7 @@ from sitiv_desktop import APP_NAME, __version__
 from sitiv_desktop.context import Context, open_context
 from sitiv_desktop.domain.transfers import ImportPreview
 from sitiv_desktop.errors import Cancelled, ExternalError, UserError
-from sitiv_desktop.i18n import _, set_language
+from sitiv_desktop.i18n import _, ngettext, set_language
 from sitiv_desktop.paths import Paths, resolve_paths
 
 log = logging.getLogger(__name__)
@@ -451,53 +451,130 @@ def run_brief(context: Context, arguments: argparse.Namespace) -> int:
 
 
 def add_server(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    server = commands.add_parser("server", help=_("set up the shared database (administrators)"))
+    server = commands.add_parser(
+        "server", help=_("the sync service and its database (administrators)")
+    )
     actions = server.add_subparsers(dest="server_action", metavar=_("ACTION"), required=True)
-    init = actions.add_parser("init", help=_("create or upgrade the shared database"))
-    init.add_argument("url", help=_("address of the shared database, as its administrator"))
-    adding = actions.add_parser("add-user", help=_("let a person sync"))
+    init = actions.add_parser("init", help=_("create or upgrade the service's database"))
+    run = actions.add_parser("run", help=_("start the sync service"))
+    run.add_argument(
+        "--listen", default="127.0.0.1:8765", metavar=_("ADDRESS:PORT"), help=_("where to listen")
+    )
+    adding = actions.add_parser("add-user", help=_("let a person sync, or set their password"))
     adding.add_argument("name", help=_("user name"))
     granting = actions.add_parser("grant", help=_("give a user a commune, with a role"))
     granting.add_argument("name", help=_("user name"))
     granting.add_argument("--commune", required=True, help=_("commune (name or INSEE code)"))
-    granting.add_argument(
-        "--role", required=True, choices=("elu", "liaison", "secretariat", "admin")
-    )
+    granting.add_argument("--role", required=True, choices=ROLE_CHOICES)
     revoking = actions.add_parser("revoke", help=_("take a commune back from a user"))
     revoking.add_argument("name", help=_("user name"))
     revoking.add_argument("--commune", required=True, help=_("commune (name or INSEE code)"))
-    for action in (adding, granting, revoking):
-        action.add_argument("--url", required=True, help=_("address of the shared database"))
+    disabling = actions.add_parser("disable", help=_("stop a person who leaves from syncing"))
+    disabling.add_argument("name", help=_("user name"))
+    listing = actions.add_parser("users", help=_("list the users and their grants"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+    for action in (init, run, adding, granting, revoking, disabling, listing):
+        action.add_argument(
+            "--database",
+            required=True,
+            metavar="URL",
+            help=_("the service's database: a PostgreSQL URL, or sqlite:///file"),
+        )
     server.set_defaults(func=run_window, without_store=run_server)
 
 
-def run_server(paths: Paths, arguments: argparse.Namespace) -> int:
-    from sitiv_desktop.sync import server
+ROLE_CHOICES = ("elu", "liaison", "secretariat", "admin")
 
-    if arguments.server_action == "init":
-        server.init_server(arguments.url)
-        print(_("The shared database is ready."))
-    elif arguments.server_action == "add-user":
-        # A shared SQLite file, for trying alone, has no passwords.
-        needs_password = arguments.url.startswith("postgresql")
-        password = _ask_password(arguments.name, twice=True) if needs_password else None
-        server.add_user(arguments.url, arguments.name, password)
-        print(_("User {name} can now connect.").format(name=arguments.name))
-    elif arguments.server_action == "grant":
-        server.grant(arguments.url, arguments.name, arguments.commune, arguments.role)
+
+def run_server(paths: Paths, arguments: argparse.Namespace) -> int:
+    from sitiv_desktop.sync.service import admin
+
+    url = _database_url(arguments.database)
+    action = arguments.server_action
+    if action == "init":
+        role = admin.init_server(url, os.environ.get("SITIV_SERVICE_PASSWORD"))
+        print(_("The sync service's database is ready."))
+        if role:
+            print(_("The service connects as the PostgreSQL role {role}.").format(role=role))
+    elif action == "run":
+        return _run_service(url, arguments.listen)
+    elif action == "add-user":
+        created = admin.add_user(url, arguments.name, _ask_password(arguments.name, twice=True))
+        message = _("User {name} can now connect.") if created else _("{name}'s password is set.")
+        print(message.format(name=arguments.name))
+    elif action == "grant":
+        commune = admin.grant(url, arguments.name, arguments.commune, arguments.role)
         print(
             _("{name} now has {commune} ({role}).").format(
-                name=arguments.name, commune=arguments.commune, role=arguments.role
+                name=arguments.name, commune=commune, role=role_label(arguments.role)
             )
         )
+    elif action == "revoke":
+        commune = admin.revoke(url, arguments.name, arguments.commune)
+        print(_("{name} no longer has {commune}.").format(name=arguments.name, commune=commune))
+    elif action == "disable":
+        admin.set_disabled(url, arguments.name)
+        print(_("{name} can no longer connect.").format(name=arguments.name))
     else:
-        server.revoke(arguments.url, arguments.name, arguments.commune)
-        print(
-            _("{name} no longer has {commune}.").format(
-                name=arguments.name, commune=arguments.commune
-            )
-        )
+        _print_accounts(admin.accounts(url), arguments.json)
     return 0
+
+
+def role_label(role: str) -> str:
+    labels = {
+        "elu": _("elected official (reads)"),
+        "liaison": _("liaison (edits)"),
+        "secretariat": _("secretariat (reads)"),
+        "admin": _("administrator"),
+    }
+    return labels[role]
+
+
+def _print_accounts(accounts: Sequence[Any], as_json: bool) -> None:
+    if as_json:
+        print_json(accounts)
+        return
+    if not accounts:
+        print(_("No user yet."))
+    for account in accounts:
+        state = _(" (disabled)") if account.disabled else ""
+        grants = ", ".join(f"{grant.commune} ({grant.role})" for grant in account.grants)
+        print(f"{account.name}{state}: {grants or _('no commune')}")
+
+
+def _database_url(given: str) -> str:
+    """``sqlite:///file`` as SQLAlchemy spells it for this project; PostgreSQL with psycopg 3."""
+    if given.startswith("postgresql://"):
+        return "postgresql+psycopg://" + given.removeprefix("postgresql://")
+    if given.startswith("sqlite:///"):
+        return "sqlite+pysqlite:///" + given.removeprefix("sqlite:///")
+    if given.startswith(("postgresql+psycopg://", "sqlite+pysqlite:///")):
+        return given
+    raise UserError(
+        _("--database: give a PostgreSQL URL (postgresql://…) or sqlite:///file."), "database"
+    )
+
+
+def _run_service(url: str, listen: str) -> int:
+    import uvicorn
+
+    from sitiv_desktop.sync.service.app import create_app
+    from sitiv_desktop.sync.service.guard import check_service_role
+
+    host, _colon, port = listen.rpartition(":")
+    if not host or not port.isdigit():
+        raise UserError(_("--listen: give ADDRESS:PORT, such as 127.0.0.1:8765."), "listen")
+    check_service_role(url)
+    app = create_app(url, fault=_service_fault)
+    print(_("The sync service listens on http://{listen}.").format(listen=listen), flush=True)
+    uvicorn.run(app, host=host, port=int(port), log_level="warning", proxy_headers=True)
+    return 0
+
+
+def _service_fault(step: str) -> None:
+    # Lets the test suite kill the service at one step of a push, as a crash would.
+    if os.environ.get("SITIV_TEST_KILL_SERVICE_AT") == step:
+        os._exit(9)
 
 
 def _ask_password(user: str, twice: bool = False) -> str:
@@ -518,49 +595,34 @@ def _ask_password(user: str, twice: bool = False) -> str:
 
 
 def add_connect(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    connect = commands.add_parser("connect", help=_("record the shared database to sync with"))
-    connect.add_argument("url", help=_("address of the shared database"))
+    connect = commands.add_parser("connect", help=_("connect this laptop to the sync service"))
+    connect.add_argument("url", help=_("address of the sync service, such as https://sync.sitiv.fr"))
     connect.add_argument("--user", required=True, help=_("your user name on it"))
     connect.set_defaults(func=run_connect)
 
 
 def run_connect(context: Context, arguments: argparse.Namespace) -> int:
-    from sitiv_desktop.credentials import Credentials
-    from sitiv_desktop.sync.server import ServerLink
+    from sitiv_desktop.sync.connection import connect
 
     password = _ask_password(arguments.user)
-    link = ServerLink(arguments.url, arguments.user, password)
-    try:
-        communes = link.grants()
-    finally:
-        link.close()
-    context.settings.set("server_url", arguments.url)
-    context.settings.set("server_user", arguments.user)
-    if not Credentials().store(arguments.url, arguments.user, password):
+    connected = connect(context, arguments.url, arguments.user, password)
+    if not connected.kept_in_keyring:
         print(
             _(
-                "No system keyring is available: the password is not kept "
-                "and will be asked each time."
+                "No system keyring is available: the session is not kept "
+                "and the password will be asked each time."
             ),
             file=sys.stderr,
         )
+    count = len(connected.grants)
     print(
-        _("Connected: {count} communes granted. Run « sitiv-desktop sync ».").format(
-            count=len(communes)
-        )
+        ngettext(
+            "Connected: {count} commune granted. Run « sitiv-desktop sync ».",
+            "Connected: {count} communes granted. Run « sitiv-desktop sync ».",
+            count,
+        ).format(count=count)
     )
     return 0
-
-
-def _link(context: Context) -> Any:
-    from sitiv_desktop.credentials import Credentials
-    from sitiv_desktop.sync.server import ServerLink
-
-    url, user = context.settings.get("server_url"), context.settings.get("server_user")
-    if not url or not user:
-        raise UserError(_("No shared database yet: run « sitiv-desktop connect URL --user NAME »."))
-    password = Credentials().password(url, user) or _ask_password(user)
-    return ServerLink(url, user, password)
 
 
 def add_sync(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -569,22 +631,35 @@ def add_sync(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_sync(context: Context, arguments: argparse.Namespace) -> int:
-    from sitiv_desktop.sync.client import synchronise
+    from sitiv_desktop.sync.connection import open_service, sync_now
 
-    link = _link(context)
+    service = open_service(context, ask_password=_ask_password)
     try:
-        summary = synchronise(context.database, link, progress=ProgressBar(), fault=_test_kill)
+        summary = sync_now(context, service, progress=ProgressBar(), fault=_test_kill)
     finally:
-        link.close()
-    print(
-        _(
-            "Synchronised: {received} received, {sent} sent, {merged} merged, "
-            "{conflicts} conflicts, {refused} refused."
-        ).format(**vars(summary))
-    )
+        service.close()
+    if summary.backup is not None:
+        print(
+            _(
+                "The data this laptop held before its first sync is kept in {path}; "
+                "the copy now holds what the syndicate shares with you."
+            ).format(path=summary.backup)
+        )
+    print(_("Synchronised: {text}.").format(text=summary_text(summary)))
     if summary.conflicts:
         print(_("See them with « sitiv-desktop conflicts »."))
     return 0
+
+
+def summary_text(summary: Any) -> str:
+    parts = [
+        ngettext("{n} received", "{n} received", summary.received).format(n=summary.received),
+        ngettext("{n} sent", "{n} sent", summary.sent).format(n=summary.sent),
+        ngettext("{n} merged", "{n} merged", summary.merged).format(n=summary.merged),
+        ngettext("{n} conflict", "{n} conflicts", summary.conflicts).format(n=summary.conflicts),
+        ngettext("{n} refused", "{n} refused", summary.refused).format(n=summary.refused),
+    ]
+    return ", ".join(parts)
 
 
 def _test_kill(step: str) -> None:

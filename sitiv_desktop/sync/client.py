@@ -1,8 +1,10 @@
-"""A laptop's side of the sync: send the outbox, then take the server's changes.
+"""A laptop's side of the sync: send the outbox to the service, then take the changes.
 
-Every step is its own transaction and can be interrupted: the outbox keeps a change until the
-server's answer about it is stored, each change carries an id the server recognises when it
-comes twice, and the pull cursor moves in the same transaction as the rows it covers.
+Every step is its own transaction and can be interrupted. A change is written to the in-flight
+table, with its id, before it is sent; a sync that was cut resends exactly those changes first
+(the service knows them by their ids), so nothing is applied twice and the user's next edit is
+never taken for a conflict with their own. The pull cursor moves in the same transaction as the
+rows it covers. A full refresh streams the user's scope page by page into one transaction.
 """
 
 from __future__ import annotations
@@ -12,23 +14,28 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from sitiv_desktop.errors import Cancelled, UserError
+from sitiv_desktop.errors import Cancelled, ExternalError, UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.store.database import Database
-from sitiv_desktop.sync import scope
+from sitiv_desktop.sync.protocol import Change, LogOp, Op, Outcome, ServerChange, Status
 from sitiv_desktop.sync.rows import SYNCED_TABLES, Row, decode, dumps, encode, key, loads, table_of
-from sitiv_desktop.sync.server import Change, Outcome, ServerChange, ServerLink
+from sitiv_desktop.sync.transport import ServiceClient
 
 Progress = Callable[[float, str], None]
 Fault = Callable[[str], None]
+Backup = Callable[[], Path]
 PUSH_BATCH = 500
 PULL_PAGE = 2000
+SNAPSHOT_PAGE = 5000
+REFRESH_ATTEMPTS = 3
 
 
 @dataclass
@@ -39,6 +46,7 @@ class SyncSummary:
     conflicts: int = 0
     refused: int = 0
     full_refresh: bool = False
+    backup: Path | None = None
 
 
 def _no_progress(fraction: float, text: str) -> None:
@@ -46,88 +54,159 @@ def _no_progress(fraction: float, text: str) -> None:
 
 
 def _no_fault(step: str) -> None:
-    """Tests inject failures here; in use, nothing happens."""
+    """Tests stop the process here, as a crash would; in use, nothing happens."""
 
 
 def synchronise(
     database: Database,
-    link: ServerLink,
+    service: ServiceClient,
     progress: Progress = _no_progress,
     is_cancelled: Callable[[], bool] = lambda: False,
     fault: Fault = _no_fault,
+    backup: Backup | None = None,
 ) -> SyncSummary:
-    """Push the local changes, then pull the server's; returns what happened."""
+    """Push the local changes, then pull the service's; returns what happened.
+
+    ``backup`` is called before a refresh would take away rows that were never synced (the first
+    connection of a laptop that holds data): nothing leaves a laptop without a copy made first.
+    """
     summary = SyncSummary()
-    grants = link.grants()
+    grants = service.grants()
     if not grants:
-        raise UserError(_("No commune is granted to this user on the shared database."))
-    communes = set(grants)
+        raise UserError(_("No commune is granted to this user on the sync service."))
+    granted = _joined(grants)
     progress(0.02, _("Sending local changes"))
-    _push(database, link, summary, fault, is_cancelled)
+    _push(database, service, summary, fault, is_cancelled)
     fault("after-push")
     with database.read_session() as session:
         state = session.execute(
             text("SELECT cursor, granted, last_sync_at FROM sync_state WHERE id = 1")
         ).one()
-    if state.last_sync_at is None or state.granted != scope.joined(communes):
+    if state.last_sync_at is None or state.granted != granted:
         progress(0.3, _("Receiving everything you may see"))
-        _refresh(database, link, communes, summary, fault)
-        summary.full_refresh = True
+        if state.last_sync_at is None and backup is not None and _holds_data(database):
+            summary.backup = backup()
+        _refresh(database, service, summary, progress, is_cancelled, fault)
     else:
-        _pull(database, link, communes, int(state.cursor), summary, progress, is_cancelled, fault)
+        _pull(database, service, int(state.cursor), summary, progress, is_cancelled, fault)
     with database.session() as session:
         session.execute(
-            text("UPDATE sync_state SET granted = :g, last_sync_at = :t WHERE id = 1"),
-            {"g": scope.joined(communes), "t": dt.datetime.now()},
+            text(
+                "UPDATE sync_state SET granted = :g, last_sync_at = :t, roles = :r WHERE id = 1"
+            ),
+            {"g": granted, "t": dt.datetime.now(), "r": _roles_text(grants)},
         )
     progress(1.0, _("Synchronised"))
     return summary
 
 
+def _joined(grants: dict[uuid.UUID, str]) -> str:
+    return ",".join(sorted(str(commune) for commune in grants))
+
+
+def _roles_text(grants: dict[uuid.UUID, str]) -> str:
+    return dumps({commune.hex: role for commune, role in grants.items()})
+
+
+def _holds_data(database: Database) -> bool:
+    with database.read_session() as session:
+        return session.execute(text("SELECT 1 FROM communes LIMIT 1")).first() is not None
+
+
 # --- push ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _InFlight:
+    change: Change
+    stamp: int
 
 
 def _push(
     database: Database,
-    link: ServerLink,
+    service: ServiceClient,
     summary: SyncSummary,
     fault: Fault,
     is_cancelled: Callable[[], bool],
 ) -> None:
-    with database.session() as session:
-        # Ids are given before sending, and kept, so that a resent change is recognised.
-        session.execute(
-            text(
-                "UPDATE sync_outbox SET change_id = lower(hex(randomblob(16)))"
-                " WHERE change_id IS NULL"
-            )
-        )
+    # First what a cut sync left in flight, exactly as it was sent.
+    while batch := _in_flight(database):
+        _send(database, service, batch, summary, fault, is_cancelled)
+    handled: set[tuple[str, str, int]] = set()
+    while batch := _prepare(database, handled):
+        _send(database, service, batch, summary, fault, is_cancelled)
+
+
+def _in_flight(database: Database) -> list[_InFlight]:
     with database.read_session() as session:
-        entries = session.execute(
-            text("SELECT table_name, row_id, stamp, change_id FROM sync_outbox ORDER BY position")
+        rows = session.execute(
+            text(
+                "SELECT stamp, payload FROM sync_inflight ORDER BY position LIMIT :n"
+            ),
+            {"n": PUSH_BATCH},
         ).all()
-        changes = []
-        empty = []
-        for entry in entries:
-            change = _change_of(session, entry.table_name, entry.row_id, entry.change_id)
-            if change is None:
-                empty.append(entry)
-            else:
-                changes.append((entry, change))
+    return [_InFlight(Change.from_json(loads(row.payload)), int(row.stamp)) for row in rows]
+
+
+def _prepare(database: Database, handled: set[tuple[str, str, int]]) -> list[_InFlight]:
+    """The next outbox entries as changes, recorded in flight before they are sent."""
+    batch: list[_InFlight] = []
     with database.session() as session:
-        for entry in empty:
-            _drop(session, entry.table_name, entry.row_id, entry.stamp)
-    for start in range(0, len(changes), PUSH_BATCH):
-        if is_cancelled():
-            raise Cancelled()
-        batch = changes[start : start + PUSH_BATCH]
-        fault("before-send")
-        outcomes = link.push([change for _entry, change in batch])
-        fault("after-server-commit")
-        with database.session() as session:
-            for (entry, change), outcome in zip(batch, outcomes, strict=True):
-                _settle(session, entry, change, outcome, summary)
-        fault("after-settle")
+        entries = session.execute(
+            text("SELECT table_name, row_id, stamp FROM sync_outbox ORDER BY position")
+        )
+        for entry in entries:
+            if len(batch) >= PUSH_BATCH:
+                break
+            marker = (entry.table_name, entry.row_id, int(entry.stamp))
+            if marker in handled:
+                continue
+            handled.add(marker)
+            change = _change_of(session, entry.table_name, entry.row_id, uuid.uuid4().hex)
+            if change is None:
+                _drop(session, entry.table_name, entry.row_id, int(entry.stamp))
+                continue
+            batch.append(_InFlight(change, int(entry.stamp)))
+        for item in batch:
+            session.execute(
+                text(
+                    "INSERT INTO sync_inflight (change_id, table_name, row_id, stamp, payload)"
+                    " VALUES (:c, :t, :r, :s, :p)"
+                ),
+                {
+                    "c": item.change.change_id,
+                    "t": item.change.table,
+                    "r": item.change.row_id,
+                    "s": item.stamp,
+                    "p": dumps(item.change.to_json()),
+                },
+            )
+    return batch
+
+
+def _send(
+    database: Database,
+    service: ServiceClient,
+    batch: list[_InFlight],
+    summary: SyncSummary,
+    fault: Fault,
+    is_cancelled: Callable[[], bool],
+) -> None:
+    if is_cancelled():
+        raise Cancelled()
+    fault("before-send")
+    outcomes = service.push([item.change for item in batch])
+    if len(outcomes) != len(batch):
+        raise ExternalError(_("The sync service answered for other changes than those sent."))
+    fault("after-server-commit")
+    with database.session() as session:
+        for item, outcome in zip(batch, outcomes, strict=True):
+            _settle(session, item, outcome, summary)
+            session.execute(
+                text("DELETE FROM sync_inflight WHERE change_id = :c"),
+                {"c": item.change.change_id},
+            )
+    fault("after-settle")
 
 
 def _change_of(session: Session, table_name: str, row_id: str, change_id: str) -> Change | None:
@@ -136,25 +215,30 @@ def _change_of(session: Session, table_name: str, row_id: str, change_id: str) -
     shadow = _shadow(session, table_name, row_id)
     if row is None:
         if shadow is None:
-            return None  # made and removed offline: the server never needs to know
-        return Change(change_id, table_name, row_id, "delete", {}, shadow)
+            return None  # made and removed offline: the service never needs to know
+        return Change(change_id, table_name, row_id, Op.DELETE, {}, shadow)
     current = encode(table, row)
     if shadow is None:
-        return Change(change_id, table_name, row_id, "upsert", current, None)
+        return Change(change_id, table_name, row_id, Op.UPSERT, current, None)
     changed = {name: value for name, value in current.items() if shadow.get(name) != value}
     if not changed:
         return None
     return Change(
-        change_id, table_name, row_id, "upsert", changed, {n: shadow.get(n) for n in changed}
+        change_id, table_name, row_id, Op.UPSERT, changed, {n: shadow.get(n) for n in changed}
     )
 
 
-def _settle(
-    session: Session, entry: Any, change: Change, outcome: Outcome, summary: SyncSummary
-) -> None:
-    if outcome.status in ("applied", "duplicate"):
+def _settle(session: Session, item: _InFlight, outcome: Outcome, summary: SyncSummary) -> None:
+    change = item.change
+    if outcome.status in (Status.APPLIED, Status.DUPLICATE):
         summary.sent += 1
-    elif outcome.status == "conflict":
+        # The service now holds what was sent: that is the base of any later edit.
+        if change.op is Op.DELETE:
+            _set_shadow(session, change.table, change.row_id, None)
+        else:
+            shadow = _shadow(session, change.table, change.row_id) or {}
+            _set_shadow(session, change.table, change.row_id, {**shadow, **change.fields})
+    elif outcome.status is Status.CONFLICT:
         summary.conflicts += 1
         _keep_conflict(session, change, outcome)
     else:
@@ -168,14 +252,14 @@ def _settle(
                 "id": uuid.uuid4().hex,
                 "t": change.table,
                 "r": change.row_id,
-                "c": dumps({"op": change.op, "fields": change.fields}),
+                "c": dumps({"op": str(change.op), "fields": change.fields, "base": change.base}),
                 "why": outcome.reason,
                 "at": dt.datetime.now(),
             },
         )
-        # The refused edit is shown in its list; the row goes back to what the server holds.
+        # The refused edit is kept in its list; the row goes back to what the service holds.
         _put_back(session, change.table, change.row_id)
-    _drop(session, entry.table_name, entry.row_id, entry.stamp)
+    _drop(session, change.table, change.row_id, item.stamp)
 
 
 def _keep_conflict(session: Session, change: Change, outcome: Outcome) -> None:
@@ -187,7 +271,7 @@ def _keep_conflict(session: Session, change: Change, outcome: Outcome) -> None:
     )
     mine = encode(table, local) if local is not None else None
     kind = "field"
-    if change.op == "delete":
+    if change.op is Op.DELETE:
         kind = "edited"  # I deleted what someone else changed
     elif outcome.theirs is None:
         kind = "deleted"  # I changed what someone else deleted
@@ -220,53 +304,66 @@ def _drop(session: Session, table_name: str, row_id: str, stamp: int) -> None:
 # --- pull ----------------------------------------------------------------------------------------
 
 
+class _Gap(Exception):
+    """A change builds on a row this copy does not hold."""
+
+
 def _pull(
     database: Database,
-    link: ServerLink,
-    communes: set[uuid.UUID],
+    service: ServiceClient,
     cursor: int,
     summary: SyncSummary,
     progress: Progress,
     is_cancelled: Callable[[], bool],
     fault: Fault,
+    catching_up: bool = False,
+    attempts: int = REFRESH_ATTEMPTS,
 ) -> None:
     while True:
         if is_cancelled():
             raise Cancelled()
-        changes, reached = link.pull(cursor, PULL_PAGE, communes)
-        if reached == cursor:
+        changes, reached = service.pull(cursor, PULL_PAGE)
+        if reached == cursor and not changes:
             return
         fault("after-fetch")
+        reshaped = any(change.reshapes for change in changes)
         try:
             with database.session() as session, _applying(session):
                 _defer_foreign_keys(session)
                 for change in changes:
-                    summary.merged += _apply(session, change)
+                    summary.merged += _apply(session, change, tolerant=catching_up)
                     _remember(session, change)
                 session.execute(
                     text("UPDATE sync_state SET cursor = :c WHERE id = 1"), {"c": reached}
                 )
         except (IntegrityError, UserError, _Gap):
-            # A change about a row this copy never had (a commune newly shared on a project):
-            # take the whole picture again rather than guess.
-            _refresh(database, link, communes, summary, fault)
-            return
-        summary.received += len(changes)
+            reshaped = True
+        else:
+            summary.received += len(changes)
         fault("after-page")
+        if reshaped:
+            # What this user may see has changed shape (a project newly shared, a meeting left):
+            # take the whole picture again rather than guess.
+            if attempts <= 0:
+                raise ExternalError(
+                    _("The shared data changed during the sync; sync again in a moment.")
+                )
+            _refresh(database, service, summary, progress, is_cancelled, fault, attempts - 1)
+            return
         progress(0.5, _("Receiving changes"))
         cursor = reached
 
 
-class _Gap(Exception):
-    """A change builds on a row this copy does not hold."""
+def _apply(session: Session, change: ServerChange, tolerant: bool = False) -> int:
+    """Apply one server change; returns how many fields were merged around local edits.
 
-
-def _apply(session: Session, change: ServerChange) -> int:
-    """Apply one server change; returns how many fields were merged around local edits."""
+    ``tolerant`` while catching up after a refresh: the pages already show a later state, so a
+    change about a row that is gone since is passed over.
+    """
     connection = session.connection()
     table = table_of(change.table)
     pending = _pending(session, change.table, change.row_id)
-    if change.op == "delete":
+    if change.op is LogOp.DELETE:
         if pending:
             local = _local(connection, change.table, change.row_id)
             if local is not None:
@@ -281,7 +378,9 @@ def _apply(session: Session, change: ServerChange) -> int:
     local = _local(connection, change.table, change.row_id)
     shadow = _shadow(session, change.table, change.row_id)
     if local is None:
-        if change.op != "insert" and shadow is None:
+        if change.op is not LogOp.INSERT and shadow is None:
+            if tolerant:
+                return 0
             raise _Gap()
         full = {**(shadow or {}), **change.data}
         if pending and shadow is not None:
@@ -310,9 +409,9 @@ def _apply(session: Session, change: ServerChange) -> int:
 
 
 def _remember(session: Session, change: ServerChange) -> None:
-    """The shared history, kept on the laptop: what changed, by whom, when (server time)."""
+    """The shared history, kept on the laptop: what changed, by whom, when (service time)."""
     fields = {name: [change.old.get(name), value] for name, value in change.data.items()}
-    if change.op == "delete":
+    if change.op is LogOp.DELETE:
         fields = {name: [value, None] for name, value in change.old.items()}
     session.execute(
         text(
@@ -323,7 +422,7 @@ def _remember(session: Session, change: ServerChange) -> None:
             "s": change.seq,
             "t": change.table,
             "r": change.row_id,
-            "o": change.op,
+            "o": str(change.op),
             "f": dumps(fields),
             "a": change.author,
             "at": change.committed_at,
@@ -332,46 +431,129 @@ def _remember(session: Session, change: ServerChange) -> None:
     )
 
 
+# --- full refresh --------------------------------------------------------------------------------
+
+
 def _refresh(
     database: Database,
-    link: ServerLink,
-    communes: set[uuid.UUID],
+    service: ServiceClient,
     summary: SyncSummary,
+    progress: Progress,
+    is_cancelled: Callable[[], bool],
     fault: Fault,
+    attempts: int = REFRESH_ATTEMPTS,
 ) -> None:
-    """Make the copy equal to what the server shows this user, keeping unsent local edits."""
-    rows, cursor = link.snapshot(communes)
-    fault("after-snapshot")
-    with database.session() as session, _applying(session):
-        connection = session.connection()
-        _defer_foreign_keys(session)
-        pending = {
-            (t, r) for t, r in session.execute(text("SELECT table_name, row_id FROM sync_outbox"))
-        }
-        for name in reversed(SYNCED_TABLES):
-            table = table_of(name)
-            wanted = {row["id"] for row in rows[name]}
-            present = {key(row_id) for row_id in connection.scalars(select(table.c.id))}
-            for row_id in present - wanted:
-                if (name, row_id) not in pending:
-                    _write_row(connection, name, row_id, None)
-            session.execute(text("DELETE FROM sync_shadows WHERE table_name = :t"), {"t": name})
-        for name in SYNCED_TABLES:
-            table = table_of(name)
-            present = {key(row_id) for row_id in connection.scalars(select(table.c.id))}
-            fresh = [row for row in rows[name] if row["id"] not in present]
-            if fresh:
-                connection.execute(insert(table), [decode(table, row) for row in fresh])
-            for row in rows[name]:
-                if row["id"] in present and (name, row["id"]) not in pending:
-                    _write_row(connection, name, row["id"], row)
-            if rows[name]:
-                session.execute(
-                    text("INSERT INTO sync_shadows (table_name, row_id, data) VALUES (:t, :r, :d)"),
-                    [{"t": name, "r": row["id"], "d": dumps(row)} for row in rows[name]],
-                )
-            summary.received += len(rows[name])
-        session.execute(text("UPDATE sync_state SET cursor = :c WHERE id = 1"), {"c": cursor})
+    """Make the copy equal to what the service shows this user, keeping unsent local edits.
+
+    The pages are read one after the other, not in one snapshot: the changes committed
+    meanwhile are then taken from the cursor read before the first page.
+    """
+    summary.full_refresh = True
+    cursor = service.snapshot_cursor()
+    try:
+        with database.session() as session, _applying(session):
+            _defer_foreign_keys(session)
+            pending = {
+                (t, r)
+                for t, r in session.execute(text("SELECT table_name, row_id FROM sync_outbox"))
+            }
+            for index, name in enumerate(SYNCED_TABLES):
+                if is_cancelled():
+                    raise Cancelled()
+                summary.received += _refresh_table(session, service, name, pending)
+                progress(0.3 + 0.6 * (index + 1) / len(SYNCED_TABLES), _("Receiving your data"))
+            fault("after-snapshot")
+            session.execute(text("UPDATE sync_state SET cursor = :c WHERE id = 1"), {"c": cursor})
+    except IntegrityError as error:
+        # A row arrived before the one it points to was shared: the scope moved while reading.
+        if attempts <= 0:
+            raise ExternalError(
+                _("The shared data changed during the sync; sync again in a moment.")
+            ) from error
+        _refresh(database, service, summary, progress, is_cancelled, fault, attempts - 1)
+        return
+    _pull(
+        database, service, cursor, summary, progress, is_cancelled, fault,
+        catching_up=True, attempts=attempts - 1,
+    )  # fmt: skip
+
+
+def _refresh_table(
+    session: Session, service: ServiceClient, name: str, pending: set[tuple[str, str]]
+) -> int:
+    table = table_of(name)
+    connection = session.connection()
+    received: set[str] = set()
+    after: str | None = None
+    while True:
+        columns, rows, complete = service.snapshot_page(name, after, SNAPSHOT_PAGE)
+        page = [dict(zip(columns, values, strict=True)) for values in rows]
+        _store_page(session, connection, name, page, pending)
+        received.update(row["id"] for row in page)
+        if complete or not page:
+            break
+        after = page[-1]["id"]
+    present = {key(row_id) for row_id in connection.scalars(select(table.c.id))}
+    for row_id in present - received:
+        if (name, row_id) not in pending:
+            connection.execute(delete(table).where(table.c.id == uuid.UUID(row_id)))
+    kept = [row_id for (t, row_id) in pending if t == name]
+    shadows = session.execute(
+        text("SELECT row_id FROM sync_shadows WHERE table_name = :t"), {"t": name}
+    ).scalars()
+    stale = [row_id for row_id in shadows if row_id not in received and row_id not in kept]
+    if stale:
+        session.execute(
+            text("DELETE FROM sync_shadows WHERE table_name = :t AND row_id = :r"),
+            [{"t": name, "r": row_id} for row_id in stale],
+        )
+    return len(received)
+
+
+def _store_page(
+    session: Session,
+    connection: Connection,
+    name: str,
+    page: list[Row],
+    pending: set[tuple[str, str]],
+) -> None:
+    table = table_of(name)
+    plain = [row for row in page if (name, row["id"]) not in pending]
+    if plain:
+        statement = sqlite_insert(table)
+        updated = {c.name: statement.excluded[c.name] for c in table.columns if c.name != "id"}
+        connection.execute(
+            statement.on_conflict_do_update(index_elements=["id"], set_=updated),
+            [decode(table, row) for row in plain],
+        )
+        session.execute(
+            text(
+                "INSERT INTO sync_shadows (table_name, row_id, data) VALUES (:t, :r, :d)"
+                " ON CONFLICT (table_name, row_id) DO UPDATE SET data = excluded.data"
+            ),
+            [{"t": name, "r": row["id"], "d": dumps(row)} for row in plain],
+        )
+    for row in page:
+        if (name, row["id"]) in pending:
+            _store_edited(session, connection, name, row)
+
+
+def _store_edited(session: Session, connection: Connection, name: str, server: Row) -> None:
+    """A row edited here and not yet sent: the service's values around the local edits, whose
+    base stays what it was, so that their push meets any change made meanwhile."""
+    local = _local(connection, name, server["id"])
+    shadow = _shadow(session, name, server["id"])
+    if local is None:
+        if shadow is None:
+            _write_row(connection, name, server["id"], server)
+            _set_shadow(session, name, server["id"], server)
+        return  # deleted here: the push of the deletion settles it
+    base = shadow or {}
+    edited = {n for n, value in local.items() if shadow is None or base.get(n) != value}
+    _write_row(connection, name, server["id"], {**server, **{n: local[n] for n in edited}})
+    _set_shadow(
+        session, name, server["id"], {**server, **{n: base[n] for n in edited if n in base}}
+    )
 
 
 # --- rows, shadows, conflicts --------------------------------------------------------------------
@@ -389,6 +571,13 @@ def _applying(session: Session) -> Iterator[None]:
     session.execute(text("UPDATE sync_state SET applying = 1 WHERE id = 1"))
     yield
     session.execute(text("UPDATE sync_state SET applying = 0 WHERE id = 1"))
+
+
+@contextmanager
+def outside_outbox(session: Session) -> Iterator[None]:
+    """Writes that are never to be sent (demonstration data): the outbox triggers stand still."""
+    with _applying(session):
+        yield
 
 
 def _local(connection: Connection, table_name: str, row_id: str) -> Row | None:
@@ -465,3 +654,12 @@ def _conflict_row(
 
 def pending_count(session: Session) -> int:
     return int(session.scalar(text("SELECT count(*) FROM sync_outbox")) or 0)
+
+
+def roles(session: Session) -> dict[uuid.UUID, str]:
+    """The user's role per commune as the service last said (empty before any sync)."""
+    stored = session.scalar(text("SELECT roles FROM sync_state WHERE id = 1"))
+    if not stored:
+        return {}
+    found: dict[str, Any] = loads(stored)
+    return {uuid.UUID(commune): str(role) for commune, role in found.items()}

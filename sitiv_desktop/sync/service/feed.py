@@ -1,0 +1,111 @@
+"""What a user receives: the changes since their cursor, and the picture of their whole scope.
+
+The log is indexed per commune, so a user's pull reads only the entries of their communes, and
+their cursor moves past everyone else's: a no-op sync costs the same after a million changes of
+other communes. The cursor never passes the counter as committed, so an entry committed late is
+never skipped (numbers are drawn in commit order, see ``merge``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Connection, exists, literal, select
+
+from sitiv_desktop.sync.protocol import LogOp, ServerChange
+from sitiv_desktop.sync.rows import SYNCED_TABLES, Row, encode, loads, table_of
+from sitiv_desktop.sync.service import scope
+from sitiv_desktop.sync.service.backend import Backend
+from sitiv_desktop.sync.service.scope import Rights
+from sitiv_desktop.sync.service.tables import CHANGE_COMMUNES, CHANGES, COUNTER
+
+
+def committed(connection: Connection) -> int:
+    return int(connection.scalar(select(COUNTER.c.last_seq).where(COUNTER.c.id == 1)) or 0)
+
+
+def _mine(rights: Rights) -> Any:
+    listed = rights.granted
+    return CHANGE_COMMUNES.c.commune_id.in_(listed) if listed else literal(False)
+
+
+def has_changes(backend: Backend, rights: Rights, cursor: int) -> bool:
+    with backend.transaction(rights.name) as connection:
+        found = select(literal(1)).where(_mine(rights), CHANGE_COMMUNES.c.seq > cursor)
+        return connection.scalar(select(exists(found))) is True
+
+
+def pull(
+    backend: Backend, rights: Rights, cursor: int, limit: int
+) -> tuple[list[ServerChange], int]:
+    """The user's changes after ``cursor`` in commit order, and the number read up to."""
+    with backend.transaction(rights.name) as connection:
+        # Read first: every entry at or below it is committed, whatever commits meanwhile.
+        top = committed(connection)
+        numbers = list(
+            connection.scalars(
+                select(CHANGE_COMMUNES.c.seq)
+                .where(_mine(rights), CHANGE_COMMUNES.c.seq > cursor, CHANGE_COMMUNES.c.seq <= top)
+                .distinct()
+                .order_by(CHANGE_COMMUNES.c.seq)
+                .limit(limit)
+            )
+        )
+        reached = numbers[-1] if len(numbers) == limit else max(top, cursor)
+        if not numbers:
+            return [], reached
+        rows = connection.execute(
+            select(CHANGES).where(CHANGES.c.seq.in_(numbers)).order_by(CHANGES.c.seq)
+        ).mappings()
+        changes = [_shown(connection, rights, row) for row in rows]
+        return [change for change in changes if change is not None], reached
+
+
+def _shown(connection: Connection, rights: Rights, row: Any) -> ServerChange | None:
+    table = str(row["table_name"])
+    data: Row = loads(row["data"])
+    old: Row = loads(row["old"])
+    if table == "stake_projects" and row["op"] != str(LogOp.DELETE):
+        project = data.get("project_id")
+        if project and not scope.is_visible(connection, rights, "projects", uuid.UUID(project)):
+            return None
+    return ServerChange(
+        seq=int(row["seq"]),
+        table=table,
+        row_id=str(row["row_id"]),
+        op=LogOp(row["op"]),
+        data=scope.masked(connection, rights, table, data) or {},
+        old=scope.masked(connection, rights, table, old) or {},
+        author=str(row["author"]),
+        committed_at=row["committed_at"],
+        commune_ids=str(row["commune_ids"]),
+        reshapes=bool(row["reshapes"]),
+    )
+
+
+def snapshot_cursor(backend: Backend, rights: Rights) -> int:
+    """Where a laptop's pull resumes once it has read every page of its scope."""
+    with backend.transaction(rights.name) as connection:
+        return committed(connection)
+
+
+def snapshot_page(
+    backend: Backend, rights: Rights, table_name: str, after: str | None, limit: int
+) -> tuple[list[str], list[list[Any]]]:
+    """One page of one table of the user's scope, by id: its column names and rows."""
+    if table_name not in SYNCED_TABLES:
+        raise KeyError(table_name)
+    table = table_of(table_name)
+    query = (
+        select(*scope.masked_columns(rights, table))
+        .where(scope.row_filter(rights, table_name))
+        .order_by(table.c.id)
+        .limit(limit)
+    )
+    if after:
+        query = query.where(table.c.id > uuid.UUID(after))
+    with backend.transaction(rights.name) as connection:
+        rows = [encode(table, row) for row in connection.execute(query).mappings()]
+    names = [column.name for column in table.columns]
+    return names, [[row[name] for name in names] for row in rows]

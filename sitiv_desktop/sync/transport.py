@@ -1,0 +1,193 @@
+"""The laptop's line to the sync service: HTTP with httpx, a token, timeouts, French errors."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from sitiv_desktop import __version__
+from sitiv_desktop.errors import ExternalError, UserError
+from sitiv_desktop.i18n import _
+from sitiv_desktop.sync import protocol
+from sitiv_desktop.sync.protocol import Change, Outcome, ServerChange
+
+TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+class SessionEnded(ExternalError):
+    """The token is no longer valid: the user must connect again."""
+
+
+class TooOld(ExternalError):
+    """The service no longer serves this version of the application."""
+
+
+def checked_address(address: str) -> str:
+    """The service's address as typed, or a French refusal naming what is wrong."""
+    cleaned = address.strip().rstrip("/")
+    try:
+        parts = urlsplit(cleaned)
+        port = parts.port
+    except ValueError as error:
+        raise UserError(
+            _("Address: « {address} » is not a web address.").format(address=address), "address"
+        ) from error
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UserError(
+            _(
+                "Address: give the sync service's address, such as https://sync.sitiv.fr "
+                "(« {address} » is not one)."
+            ).format(address=address),
+            "address",
+        )
+    del port
+    return cleaned
+
+
+class ServiceClient:
+    """The sync service as one laptop reaches it."""
+
+    def __init__(self, address: str, token: str | None = None) -> None:
+        self.address = checked_address(address)
+        self.token = token
+        self._http = httpx.Client(
+            base_url=self.address + protocol.PREFIX,
+            timeout=TIMEOUT,
+            headers={
+                protocol.API_HEADER: str(protocol.API_VERSION),
+                "User-Agent": f"sitiv-desktop/{__version__}",
+            },
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ServiceClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- requests --
+
+    def _request(self, method: str, path: str, **options: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            response = self._http.request(method, path, headers=headers, **options)
+        except httpx.TimeoutException as error:
+            raise ExternalError(
+                _(
+                    "The sync service did not answer in time ({address}). Your local copy is "
+                    "unchanged; try again later."
+                ).format(address=self.address)
+            ) from error
+        except httpx.HTTPError as error:
+            raise ExternalError(
+                _(
+                    "The sync service cannot be reached ({address}). Your local copy is "
+                    "unchanged; try again when connected."
+                ).format(address=self.address)
+            ) from error
+        if response.status_code >= 400:
+            raise self._error(response)
+        try:
+            return response.json()
+        except ValueError as error:
+            raise ExternalError(
+                _("The address {address} does not answer as a sync service.").format(
+                    address=self.address
+                )
+            ) from error
+
+    def _error(self, response: httpx.Response) -> Exception:
+        try:
+            detail = str(response.json().get("detail") or "")
+        except (ValueError, AttributeError):
+            detail = ""
+        status = response.status_code
+        if status == 401:
+            return SessionEnded(detail or _("Your session has ended: connect again."))
+        if status == 426:
+            return TooOld(
+                detail
+                or _("This version of SITIV Desktop is too old for the sync service: update it.")
+            )
+        if status in (403, 422, 429, 413):
+            return UserError(detail or _("The sync service refused the request."))
+        if status == 404 and not detail:
+            return ExternalError(
+                _("The address {address} does not answer as a sync service.").format(
+                    address=self.address
+                )
+            )
+        return ExternalError(
+            detail or _("The sync service failed ({status}); try again later.").format(status=status)
+        )
+
+    # -- the service's verbs --
+
+    def info(self) -> dict[str, Any]:
+        found: dict[str, Any] = self._request("GET", "/info")
+        if found.get("service") != "sitiv-sync":
+            raise ExternalError(
+                _("The address {address} does not answer as a sync service.").format(
+                    address=self.address
+                )
+            )
+        if int(found.get("oldest_client_api", 0)) > protocol.API_VERSION:
+            raise TooOld(
+                _("This version of SITIV Desktop is too old for the sync service: update it.")
+            )
+        return found
+
+    def log_in(self, user: str, password: str) -> str:
+        self.info()
+        try:
+            found = self._request("POST", "/login", json={"user": user, "password": password})
+        except SessionEnded as error:
+            raise UserError(str(error), "password") from error
+        self.token = str(found["token"])
+        return self.token
+
+    def log_out(self) -> None:
+        self._request("POST", "/logout")
+
+    def grants(self) -> dict[uuid.UUID, str]:
+        found = self._request("GET", "/me")
+        return {uuid.UUID(grant["commune_id"]): str(grant["role"]) for grant in found["grants"]}
+
+    def push(self, changes: list[Change]) -> list[Outcome]:
+        found = self._request(
+            "POST", "/push", json={"changes": [change.to_json() for change in changes]}
+        )
+        return [Outcome.from_json(outcome) for outcome in found["outcomes"]]
+
+    def pull(self, cursor: int, limit: int) -> tuple[list[ServerChange], int]:
+        found = self._request("GET", "/changes", params={"after": cursor, "limit": limit})
+        return [ServerChange.from_json(change) for change in found["changes"]], int(
+            found["reached"]
+        )
+
+    def wait(self, cursor: int, timeout: float = 25.0) -> bool:
+        found = self._request(
+            "GET",
+            "/changes/wait",
+            params={"after": cursor, "timeout": timeout},
+            timeout=httpx.Timeout(timeout + 15.0, connect=10.0),
+        )
+        return bool(found["available"])
+
+    def snapshot_cursor(self) -> int:
+        return int(self._request("GET", "/snapshot")["cursor"])
+
+    def snapshot_page(
+        self, table: str, after: str | None, limit: int
+    ) -> tuple[list[str], list[list[Any]], bool]:
+        params: dict[str, Any] = {"limit": limit}
+        if after:
+            params["after"] = after
+        found = self._request("GET", f"/snapshot/{table}", params=params)
+        return list(found["columns"]), list(found["rows"]), bool(found["complete"])
