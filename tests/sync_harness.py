@@ -103,6 +103,10 @@ class Syndicate:
         with self.owner.read_session() as session:
             return _rows(session, table)
 
+    def project_row(self, code: str) -> dict[str, Any]:
+        (found,) = [row for row in self.rows("projects").values() if row["code"] == code]
+        return found
+
     def close(self) -> None:
         for laptop in self.laptops:
             laptop.close()

@@ -154,7 +154,7 @@ def test_a_refused_change_is_listed_and_the_row_goes_back(syndicate: Syndicate) 
 
 
 def test_withdrawn_rights_refuse_pending_edits_then_the_rows_leave(syndicate: Syndicate) -> None:
-    from sitiv_desktop.sync.server import revoke
+    from sitiv_desktop.sync.service.admin import revoke
 
     alice = syndicate.laptop("alice", {"Vénissieux": "liaison", "Givors": "liaison"})
     alice.sync()
@@ -165,9 +165,22 @@ def test_withdrawn_rights_refuse_pending_edits_then_the_rows_leave(syndicate: Sy
         save_commitment(
             session, CommitmentDraft(givors.id, "Promesse tardive", dt.date(2026, 2, 1))
         )
-    revoke(syndicate.url, alice.user, "Givors")
+        session.scalars(
+            select(models.Project).where(models.Project.owner_commune_id == givors.id)
+        ).one().progress = 90
+        session.delete(
+            session.scalars(
+                select(models.Commitment).where(models.Commitment.title == "Promesse à Givors")
+            ).one()
+        )
+    revoke(syndicate.owner_url, alice.user, "Givors")
     summary = alice.sync()
-    assert summary.refused == 1
+    # A creation, an edit and a deletion: each one is shown as refused, none is lost or faked.
+    assert summary.refused == 3 and summary.conflicts == 0
+    assert len(alice.refused()) == 3
+    shared = {row["title"] for row in syndicate.rows("commitments").values()}
+    assert "Promesse à Givors" in shared and "Promesse tardive" not in shared
+    assert syndicate.project_row("P-69091")["progress"] == 0
     assert [row["name"] for row in alice.rows("communes").values()] == ["Vénissieux"]
     assert all("Givors" not in row["title"] for row in alice.rows("commitments").values())
 
@@ -178,20 +191,22 @@ def test_a_duplicate_delivery_changes_nothing_twice(syndicate: Syndicate) -> Non
     with alice.database.session() as session:
         session.scalars(select(models.Project)).one().progress = 70
     sent: list[object] = []
-    original = alice.link.push
+    original = alice.service.push
 
-    def push_twice(changes, before_commit=None):  # type: ignore[no-untyped-def]
+    def push_twice(changes):  # type: ignore[no-untyped-def]
         original(changes)
         sent.extend(changes)
         return original(changes)
 
-    alice.link.push = push_twice  # type: ignore[method-assign]
+    alice.service.push = push_twice  # type: ignore[method-assign]
     summary = alice.sync()
     assert summary.sent == 1 and len(sent) == 1
-    with syndicate.admin.read_session() as session:
+    with syndicate.owner.read_session() as session:
         from sqlalchemy import text
 
-        logged = session.execute(text("SELECT count(*) FROM sync_changes")).scalar_one()
+        logged = session.execute(
+            text("SELECT count(*) FROM sync_changes WHERE author = :a"), {"a": alice.user}
+        ).scalar_one()
     assert logged == 1
 
 
@@ -218,9 +233,9 @@ def test_a_sync_interrupted_at_any_step_completes_next_time(
         session.scalars(select(models.Commitment)).one().responsible = "Le DSI"
     bob.sync()
     if step == "after-snapshot":
-        from sitiv_desktop.sync.server import grant
+        from sitiv_desktop.sync.service.admin import grant
 
-        grant(syndicate.url, alice.user, "Givors", "elu")  # a new grant makes a full refresh
+        grant(syndicate.owner_url, alice.user, "Givors", "elu")  # a new grant makes a full refresh
 
     def fail(at: str) -> None:
         if at == step:
@@ -235,7 +250,7 @@ def test_a_sync_interrupted_at_any_step_completes_next_time(
         assert sorted(mine) == ["Nouvelle promesse", "Promesse à Vénissieux"]
         assert mine["Promesse à Vénissieux"]["responsible"] == "Le DSI"
     assert alice.project("P-69259")["progress"] == bob.project("P-69259")["progress"] == 55
-    with syndicate.admin.read_session() as session:
+    with syndicate.owner.read_session() as session:
         from sqlalchemy import text
 
         titles = session.execute(text("SELECT count(*) FROM commitments")).scalar_one()
@@ -277,7 +292,7 @@ def test_rows_that_arrive_before_the_rows_they_point_to_are_received(
 
     from tests import builders
 
-    with syndicate.admin.session() as session:
+    with syndicate.owner.session() as session:
         commune = session.scalars(
             select(models.Commune).where(models.Commune.name == "Vénissieux")
         ).one()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, insert, select, text, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 
 from sitiv_desktop.errors import NotFound, UserError
 from sitiv_desktop.i18n import _
@@ -64,7 +64,7 @@ def init_server(url: str, service_password: str | None = None) -> str | None:
         with database.engine.begin() as connection:
             _ensure_service_role(connection, role, service_password)
         return role
-    except (OperationalError, DBAPIError) as error:
+    except OperationalError as error:
         raise unreachable(error) from error
     finally:
         database.dispose()
@@ -86,9 +86,11 @@ def _ensure_service_role(connection: Connection, role: str, password: str | None
         connection.execute(
             text("SELECT set_config('sitiv.password', :p, true)"), {"p": password}
         )
-        connection.exec_driver_sql(
-            f"DO $$ BEGIN EXECUTE format('ALTER ROLE {quoted} PASSWORD %L', "
-            "current_setting('sitiv.password')); END $$"
+        connection.execute(
+            text(
+                f"DO $$ BEGIN EXECUTE format('ALTER ROLE {quoted} PASSWORD %L', "
+                "current_setting('sitiv.password')); END $$"
+            )
         )
     name = connection.scalar(text("SELECT current_database()"))
     connection.exec_driver_sql(
