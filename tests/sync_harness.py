@@ -80,6 +80,7 @@ class Syndicate:
         self.service = RunningService(self.url)
         self.owner = Database.open(url)
         self.laptops: list[Laptop] = []
+        self._tokens: dict[str, str] = {}
         self.administrator = self.laptop("admin", {name: "admin" for name, _insee in communes})
         self.administrator.sync()
         with self.administrator.database.session() as session:
@@ -91,11 +92,15 @@ class Syndicate:
         self.administrator.sync()
 
     def laptop(self, user: str, grants: dict[str, str]) -> Laptop:
+        """A new laptop of this user (created with these grants the first time)."""
         password = f"mot-de-passe-{user}"
-        admin.add_user(self.owner_url, user, password)
-        for commune, role in grants.items():
-            admin.grant(self.owner_url, user, commune, role)
-        made = Laptop(self.service.address, user, password, self.folder / f"{user}-{uuid.uuid4().hex[:4]}")
+        if user not in self._tokens:
+            admin.add_user(self.owner_url, user, password)
+            for commune, role in grants.items():
+                admin.grant(self.owner_url, user, commune, role)
+        folder = self.folder / f"{user}-{uuid.uuid4().hex[:4]}"
+        made = Laptop(self.service.address, user, password, folder, self._tokens.get(user))
+        self._tokens[user] = made.service.token or ""
         self.laptops.append(made)
         return made
 
@@ -115,12 +120,15 @@ class Syndicate:
 
 
 class Laptop:
-    def __init__(self, address: str, user: str, password: str, folder: Path) -> None:
+    def __init__(
+        self, address: str, user: str, password: str, folder: Path, token: str | None = None
+    ) -> None:
         self.user = user
         self.password = password
         self.context: Context = open_context(folder)
-        self.service = ServiceClient(address)
-        self.service.log_in(user, password)
+        self.service = ServiceClient(address, token)
+        if token is None:
+            self.service.log_in(user, password)
 
     @property
     def database(self) -> Database:
