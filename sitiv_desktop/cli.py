@@ -596,7 +596,9 @@ def _ask_password(user: str, twice: bool = False) -> str:
 
 def add_connect(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     connect = commands.add_parser("connect", help=_("connect this laptop to the sync service"))
-    connect.add_argument("url", help=_("address of the sync service, such as https://sync.sitiv.fr"))
+    connect.add_argument(
+        "url", help=_("address of the sync service, such as https://sync.sitiv.fr")
+    )
     connect.add_argument("--user", required=True, help=_("your user name on it"))
     connect.set_defaults(func=run_connect)
 

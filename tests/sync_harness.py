@@ -17,13 +17,13 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from sitiv_desktop.context import Context, open_context
+from sitiv_desktop.store import models
 from sitiv_desktop.store.database import Database
 from sitiv_desktop.sync.client import SyncSummary, synchronise
 from sitiv_desktop.sync.rows import SYNCED_TABLES, encode, table_of
 from sitiv_desktop.sync.service import admin
 from sitiv_desktop.sync.service.app import create_app
 from sitiv_desktop.sync.transport import ServiceClient
-from sitiv_desktop.store import models
 from tests import builders
 
 COMMUNES = (("Vénissieux", "69259"), ("Givors", "69091"), ("Corbas", "69273"))
@@ -85,7 +85,9 @@ class Syndicate:
         self.administrator.sync()
         with self.administrator.database.session() as session:
             for commune in session.scalars(select(models.Commune)):
-                builders.project(session, f"P-{commune.insee_code}", f"Fibre de {commune.name}", commune)
+                builders.project(
+                    session, f"P-{commune.insee_code}", f"Fibre de {commune.name}", commune
+                )
                 builders.commitment(
                     session, commune, f"Promesse à {commune.name}", dt.date(2026, 1, 5), None
                 )

@@ -91,9 +91,7 @@ def synchronise(
         _pull(database, service, int(state.cursor), summary, progress, is_cancelled, fault)
     with database.session() as session:
         session.execute(
-            text(
-                "UPDATE sync_state SET granted = :g, last_sync_at = :t, roles = :r WHERE id = 1"
-            ),
+            text("UPDATE sync_state SET granted = :g, last_sync_at = :t, roles = :r WHERE id = 1"),
             {"g": granted, "t": dt.datetime.now(), "r": _roles_text(grants)},
         )
     progress(1.0, _("Synchronised"))
@@ -140,9 +138,7 @@ def _push(
 def _in_flight(database: Database) -> list[_InFlight]:
     with database.read_session() as session:
         rows = session.execute(
-            text(
-                "SELECT stamp, payload FROM sync_inflight ORDER BY position LIMIT :n"
-            ),
+            text("SELECT stamp, payload FROM sync_inflight ORDER BY position LIMIT :n"),
             {"n": PUSH_BATCH},
         ).all()
     return [_InFlight(Change.from_json(loads(row.payload)), int(row.stamp)) for row in rows]

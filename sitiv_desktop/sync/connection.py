@@ -13,7 +13,7 @@ from sitiv_desktop.context import Context
 from sitiv_desktop.credentials import Credentials
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.sync.client import Fault, Progress, SyncSummary, synchronise
+from sitiv_desktop.sync.client import Fault, SyncSummary, synchronise
 from sitiv_desktop.sync.transport import ServiceClient, SessionEnded, checked_address
 
 AskPassword = Callable[[str], str]
@@ -88,5 +88,3 @@ def sync_now(
     except SessionEnded:
         Credentials().forget(service.address, str(context.settings.get("server_user")))
         raise
-
-

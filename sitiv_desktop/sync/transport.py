@@ -124,7 +124,8 @@ class ServiceClient:
                 )
             )
         return ExternalError(
-            detail or _("The sync service failed ({status}); try again later.").format(status=status)
+            detail
+            or _("The sync service failed ({status}); try again later.").format(status=status)
         )
 
     # -- the service's verbs --

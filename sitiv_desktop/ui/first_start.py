@@ -106,7 +106,7 @@ class ConnectionDialog(QDialog):
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.url = QLineEdit(url)
-        self.url.setPlaceholderText("postgresql://serveur.sitiv.fr/sitiv")
+        self.url.setPlaceholderText("https://sync.sitiv.fr")
         self.user = QLineEdit(user)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -138,7 +138,7 @@ class ConnectionDialog(QDialog):
 
     def _check(self) -> None:
         if not self.url.text().strip():
-            self.show_error(_("Address: give the address of the shared database."))
+            self.show_error(_("Address: give the address of the sync service."))
             self.url.setFocus()
             return
         if not self.user.text().strip():

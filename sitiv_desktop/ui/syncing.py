@@ -42,7 +42,7 @@ from sitiv_desktop.credentials import Credentials
 from sitiv_desktop.domain import enums
 from sitiv_desktop.errors import Cancelled, ExternalError, UserError
 from sitiv_desktop.i18n import N_, _, babel_locale, format_date, format_timestamp, ngettext
-from sitiv_desktop.sync.client import SyncSummary, synchronise
+from sitiv_desktop.sync.client import SyncSummary
 from sitiv_desktop.sync.conflicts import (
     ConflictRecord,
     RefusedRecord,
@@ -51,8 +51,9 @@ from sitiv_desktop.sync.conflicts import (
     list_refused,
     resolve_conflict,
 )
-from sitiv_desktop.sync.server import ServerLink
+from sitiv_desktop.sync.connection import sync_now as sync_context
 from sitiv_desktop.sync.status import SyncStatus, read_sync_status
+from sitiv_desktop.sync.transport import ServiceClient
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.first_start import Connection, ConnectionDialog
 from sitiv_desktop.ui.tasks import ChangeNotifier, LongTask, StoreRunner, TaskState, emit
@@ -234,6 +235,8 @@ class SyncController(QObject):
         self.reachable = True
         self.status = SyncStatus(None, 0, 0, 0)
         self.conflicts_dialog: ConflictsDialog | None = None
+        self._tokens: dict[tuple[str, str], str] = {}
+        self._waiting: LongTask | None = None
         self._build_widgets()
         self._build_actions()
         notifier.changed.connect(lambda _kind: self.refresh_status())
@@ -356,13 +359,12 @@ class SyncController(QObject):
         """Ask the shared database for the user's communes, off the GUI thread."""
 
         def work(_state: TaskState) -> int:
-            link = ServerLink(connection.url, connection.user, connection.password or None)
-            try:
-                granted = link.grants()
-            finally:
-                link.close()
+            with ServiceClient(connection.url) as service:
+                token = service.log_in(connection.user, connection.password)
+                granted = service.grants()
             if not granted:
-                raise UserError(_("No commune is granted to this user on the shared database."))
+                raise UserError(_("No commune is granted to this user on the sync service."))
+            self._tokens[(connection.url, connection.user)] = token
             return len(granted)
 
         # The check touches no local data: it gets a thread of its own (inline in tests).
@@ -382,7 +384,8 @@ class SyncController(QObject):
         settings.set("server_url", connection.url)
         settings.set("server_user", connection.user)
         self.reachable = True
-        kept = self.credentials.store(connection.url, connection.user, connection.password)
+        token = self._tokens.pop((connection.url, connection.user), None)
+        kept = self.credentials.store(connection.url, connection.user, token or "")
         if not kept:
             QMessageBox.information(
                 self.window,
@@ -393,7 +396,7 @@ class SyncController(QObject):
                 ),
             )
         self.show_status()
-        self._start(connection.url, connection.user, connection.password)
+        self._start(connection.url, connection.user, None if token else connection.password)
 
     # Sync ---------------------------------------------------------------------------------
 
@@ -406,34 +409,31 @@ class SyncController(QObject):
         if not url:
             self.open_connection()
             return
-        password = self.credentials.password(url, user)
-        if password is None and url.startswith("postgresql"):
+        password: str | None = None
+        if not self.credentials.password(url, user):
             typed, accepted = QInputDialog.getText(
                 self.window,
                 _("Password"),
-                _("Password of {user} on the shared database:").format(user=user),
+                _("Password of {user} on the sync service:").format(user=user),
                 QLineEdit.EchoMode.Password,
             )
             if not accepted:
                 return
             password = typed
-            self.credentials.store(url, user, password)
         self._start(url, user, password)
 
     def _start(self, url: str, user: str, password: str | None) -> None:
-        database = self.context.database
+        """Sync in the background; with ``password``, log in first and keep the session."""
+        context, credentials = self.context, self.credentials
 
         def work(state: TaskState) -> SyncSummary:
-            link = ServerLink(url, user, password or None)
-            try:
-                return synchronise(
-                    database,
-                    link,
-                    progress=state.report,
-                    is_cancelled=lambda: state.cancelled,
+            token = credentials.password(url, user) if password is None else None
+            with ServiceClient(url, token) as service:
+                if password is not None:
+                    credentials.store(url, user, service.log_in(user, password))
+                return sync_context(
+                    context, service, progress=state.report, is_cancelled=lambda: state.cancelled
                 )
-            finally:
-                link.close()
 
         task = LongTask(work, self.runner)
         self.task = task
@@ -443,6 +443,45 @@ class SyncController(QObject):
         self._set_running(True)
         self.window.statusBar().showMessage(_("Synchronising…"))
         task.start()
+
+    # Live: while connected, the service says when a change concerns this user -------------
+
+    def _listen(self) -> None:
+        """Wait (a long poll, on a thread of its own) for the next change, then sync."""
+        if self.runner.inline or self._waiting is not None:
+            return
+        url = str(self.context.settings.get("server_url"))
+        user = str(self.context.settings.get("server_user"))
+        token = self.credentials.password(url, user)
+        if not url or not token:
+            return
+        database = self.context.database
+
+        def work(_state: TaskState) -> bool:
+            from sqlalchemy import text as sql
+
+            with database.read_session() as session:
+                cursor = int(session.execute(sql("SELECT cursor FROM sync_state")).scalar() or 0)
+            with ServiceClient(url, token) as service:
+                return service.wait(cursor)
+
+        waiting = LongTask(work, None)
+        self._waiting = waiting
+
+        def heard(available: bool) -> None:
+            self._waiting = None
+            if available:
+                self.sync_now()
+            else:
+                self._listen()
+
+        def lost(_error: BaseException) -> None:
+            self._waiting = None
+            QTimer.singleShot(60_000, self._listen)
+
+        waiting.finished.connect(heard)
+        waiting.failed.connect(lost)
+        waiting.start()
 
     def _set_running(self, running: bool) -> None:
         self.progress.setValue(0)
@@ -475,6 +514,7 @@ class SyncController(QObject):
         self.notifier.notify("all")
         if self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
             self.conflicts_dialog.load()
+        self._listen()
 
     def _failed(self, error: BaseException) -> None:
         self.task = None

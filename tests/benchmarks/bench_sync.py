@@ -11,6 +11,7 @@ import time
 import uuid
 from pathlib import Path
 
+from sitiv_desktop.sync.server import ServerLink, add_user, grant, init_server
 from sqlalchemy import create_engine, insert, select, text, update
 
 from sitiv_desktop.context import open_context
@@ -18,7 +19,6 @@ from sitiv_desktop.store import models
 from sitiv_desktop.store.database import Database, sqlite_url
 from sitiv_desktop.sync.client import synchronise
 from sitiv_desktop.sync.rows import SYNCED_TABLES, table_of
-from sitiv_desktop.sync.server import ServerLink, add_user, grant, init_server
 from tests.benchmarks.common import Figure, demo_copy, median_seconds
 
 REPOSITORY = Path(__file__).resolve().parents[2]

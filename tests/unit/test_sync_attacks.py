@@ -42,22 +42,37 @@ def _share(syndicate: Syndicate) -> None:
         project = session.scalars(
             select(models.Project).where(models.Project.code == "P-69091")
         ).one()
-        session.add(models.Participation(project_id=project.id, commune_id=givors.id, cost_share=70))
-        session.add(models.Participation(project_id=project.id, commune_id=corbas.id, cost_share=30))
-        builders.meeting(session, "Rencontre avec le maire de Givors", dt.datetime(2026, 3, 2, 10), [givors])
+        session.add(
+            models.Participation(project_id=project.id, commune_id=givors.id, cost_share=70)
+        )
+        session.add(
+            models.Participation(project_id=project.id, commune_id=corbas.id, cost_share=30)
+        )
+        builders.meeting(
+            session, "Rencontre avec le maire de Givors", dt.datetime(2026, 3, 2, 10), [givors]
+        )
         comite = builders.meeting(
-            session, "Comité syndical", dt.datetime(2026, 3, 9, 18), list(communes.values()),
+            session,
+            "Comité syndical",
+            dt.datetime(2026, 3, 9, 18),
+            list(communes.values()),
             kind="syndicate_committee",
-        )  # fmt: skip
-        secret = builders.project(session, "P-SECRET", "Projet réservé à Vénissieux", communes["Vénissieux"])
+        )
+        secret = builders.project(
+            session, "P-SECRET", "Projet réservé à Vénissieux", communes["Vénissieux"]
+        )
         for position, (title, linked) in enumerate(
             (("Budget du syndicat", None), ("Point Vénissieux", secret.id))
         ):
             session.add(
                 models.AgendaItem(
-                    meeting_id=comite.id, position=position, title=title, project_id=linked,
-                    outcome="none", outcome_text="",
-                )  # fmt: skip
+                    meeting_id=comite.id,
+                    position=position,
+                    title=title,
+                    project_id=linked,
+                    outcome="none",
+                    outcome_text="",
+                )
             )
     syndicate.administrator.sync()
 
@@ -107,7 +122,9 @@ def corbas(syndicate: Syndicate) -> Laptop:
     return laptop
 
 
-def test_a_partial_grant_receives_exactly_its_scope_whole(syndicate: Syndicate, corbas: Laptop) -> None:
+def test_a_partial_grant_receives_exactly_its_scope_whole(
+    syndicate: Syndicate, corbas: Laptop
+) -> None:
     assert sorted(r["name"] for r in corbas.rows("communes").values()) == ["Corbas", "Givors"]
     projects = {r["code"]: r for r in corbas.rows("projects").values()}
     assert sorted(projects) == ["P-69091", "P-69273"]  # its own, and the one shared with it
@@ -130,20 +147,34 @@ def test_cross_commune_writes_are_refused(syndicate: Syndicate, corbas: Laptop) 
     (givors_share,) = ids(syndicate, "participations", commune_id=givors)
     (givors_meeting,) = ids(syndicate, "meetings", title="Rencontre avec le maire de Givors")
     (givors_promise,) = ids(syndicate, "commitments", title="Promesse à Givors")
-    before = {table: syndicate.rows(table) for table in
-              ("projects", "participations", "meetings", "meeting_communes", "commitments")}  # fmt: skip
+    watched = ("projects", "participations", "meetings", "meeting_communes", "commitments")
+    before = {table: syndicate.rows(table) for table in watched}
     attacks = [
         change("projects", own, {"owner_commune_id": givors}, {"owner_commune_id": corbas_id}),
         change("participations", givors_share, {"cost_share": 0}, {"cost_share": 70}),
         change("projects", shared, {"owner_commune_id": corbas_id}, {"owner_commune_id": givors}),
         change("participations", givors_share, {}, {}, op="delete"),
-        change("meeting_communes", uuid.uuid4().hex,
-               {"meeting_id": givors_meeting, "commune_id": corbas_id}),  # fmt: skip
+        change(
+            "meeting_communes",
+            uuid.uuid4().hex,
+            {"meeting_id": givors_meeting, "commune_id": corbas_id},
+        ),
         change("meetings", givors_meeting, {}, {}, op="delete"),
         change("commitments", givors_promise, {"title": "piraté"}, {"title": "Promesse à Givors"}),
-        change("commitments", uuid.uuid4().hex, {
-            "commune_id": givors, "title": "Fausse promesse", "description": "", "status": "open",
-            "made_on": "2026-01-01", "responsible": "", "promised_by": "", "evidence": ""}),  # fmt: skip
+        change(
+            "commitments",
+            uuid.uuid4().hex,
+            {
+                "commune_id": givors,
+                "title": "Fausse promesse",
+                "description": "",
+                "status": "open",
+                "made_on": "2026-01-01",
+                "responsible": "",
+                "promised_by": "",
+                "evidence": "",
+            },
+        ),
     ]
     outcomes = push(corbas, *attacks)
     assert [o["status"] for o in outcomes] == ["refused"] * len(attacks)
@@ -214,7 +245,9 @@ def test_the_log_is_written_by_the_service_alone(syndicate: Syndicate, corbas: L
     assert author == corbas.user and seq == top < 10**6
 
 
-def test_a_forged_cursor_gives_nothing_and_harms_nobody(syndicate: Syndicate, corbas: Laptop) -> None:
+def test_a_forged_cursor_gives_nothing_and_harms_nobody(
+    syndicate: Syndicate, corbas: Laptop
+) -> None:
     with raw(corbas) as client:
         forged = client.get("/changes", params={"after": 10**15}).json()
         negative = client.get("/changes", params={"after": -1})
@@ -262,7 +295,9 @@ def test_an_edit_of_a_shared_meeting_reaches_every_commune(syndicate: Syndicate)
     syndicate.administrator.sync()
     givors.sync(), corbas.sync()
     for laptop in (givors, corbas):
-        (place,) = [r["place"] for r in laptop.rows("meetings").values() if r["title"] == "Comité syndical"]
+        (place,) = [
+            r["place"] for r in laptop.rows("meetings").values() if r["title"] == "Comité syndical"
+        ]
         assert place == "Salle du conseil, Givors"
 
 

@@ -61,16 +61,24 @@ def random_round(laptop: Laptop, rng: random.Random) -> list[Intent]:
             action = rng.choice(["create", "edit", "edit", "edit", "delete"])
             if action == "create":
                 row = models.Exchange(
-                    id=uuid.UUID(int=rng.getrandbits(128)), commune_id=rng.choice(communes).id,
-                    occurred_on=dt.date(2026, 3, rng.randint(1, 28)), channel="phone",
-                    direction="incoming", subject=f"Nouvel appel {rng.randint(1, 999)}",
-                    summary="", follow_up="", author="",
-                )  # fmt: skip
+                    id=uuid.UUID(int=rng.getrandbits(128)),
+                    commune_id=rng.choice(communes).id,
+                    occurred_on=dt.date(2026, 3, rng.randint(1, 28)),
+                    channel="phone",
+                    direction="incoming",
+                    subject=f"Nouvel appel {rng.randint(1, 999)}",
+                    summary="",
+                    follow_up="",
+                    author="",
+                )
                 session.add(row)
                 session.flush()
                 intents[("exchanges", row.id.hex, "subject")] = (
-                    "exchanges", row.id.hex, "subject", row.subject,
-                )  # fmt: skip
+                    "exchanges",
+                    row.id.hex,
+                    "subject",
+                    row.subject,
+                )
                 continue
             table = rng.choice(list(EDITABLE))
             rows = list(session.scalars(select(MODELS[table])))
@@ -117,23 +125,36 @@ def unaccounted(syndicate: Syndicate, laptop: Laptop, intents: list[Intent]) -> 
 
 LINKS = {
     "commitments": {"meeting_id": "meetings", "project_id": "projects"},
-    "agenda_items": {"project_id": "projects", "commitment_id": "commitments",
-                     "carried_from_id": "agenda_items"},  # fmt: skip
+    "agenda_items": {
+        "project_id": "projects",
+        "commitment_id": "commitments",
+        "carried_from_id": "agenda_items",
+    },
     "exchanges": {"project_id": "projects", "commitment_id": "commitments"},
 }
 
 
-def expected_scope(server: dict[str, dict[str, dict[str, Any]]], granted: set[str]) -> dict[str, Any]:
+def expected_scope(
+    server: dict[str, dict[str, dict[str, Any]]], granted: set[str]
+) -> dict[str, Any]:
     """What a user granted these communes must hold, from the shared rows."""
     projects = {
         pid for pid, p in server["projects"].items() if p["owner_commune_id"] in granted
     } | {x["project_id"] for x in server["participations"].values() if x["commune_id"] in granted}
-    meetings = {m["meeting_id"] for m in server["meeting_communes"].values() if m["commune_id"] in granted}
+    meetings = {
+        m["meeting_id"] for m in server["meeting_communes"].values() if m["commune_id"] in granted
+    }
     lines = {lid for lid, line in server["ppi_lines"].items() if line["project_id"] in projects}
     stakes = {sid for sid, s in server["mandate_stakes"].items() if s["commune_id"] in granted}
-    communes = set(granted) | {
-        server["projects"][p]["owner_commune_id"] for p in projects
-    } | {x["commune_id"] for x in server["participations"].values() if x["project_id"] in projects}
+    communes = (
+        set(granted)
+        | {server["projects"][p]["owner_commune_id"] for p in projects}
+        | {
+            x["commune_id"]
+            for x in server["participations"].values()
+            if x["project_id"] in projects
+        }
+    )
     keep = {
         "communes": lambda r: r["id"] in communes,
         "projects": lambda r: r["id"] in projects,

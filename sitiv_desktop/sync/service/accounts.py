@@ -64,9 +64,11 @@ def wait_after(failures: int) -> dt.timedelta:
 def log_in(connection: Connection, name: str, password: str) -> str | None:
     """A new token for this user; None for a wrong name or password (the failure is counted in
     the transaction, which the caller commits); ``TooManyAttempts`` while they must wait."""
-    user = connection.execute(
-        select(USERS).where(USERS.c.name == name).with_for_update()
-    ).mappings().first()
+    user = (
+        connection.execute(select(USERS).where(USERS.c.name == name).with_for_update())
+        .mappings()
+        .first()
+    )
     if user is None:
         _verify(_DUMMY_HASH, password)
         return None

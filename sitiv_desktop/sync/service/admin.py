@@ -83,19 +83,17 @@ def _ensure_service_role(connection: Connection, role: str, password: str | None
             f"CREATE ROLE {quoted} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"
         )
     if password:
-        connection.execute(
-            text("SELECT set_config('sitiv.password', :p, true)"), {"p": password}
-        )
+        connection.execute(text("SELECT set_config('sitiv.password', :p, true)"), {"p": password})
         connection.execute(
             text(
                 f"DO $$ BEGIN EXECUTE format('ALTER ROLE {quoted} PASSWORD %L', "
                 "current_setting('sitiv.password')); END $$"
             )
         )
-    name = connection.scalar(text("SELECT current_database()"))
-    connection.exec_driver_sql(
-        f"GRANT CONNECT ON DATABASE {connection.dialect.identifier_preparer.quote(name)} TO {quoted}"
+    database = connection.dialect.identifier_preparer.quote(
+        str(connection.scalar(text("SELECT current_database()")))
     )
+    connection.exec_driver_sql(f"GRANT CONNECT ON DATABASE {database} TO {quoted}")
     connection.exec_driver_sql(f"GRANT USAGE ON SCHEMA public TO {quoted}")
     connection.exec_driver_sql(
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}"
@@ -112,7 +110,7 @@ def _admin_backend(url: str) -> Backend:
 
 
 def _user_id(connection: Connection, name: str) -> uuid.UUID:
-    found = connection.scalar(select(USERS.c.id).where(USERS.c.name == name))
+    found: uuid.UUID | None = connection.scalar(select(USERS.c.id).where(USERS.c.name == name))
     if found is None:
         raise NotFound(_("No user is called « {name} ».").format(name=name))
     return found
@@ -231,7 +229,9 @@ def accounts(url: str) -> list[Account]:
                 select(USERS.c.id, USERS.c.name, USERS.c.disabled).order_by(USERS.c.name)
             ).all()
             grants = connection.execute(
-                select(GRANTS.c.user_id, models.Commune.name, models.Commune.insee_code, GRANTS.c.role)
+                select(
+                    GRANTS.c.user_id, models.Commune.name, models.Commune.insee_code, GRANTS.c.role
+                )
                 .join(models.Commune, models.Commune.id == GRANTS.c.commune_id)
                 .order_by(models.Commune.name)
             ).all()
@@ -287,10 +287,16 @@ def add_commune(
             table = table_of("communes")
             connection.execute(
                 insert(table).values(
-                    id=commune_id, name=cleaned, insee_code=insee_code.strip(),
-                    population=population, departement="", metropole=metropole, mayor="",
-                    joined_on=joined_on, note="",
-                )  # fmt: skip
+                    id=commune_id,
+                    name=cleaned,
+                    insee_code=insee_code.strip(),
+                    population=population,
+                    departement="",
+                    metropole=metropole,
+                    mayor="",
+                    joined_on=joined_on,
+                    note="",
+                )
             )
             row = connection.execute(select(table).where(table.c.id == commune_id)).mappings().one()
             last = record_insert(connection, ADMINISTRATOR, "communes", encode(table, row))

@@ -6,7 +6,6 @@ refused with a reason in French. The service keeps nothing between requests but 
 several processes can serve one PostgreSQL.
 """
 
-
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -82,12 +81,13 @@ def create_app(url: str, fault: Fault = merge._no_fault) -> FastAPI:
         if length is not None and (not length.isdigit() or int(length) > protocol.MAX_BODY_BYTES):
             return _french(413, _("The request is too large."))
         spoken = request.headers.get(protocol.API_HEADER)
-        if request.url.path != f"{protocol.PREFIX}/info" and spoken is not None:
-            if not spoken.isdigit() or int(spoken) < protocol.OLDEST_CLIENT_API:
-                return _french(
-                    426,
-                    _("This version of SITIV Desktop is too old for the sync service: update it."),
-                )
+        too_old = spoken is not None and (
+            not spoken.isdigit() or int(spoken) < protocol.OLDEST_CLIENT_API
+        )
+        if request.url.path != f"{protocol.PREFIX}/info" and too_old:
+            return _french(
+                426, _("This version of SITIV Desktop is too old for the sync service: update it.")
+            )
         return await call_next(request)
 
     @app.exception_handler(RequestValidationError)
@@ -112,12 +112,10 @@ def create_app(url: str, fault: Fault = merge._no_fault) -> FastAPI:
         with backend.transaction(None, all_rows=True) as connection:
             found = accounts.rights_of_token(connection, token)
         if found is None:
-            raise HTTPException(
-                401, _("Your session has ended or was revoked: connect again.")
-            )
+            raise HTTPException(401, _("Your session has ended or was revoked: connect again."))
         return found
 
-    User = Annotated[Rights, Depends(rights)]
+    User = Annotated[Rights, Depends(rights)]  # noqa: N806
     prefix = protocol.PREFIX
 
     @app.get(f"{prefix}/info")

@@ -228,9 +228,16 @@ def _delete(batch: _Batch, change: Change, row_id: uuid.UUID, current: Row | Non
     batch.connection.execute(delete(table).where(table.c.id == row_id))
     batch.entries.append(
         _Entry(
-            change.change_id, change.table, change.row_id, LogOp.DELETE, {}, current, communes,
-            reshapes=change.table in scope.RESHAPING_TABLES, alive=False,
-        )  # fmt: skip
+            change.change_id,
+            change.table,
+            change.row_id,
+            LogOp.DELETE,
+            {},
+            current,
+            communes,
+            reshapes=change.table in scope.RESHAPING_TABLES,
+            alive=False,
+        )
     )
     return Outcome(change.change_id, Status.APPLIED)
 
@@ -248,9 +255,16 @@ def _insert(batch: _Batch, change: Change, row_id: uuid.UUID) -> Outcome:
     assert after is not None
     batch.entries.append(
         _Entry(
-            change.change_id, change.table, change.row_id, LogOp.INSERT, after, {}, set(),
-            reshapes=change.table in scope.RESHAPING_TABLES, alive=True,
-        )  # fmt: skip
+            change.change_id,
+            change.table,
+            change.row_id,
+            LogOp.INSERT,
+            after,
+            {},
+            set(),
+            reshapes=change.table in scope.RESHAPING_TABLES,
+            alive=True,
+        )
     )
     _require(_allowed(batch, change.table, after))
     return Outcome(change.change_id, Status.APPLIED)
@@ -292,12 +306,17 @@ def _update(batch: _Batch, change: Change, row_id: uuid.UUID, current: Row) -> O
         _require(_allowed(batch, change.table, after))
         batch.entries.append(
             _Entry(
-                change.change_id, change.table, change.row_id, LogOp.UPDATE, applied,
-                {name: current.get(name) for name in applied}, before,
+                change.change_id,
+                change.table,
+                change.row_id,
+                LogOp.UPDATE,
+                applied,
+                {name: current.get(name) for name in applied},
+                before,
                 reshapes=change.table in scope.RESHAPING_TABLES
                 or bool(scope.MOVING_COLUMNS & set(applied)),
                 alive=True,
-            )  # fmt: skip
+            )
         )
     if conflicting:
         theirs = scope.masked(
@@ -381,8 +400,15 @@ def record_insert(connection: Connection, author: str, table_name: str, row: Row
     batch = _Batch(connection, rights)
     batch.entries.append(
         _Entry(
-            uuid.uuid4().hex, table_name, row["id"], LogOp.INSERT, row, {}, set(),
-            reshapes=False, alive=True,
-        )  # fmt: skip
+            uuid.uuid4().hex,
+            table_name,
+            row["id"],
+            LogOp.INSERT,
+            row,
+            {},
+            set(),
+            reshapes=False,
+            alive=True,
+        )
     )
     return _record(batch)

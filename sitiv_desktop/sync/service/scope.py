@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -78,12 +79,12 @@ class Rights:
 # --- what a user may see -------------------------------------------------------------------------
 
 
-def _in(column: ColumnElement[uuid.UUID], communes: Iterable[uuid.UUID]) -> ColumnElement[bool]:
+def _in(column: Any, communes: Iterable[uuid.UUID]) -> ColumnElement[bool]:
     listed = list(communes)
     return column.in_(listed) if listed else false()
 
 
-def visible_projects(rights: Rights) -> Select[tuple[uuid.UUID]]:
+def visible_projects(rights: Rights) -> Select[Any]:
     owned = select(models.Project.id).where(_in(models.Project.owner_commune_id, rights.granted))
     shared = select(models.Participation.project_id).where(
         _in(models.Participation.commune_id, rights.granted)
@@ -91,33 +92,31 @@ def visible_projects(rights: Rights) -> Select[tuple[uuid.UUID]]:
     return select(union(owned, shared).subquery().c[0])
 
 
-def visible_meetings(rights: Rights) -> Select[tuple[uuid.UUID]]:
+def visible_meetings(rights: Rights) -> Select[Any]:
     return select(models.MeetingCommune.meeting_id).where(
         _in(models.MeetingCommune.commune_id, rights.granted)
     )
 
 
-def visible_lines(rights: Rights) -> Select[tuple[uuid.UUID]]:
+def visible_lines(rights: Rights) -> Select[Any]:
     return select(models.PpiLine.id).where(models.PpiLine.project_id.in_(visible_projects(rights)))
 
 
-def visible_stakes(rights: Rights) -> Select[tuple[uuid.UUID]]:
-    return select(models.MandateStake.id).where(
-        _in(models.MandateStake.commune_id, rights.granted)
-    )
+def visible_stakes(rights: Rights) -> Select[Any]:
+    return select(models.MandateStake.id).where(_in(models.MandateStake.commune_id, rights.granted))
 
 
-def visible_commitments(rights: Rights) -> Select[tuple[uuid.UUID]]:
+def visible_commitments(rights: Rights) -> Select[Any]:
     return select(models.Commitment.id).where(_in(models.Commitment.commune_id, rights.granted))
 
 
-def visible_agenda_items(rights: Rights) -> Select[tuple[uuid.UUID]]:
+def visible_agenda_items(rights: Rights) -> Select[Any]:
     return select(models.AgendaItem.id).where(
         models.AgendaItem.meeting_id.in_(visible_meetings(rights))
     )
 
 
-def visible_communes(rights: Rights) -> Select[tuple[uuid.UUID]]:
+def visible_communes(rights: Rights) -> Select[Any]:
     projects = visible_projects(rights)
     granted = select(models.Commune.id).where(_in(models.Commune.id, rights.granted))
     owners = select(models.Project.owner_commune_id).where(
@@ -192,9 +191,7 @@ def masked_columns(rights: Rights, table: Table) -> list[ColumnElement[object]]:
     for column in table.columns:
         if column.name in links:
             subquery = targets[links[column.name]](rights)
-            columns.append(
-                case((column.in_(subquery), column), else_=null()).label(column.name)  # type: ignore[arg-type]
-            )
+            columns.append(case((column.in_(subquery), column), else_=null()).label(column.name))
         else:
             columns.append(column)
     return columns
@@ -311,9 +308,7 @@ def may_write(
                 row["project_id"].hex in created
             )
         owner = connection.scalar(
-            select(models.Project.owner_commune_id).where(
-                models.Project.id == row["project_id"]
-            )
+            select(models.Project.owner_commune_id).where(models.Project.id == row["project_id"])
         )
         if owner is not None:
             return owner in rights.writable

@@ -148,7 +148,10 @@ def upgrade_server() -> None:
             "user_id", sa.Uuid, sa.ForeignKey("sync_users.id", ondelete="CASCADE"), primary_key=True
         ),
         sa.Column(
-            "commune_id", sa.Uuid, sa.ForeignKey("communes.id", ondelete="CASCADE"), primary_key=True
+            "commune_id",
+            sa.Uuid,
+            sa.ForeignKey("communes.id", ondelete="CASCADE"),
+            primary_key=True,
         ),
         sa.Column("role", sa.String(20), nullable=False),
         sa.CheckConstraint(
@@ -180,7 +183,9 @@ def upgrade_server() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("last_seq", sa.BigInteger, nullable=False),
     )
-    op.execute("INSERT INTO sync_counter (id, last_seq) SELECT 1, coalesce(max(seq), 0) FROM sync_changes")
+    op.execute(
+        "INSERT INTO sync_counter (id, last_seq) SELECT 1, coalesce(max(seq), 0) FROM sync_changes"
+    )
     index_old_changes(postgresql)
     if postgresql:
         secure_postgresql()
