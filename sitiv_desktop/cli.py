@@ -473,7 +473,19 @@ def add_server(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     disabling.add_argument("name", help=_("user name"))
     listing = actions.add_parser("users", help=_("list the users and their grants"))
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
-    for action in (init, run, adding, granting, revoking, disabling, listing):
+    commune = actions.add_parser("add-commune", help=_("add a member commune"))
+    commune.add_argument("name", help=_("the commune's name"))
+    commune.add_argument("--insee", required=True, help=_("its INSEE code"))
+    commune.add_argument("--population", type=int, default=0, help=_("its population"))
+    commune.add_argument(
+        "--intercommunalite", default="", help=_("Métropole de Lyon or Saint-Étienne Métropole")
+    )
+    commune.add_argument("--member-since", type=int, help=_("year it joined the syndicate"))
+    communes = actions.add_parser(
+        "import-communes", help=_("add the communes of a CSV or xlsx file")
+    )
+    communes.add_argument("file", help=_("the file, with the columns of the syndicate's list"))
+    for action in (init, run, adding, granting, revoking, disabling, listing, commune, communes):
         action.add_argument(
             "--database",
             required=True,
@@ -515,6 +527,26 @@ def run_server(paths: Paths, arguments: argparse.Namespace) -> int:
     elif action == "disable":
         admin.set_disabled(url, arguments.name)
         print(_("{name} can no longer connect.").format(name=arguments.name))
+    elif action == "add-commune":
+        since = arguments.member_since
+        name = admin.add_commune(
+            url,
+            arguments.name,
+            arguments.insee,
+            arguments.population,
+            admin.metropole_code(arguments.intercommunalite),
+            dt.date(since, 1, 1) if since else None,
+        )
+        print(_("{commune} is a member commune.").format(commune=name))
+    elif action == "import-communes":
+        added, known = admin.import_communes(url, arguments.file)
+        print(
+            ngettext("{count} commune added", "{count} communes added", added).format(count=added)
+            + ", "
+            + ngettext("{count} already known.", "{count} already known.", known).format(
+                count=known
+            )
+        )
     else:
         _print_accounts(admin.accounts(url), arguments.json)
     return 0
@@ -634,6 +666,7 @@ def add_sync(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run_sync(context: Context, arguments: argparse.Namespace) -> int:
     from sitiv_desktop.sync.connection import open_service, sync_now
+    from sitiv_desktop.sync.status import summary_sentence
 
     service = open_service(context, ask_password=_ask_password)
     try:
@@ -647,21 +680,10 @@ def run_sync(context: Context, arguments: argparse.Namespace) -> int:
                 "the copy now holds what the syndicate shares with you."
             ).format(path=summary.backup)
         )
-    print(_("Synchronised: {text}.").format(text=summary_text(summary)))
+    print(summary_sentence(summary))
     if summary.conflicts:
         print(_("See them with « sitiv-desktop conflicts »."))
     return 0
-
-
-def summary_text(summary: Any) -> str:
-    parts = [
-        ngettext("{n} received", "{n} received", summary.received).format(n=summary.received),
-        ngettext("{n} sent", "{n} sent", summary.sent).format(n=summary.sent),
-        ngettext("{n} merged", "{n} merged", summary.merged).format(n=summary.merged),
-        ngettext("{n} conflict", "{n} conflicts", summary.conflicts).format(n=summary.conflicts),
-        ngettext("{n} refused", "{n} refused", summary.refused).format(n=summary.refused),
-    ]
-    return ", ".join(parts)
 
 
 def _test_kill(step: str) -> None:

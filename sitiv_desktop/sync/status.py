@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from sitiv_desktop.sync.client import pending_count
+from sitiv_desktop.i18n import _, ngettext
+from sitiv_desktop.sync.client import SyncSummary, pending_count
 
 
 @dataclass(frozen=True)
@@ -31,3 +32,15 @@ def _moment(value: Any) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         return value
     return dt.datetime.fromisoformat(str(value))
+
+
+def summary_sentence(summary: SyncSummary) -> str:
+    """« Synchronisé : 12 reçus, 1 envoyé, 0 fusionné, 1 conflit, 0 refusé. »"""
+    parts = [
+        ngettext("{n} received", "{n} received", summary.received).format(n=summary.received),
+        ngettext("{n} sent", "{n} sent", summary.sent).format(n=summary.sent),
+        ngettext("{n} merged", "{n} merged", summary.merged).format(n=summary.merged),
+        ngettext("{n} conflict", "{n} conflicts", summary.conflicts).format(n=summary.conflicts),
+        ngettext("{n} refused", "{n} refused", summary.refused).format(n=summary.refused),
+    ]
+    return _("Synchronised: {parts}.").format(parts=", ".join(parts))

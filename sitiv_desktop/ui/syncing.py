@@ -52,7 +52,7 @@ from sitiv_desktop.sync.conflicts import (
     resolve_conflict,
 )
 from sitiv_desktop.sync.connection import sync_now as sync_context
-from sitiv_desktop.sync.status import SyncStatus, read_sync_status
+from sitiv_desktop.sync.status import SyncStatus, read_sync_status, summary_sentence
 from sitiv_desktop.sync.transport import ServiceClient
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.first_start import Connection, ConnectionDialog
@@ -144,16 +144,7 @@ def status_text(
 
 
 def summary_text(summary: SyncSummary) -> str:
-    return _(
-        "Synchronised: {received} received, {sent} sent, {merged} merged, "
-        "{conflicts} conflicts, {refused} refused."
-    ).format(
-        received=summary.received,
-        sent=summary.sent,
-        merged=summary.merged,
-        conflicts=summary.conflicts,
-        refused=summary.refused,
-    )
+    return summary_sentence(summary)
 
 
 def field_label(name: str) -> str:

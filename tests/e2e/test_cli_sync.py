@@ -1,110 +1,231 @@
-"""The sync from the command line: set-up, connection, sync, conflicts, and a crash mid-sync."""
+"""The sync from the command line, as an administrator and two users would run it: the service
+started with ``server run`` in a process of its own, laptops connecting and syncing, a laptop or
+the service killed at each step of a sync, and bad days in one French line."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import text
 
 from sitiv_desktop.store.database import Database
 from tests.e2e.conftest import Runner
+from tests.sync_harness import free_port
+
+COMMUNES_FILE = Path(__file__).resolve().parent.parent / "data" / "communes.csv"
+
+
+class Service:
+    """``sitiv-desktop server run`` in its own process."""
+
+    def __init__(self, database: str, **env: str) -> None:
+        self.database = database
+        self.port = free_port()
+        self.address = f"http://127.0.0.1:{self.port}"
+        self.start(**env)
+
+    def start(self, **env: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sitiv_desktop", "server", "run", "--database", self.database,
+             "--listen", f"127.0.0.1:{self.port}"],
+            env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.address}/v1/info", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("the service did not start")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(20)
+        assert self.process.stdout is not None and self.process.stderr is not None
+        self.process.stdout.close(), self.process.stderr.close()
 
 
 @pytest.fixture
-def shared(sitiv: Runner, tmp_path: Path) -> str:
-    """A shared SQLite file with demo communes, and users alice and bob on Vénissieux."""
-    url = f"sqlite+pysqlite:///{tmp_path / 'partagee.sqlite3'}"
-    assert sitiv("server", "init", url).returncode == 0
-    seeded = sitiv("demo", "--seed", "3", data=tmp_path / "seed")
-    assert seeded.returncode == 0
-    source = Database.open(f"sqlite+pysqlite:///{tmp_path / 'seed' / 'sitiv.sqlite3'}")
-    target = Database.open(url)
-    with source.read_session() as read, target.session() as write:
-        communes = read.execute(text("SELECT * FROM communes")).mappings().all()
-        for row in communes:
-            write.execute(
-                text(
-                    "INSERT INTO communes VALUES (:id, :name, :insee_code, :population,"
-                    " :departement, :metropole, :mayor, :joined_on, :note)"
-                ),
-                dict(row),
-            )
-    source.dispose(), target.dispose()
-    for user in ("alice", "bob"):
-        assert sitiv("server", "add-user", user, "--url", url).returncode == 0
-        granted = sitiv(
-            "server", "grant", user, "--commune", "69259", "--role", "liaison", "--url", url
-        )
-        assert granted.returncode == 0, granted.stderr
+def database(sitiv: Runner, tmp_path: Path) -> str:
+    """The service's embedded database: the syndicate's communes, alice and bob on Vénissieux."""
+    url = f"sqlite:///{tmp_path / 'service.sqlite3'}"
+    steps = [
+        ("server", "init", "--database", url),
+        ("server", "import-communes", str(COMMUNES_FILE), "--database", url),
+        ("server", "add-user", "alice", "--database", url),
+        ("server", "add-user", "bob", "--database", url),
+        ("server", "grant", "alice", "--commune", "69259", "--role", "liaison", "--database", url),
+        (
+            "server",
+            "grant",
+            "bob",
+            "--commune",
+            "Vénissieux",
+            "--role",
+            "liaison",
+            "--database",
+            url,
+        ),
+    ]
+    for step in steps:
+        done = sitiv(*step, SITIV_PASSWORD="mot-de-passe")
+        assert done.returncode == 0, done.stderr
     return url
 
 
-def test_connect_sync_and_conflicts(sitiv: Runner, shared: str, tmp_path: Path) -> None:
-    alice, bob = tmp_path / "alice", tmp_path / "bob"
-    for who, folder in (("alice", alice), ("bob", bob)):
-        connected = sitiv("connect", shared, "--user", who, data=folder, SITIV_PASSWORD="x")
-        assert connected.returncode == 0, connected.stderr
-        assert "1 communes" in connected.stdout
-        synced = sitiv("sync", data=folder, SITIV_PASSWORD="x")
-        assert synced.returncode == 0, synced.stderr
-        assert synced.stdout.startswith("Synchronisé")
+@pytest.fixture
+def service(database: str) -> Iterator[Service]:
+    running = Service(database)
+    yield running
+    running.stop()
+
+
+def connected(sitiv: Runner, service: Service, who: str, folder: Path) -> None:
+    done = sitiv(
+        "connect", service.address, "--user", who, data=folder, SITIV_PASSWORD="mot-de-passe"
+    )
+    assert done.returncode == 0, done.stderr
+    synced = sitiv("sync", data=folder, SITIV_PASSWORD="mot-de-passe")
+    assert synced.returncode == 0, synced.stderr
+
+
+def test_set_up_connect_sync_and_conflicts(sitiv: Runner, database: str, service: Service,
+                                           tmp_path: Path) -> None:  # fmt: skip
+    listed = sitiv("server", "users", "--database", database)
+    assert listed.stdout.splitlines() == [
+        "alice: Vénissieux (liaison)",
+        "bob: Vénissieux (liaison)",
+    ]
+    alice = tmp_path / "alice"
+    done = sitiv(
+        "connect", service.address, "--user", "alice", data=alice, SITIV_PASSWORD="mot-de-passe"
+    )
+    assert done.stdout.strip() == "Connecté\u00a0: 1 commune accordée. Lancez «\u00a0sitiv-desktop sync\u00a0»."
+    synced = sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe")
+    assert synced.returncode == 0 and synced.stdout.startswith("Synchronisé")
     communes = json.loads(sitiv("list", "communes", "--json", data=alice).stdout)
     assert [c["name"] for c in communes] == ["Vénissieux"]
-    empty = sitiv("conflicts", data=alice)
-    assert empty.stdout.strip() == "Aucun conflit."
+    assert sitiv("conflicts", data=alice).stdout.strip() == "Aucun conflit."
 
 
-def test_a_process_killed_mid_sync_completes_next_time(
-    sitiv: Runner, shared: str, tmp_path: Path
-) -> None:
-    alice = tmp_path / "alice"
-    sitiv("connect", shared, "--user", "alice", data=alice, SITIV_PASSWORD="x")
-    sitiv("sync", data=alice, SITIV_PASSWORD="x")
-    database = Database.open(f"sqlite+pysqlite:///{alice / 'sitiv.sqlite3'}")
+def _edit_mayor(folder: Path, mayor: str) -> None:
+    database = Database.open(f"sqlite+pysqlite:///{folder / 'sitiv.sqlite3'}")
     with database.session() as session:
-        session.execute(text("UPDATE communes SET mayor = 'Nouvelle maire'"))
+        session.execute(text("UPDATE communes SET note = :m"), {"m": mayor})
     database.dispose()
-    killed = sitiv("sync", data=alice, SITIV_PASSWORD="x", SITIV_TEST_KILL_AT="after-server-commit")
-    assert killed.returncode == 9
-    again = sitiv("sync", data=alice, SITIV_PASSWORD="x")
-    assert again.returncode == 0
-    server = Database.open(shared)
-    with server.read_session() as session:
-        mayors = session.execute(
-            text("SELECT mayor FROM communes WHERE insee_code = '69259'")
-        ).all()
-        logged = session.execute(text("SELECT count(*) FROM sync_changes")).scalar_one()
-    server.dispose()
-    assert mayors == [("Nouvelle maire",)]
-    assert logged == 1  # the resent change was recognised, not applied twice
 
 
-def test_a_wrong_password_is_one_french_line(
-    sitiv: Runner, postgres_url: str, tmp_path: Path
+def _server(database: str, query: str) -> list[tuple[object, ...]]:
+    opened = Database.open(database.replace("sqlite:///", "sqlite+pysqlite:///"))
+    with opened.read_session() as session:
+        rows = [tuple(row) for row in session.execute(text(query)).all()]
+    opened.dispose()
+    return rows
+
+
+STEPS = ("before-send", "after-server-commit", "after-settle", "after-push", "after-fetch",
+         "after-page")  # fmt: skip
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_laptop_killed_at_any_step_loses_nothing_and_never_conflicts_with_itself(
+    sitiv: Runner, database: str, service: Service, tmp_path: Path, step: str
 ) -> None:
-    assert sitiv("server", "init", postgres_url).returncode == 0
-    assert (
-        sitiv(
-            "server", "add-user", "carole", "--url", postgres_url, SITIV_PASSWORD="juste"
-        ).returncode
-        == 0
-    )
-    result = sitiv("connect", postgres_url, "--user", "carole", SITIV_PASSWORD="faux")
-    assert result.returncode == 3
-    assert result.stderr.strip() == (
-        "Erreur\u00a0: La base partagée a refusé le nom d’utilisateur ou le mot de passe\u00a0; "
-        "vérifiez-les et réessayez."
-    )
+    alice, bob = tmp_path / "alice", tmp_path / "bob"
+    connected(sitiv, service, "alice", alice)
+    connected(sitiv, service, "bob", bob)
+    _edit_mayor(bob, "Note de Bob")
+    assert sitiv("sync", data=bob, SITIV_PASSWORD="mot-de-passe").returncode == 0
+    _edit_mayor(alice, "Première note")
+    killed = sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe", SITIV_TEST_KILL_AT=step)
+    assert killed.returncode == 9
+    _edit_mayor(alice, "Seconde note")  # typed after the crash, on the same field
+    again = sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe")
+    assert again.returncode == 0, again.stderr
+    again = sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe")
+    notes = _server(database, "SELECT note FROM communes WHERE insee_code = '69259'")
+    conflicts = json.loads(sitiv("conflicts", "--json", data=alice).stdout)["conflicts"]
+    # Alice's first edit met Bob's as a conflict, or was applied; her second is never a
+    # conflict with her own first one.
+    own = [c for c in conflicts if c["mine"] and c["mine"].get("note") == "Seconde note"
+           and c["theirs"] and c["theirs"].get("note") == "Première note"]  # fmt: skip
+    assert own == []
+    logged = _server(database, "SELECT count(*) FROM sync_changes WHERE author = 'alice'")[0][0]
+    assert notes[0][0] in ("Seconde note", "Note de Bob")
+    assert isinstance(logged, int) and logged <= 2  # nothing applied twice
 
 
-def test_an_unreachable_server_leaves_the_copy_as_it_was(sitiv: Runner, tmp_path: Path) -> None:
+@pytest.mark.parametrize("step", ("before-commit", "after-commit"))
+def test_the_service_killed_mid_push_loses_nothing_and_applies_nothing_twice(
+    sitiv: Runner, database: str, tmp_path: Path, step: str
+) -> None:
+    service = Service(database, SITIV_TEST_KILL_SERVICE_AT=step)
+    alice = tmp_path / "alice"
+    try:
+        done = sitiv(
+            "connect", service.address, "--user", "alice", data=alice, SITIV_PASSWORD="mot-de-passe"
+        )
+        assert done.returncode == 0
+        assert sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe").returncode == 0
+        _edit_mayor(alice, "Note envoyée une fois")
+        cut = sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe")
+        assert cut.returncode == 3 and "Traceback" not in cut.stderr
+        assert "service de synchronisation" in cut.stderr
+        service.process.wait(10)
+        service.start()
+        again = sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe")
+        assert again.returncode == 0, again.stderr
+    finally:
+        service.stop()
+    notes = _server(database, "SELECT note FROM communes WHERE insee_code = '69259'")
+    logged = _server(database, "SELECT count(*) FROM sync_changes WHERE author = 'alice'")
+    assert notes == [("Note envoyée une fois",)] and logged == [(1,)]
+
+
+def test_bad_days_are_one_french_line(sitiv: Runner, service: Service, tmp_path: Path) -> None:
     sitiv("demo", "--seed", "1")
     before = sitiv("list", "communes", "--json").stdout
-    result = sitiv(
-        "connect", "postgresql+psycopg://nobody@127.0.0.1:9/none", "--user", "x", SITIV_PASSWORD="x"
-    )
-    assert result.returncode == 3
-    assert "injoignable" in result.stderr and "Traceback" not in result.stderr
+    wrong = sitiv("connect", service.address, "--user", "alice", SITIV_PASSWORD="faux-mot-de-passe")
+    assert wrong.returncode == 2
+    assert wrong.stderr.strip() == "Erreur\u00a0: Le nom d’utilisateur ou le mot de passe est incorrect."
+    away = sitiv("connect", f"http://127.0.0.1:{free_port()}", "--user", "x", SITIV_PASSWORD="x")
+    assert away.returncode == 3 and "injoignable" in away.stderr
+    malformed = sitiv("connect", "htp:/serveur", "--user", "x", SITIV_PASSWORD="x")
+    assert malformed.returncode == 2 and "adresse" in malformed.stderr.lower()
+    unknown = sitiv("server", "grant", "personne", "--commune", "Givors", "--role", "elu",
+                    "--database", service.database)  # fmt: skip
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == "Erreur\u00a0: Aucun utilisateur ne s’appelle «\u00a0personne\u00a0»."
+    for output in (wrong, away, malformed, unknown):
+        assert "Traceback" not in output.stderr
     assert sitiv("list", "communes", "--json").stdout == before
+
+
+def test_a_laptop_with_demonstration_data_keeps_a_copy_and_sends_nothing_of_it(
+    sitiv: Runner, database: str, service: Service, tmp_path: Path
+) -> None:
+    laptop = tmp_path / "demo-laptop"
+    assert sitiv("demo", "--seed", "2", data=laptop).returncode == 0
+    done = sitiv(
+        "connect", service.address, "--user", "alice", data=laptop, SITIV_PASSWORD="mot-de-passe"
+    )
+    assert done.returncode == 0
+    synced = sitiv("sync", data=laptop, SITIV_PASSWORD="mot-de-passe")
+    assert synced.returncode == 0, synced.stderr
+    assert "mises de côté" in synced.stdout or "conservées" in synced.stdout
+    copies = list((laptop / "sauvegardes").glob("avant-premiere-synchronisation-*.sqlite3"))
+    assert len(copies) == 1 and copies[0].stat().st_size > 100_000
+    assert _server(database, "SELECT count(*) FROM projects") == [(0,)]
+    communes = json.loads(sitiv("list", "communes", "--json", data=laptop).stdout)
+    assert [c["name"] for c in communes] == ["Vénissieux"]

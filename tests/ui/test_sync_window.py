@@ -1,4 +1,4 @@
-"""Syncing from the window against a real shared PostgreSQL database, as a user would."""
+"""Syncing from the window through the real sync service on PostgreSQL, as a user would."""
 
 from __future__ import annotations
 
@@ -68,11 +68,11 @@ def first_start(context: Context, qtbot: object) -> Iterator[Application]:
 
 
 def connect(application: Application, laptop: Laptop, password: str) -> ConnectionDialog:
-    """Take « Se connecter à la base partagée » and type the address, user and password."""
+    """Take « Se connecter » and type the service's address, the user and the password."""
     application.first_start_dialog.shared_button.click()
     dialog = application.window.sync.connection_dialog
     assert dialog.isVisible()
-    dialog.url.setText(laptop.link.engine.url.set(username=None, password=None).render_as_string())
+    dialog.url.setText(laptop.service.address)
     dialog.user.setText(laptop.user)
     dialog.password.setText(password)
     dialog.connect_button.click()
@@ -95,9 +95,11 @@ def test_connecting_keeps_the_password_and_brings_the_granted_communes(
 
     assert not dialog.isVisible()
     assert context.settings.get("server_user") == alice.user
-    assert str(context.settings.get("server_url")).startswith("postgresql")
+    assert str(context.settings.get("server_url")).startswith("http://127.0.0.1:")
     account = f"{alice.user}@{context.settings.get('server_url')}"
-    assert memory_keyring.passwords[(APP_ID, account)] == alice.password
+    # The keyring keeps a session token, never the password.
+    token = memory_keyring.passwords[(APP_ID, account)]
+    assert token and token != alice.password
     window = first_start.window
     assert commune_names(first_start) == ["Toutes les communes", "Givors", "Vénissieux"]
     assert window.commitments.model.rowCount() == 2
@@ -127,7 +129,7 @@ def test_a_conflict_is_shown_side_by_side_and_the_choice_reaches_the_shared_data
     assert "1 modification en attente" in window.sync.label.text()
 
     window.sync.sync_action.trigger()
-    assert "1 conflits" in window.statusBar().currentMessage()
+    assert "1 conflit," in window.statusBar().currentMessage()
     assert window.sync.issues_button.text() == "1 conflit"
 
     conflicts = window.sync.open_conflicts()
@@ -157,10 +159,7 @@ def test_a_wrong_password_says_so_once_and_changes_nothing(
     dialog = connect(first_start, alice, "pas-le-bon")
 
     assert dialog.isVisible()
-    assert dialog.error.text() == (
-        "La base partagée a refusé le nom d’utilisateur ou le mot de passe\u00a0; "
-        "vérifiez-les et réessayez."
-    )
+    assert dialog.error.text() == ("Le nom d’utilisateur ou le mot de passe est incorrect.")
     assert dialog.password.text() == "pas-le-bon"
     assert no_blocking_dialogs == []
     assert context.settings.get("server_url") == ""
