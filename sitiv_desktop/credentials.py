@@ -52,6 +52,16 @@ class Credentials:
             stored = None
         return stored if stored is not None else self._session_only.get(account)
 
+    def token(self, url: str, user: str) -> str | None:
+        """The session token kept for this profile (the environment holds passwords only)."""
+        account = self._account(url, user)
+        try:
+            stored = keyring.get_password(APP_ID, account)
+        except KeyringError:
+            self.keyring_available = False
+            stored = None
+        return stored if stored else self._session_only.get(account)
+
     def forget(self, url: str, user: str) -> None:
         account = self._account(url, user)
         self._session_only.pop(account, None)

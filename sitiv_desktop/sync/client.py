@@ -75,6 +75,15 @@ def synchronise(
     if not grants:
         raise UserError(_("No commune is granted to this user on the sync service."))
     granted = _joined(grants)
+    with database.read_session() as session:
+        never_synced = (
+            session.execute(text("SELECT last_sync_at FROM sync_state WHERE id = 1")).scalar()
+            is None
+        )
+    if never_synced and _holds_data(database):
+        if backup is not None:
+            summary.backup = backup()
+        _adopt_communes(database, service)
     progress(0.02, _("Sending local changes"))
     _push(database, service, summary, fault, is_cancelled)
     fault("after-push")
@@ -84,8 +93,6 @@ def synchronise(
         ).one()
     if state.last_sync_at is None or state.granted != granted:
         progress(0.3, _("Receiving everything you may see"))
-        if state.last_sync_at is None and backup is not None and _holds_data(database):
-            summary.backup = backup()
         _refresh(database, service, summary, progress, is_cancelled, fault)
     else:
         _pull(database, service, int(state.cursor), summary, progress, is_cancelled, fault)
@@ -109,6 +116,41 @@ def _roles_text(grants: dict[uuid.UUID, str]) -> str:
 def _holds_data(database: Database) -> bool:
     with database.read_session() as session:
         return session.execute(text("SELECT 1 FROM communes LIMIT 1")).first() is not None
+
+
+# Columns that name a commune, by table: what follows a commune when it takes the service's id.
+_COMMUNE_COLUMNS = {
+    "contacts": "commune_id", "projects": "owner_commune_id", "participations": "commune_id",
+    "meeting_communes": "commune_id", "commitments": "commune_id", "exchanges": "commune_id",
+    "mandate_stakes": "commune_id",
+}  # fmt: skip
+
+
+def _adopt_communes(database: Database, service: ServiceClient) -> None:
+    """A laptop that never synced made its records against communes of its own: each takes the
+    identity the service gives the same commune (same INSEE code), so that records typed
+    offline reach the service attached to the right commune."""
+    columns, rows, _complete = service.snapshot_page("communes", None, SNAPSHOT_PAGE)
+    theirs = {row[columns.index("insee_code")]: row[columns.index("id")] for row in rows}
+    with database.session() as session, _applying(session):
+        _defer_foreign_keys(session)
+        local = session.execute(text("SELECT id, insee_code FROM communes")).all()
+        for row_id, insee in local:
+            mine = key(row_id)
+            target = theirs.get(insee)
+            if target is None or target == mine:
+                continue
+            old, new = uuid.UUID(mine), uuid.UUID(target)
+            for table_name, column in _COMMUNE_COLUMNS.items():
+                table = table_of(table_name)
+                session.execute(update(table).where(table.c[column] == old).values({column: new}))
+            communes = table_of("communes")
+            session.execute(update(communes).where(communes.c.id == old).values(id=new))
+            # The service holds the commune itself: only what was typed about it is sent.
+            session.execute(
+                text("DELETE FROM sync_outbox WHERE table_name = 'communes' AND row_id = :r"),
+                {"r": mine},
+            )
 
 
 # --- push ----------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def open_service(context: Context, ask_password: AskPassword | None = None) -> S
             _("Not connected to a sync service yet: connect with the service's address first.")
         )
     credentials = Credentials()
-    token = credentials.password(str(address), str(user))
+    token = credentials.token(str(address), str(user))
     service = ServiceClient(str(address), token)
     if token is None:
         if ask_password is None:

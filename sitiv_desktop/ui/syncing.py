@@ -401,7 +401,7 @@ class SyncController(QObject):
             self.open_connection()
             return
         password: str | None = None
-        if not self.credentials.password(url, user):
+        if not self.credentials.token(url, user):
             typed, accepted = QInputDialog.getText(
                 self.window,
                 _("Password"),
@@ -418,7 +418,7 @@ class SyncController(QObject):
         context, credentials = self.context, self.credentials
 
         def work(state: TaskState) -> SyncSummary:
-            token = credentials.password(url, user) if password is None else None
+            token = credentials.token(url, user) if password is None else None
             with ServiceClient(url, token) as service:
                 if password is not None:
                     credentials.store(url, user, service.log_in(user, password))
@@ -443,7 +443,7 @@ class SyncController(QObject):
             return
         url = str(self.context.settings.get("server_url"))
         user = str(self.context.settings.get("server_user"))
-        token = self.credentials.password(url, user)
+        token = self.credentials.token(url, user)
         if not url or not token:
             return
         database = self.context.database

@@ -111,7 +111,10 @@ def test_set_up_connect_sync_and_conflicts(sitiv: Runner, database: str, service
     done = sitiv(
         "connect", service.address, "--user", "alice", data=alice, SITIV_PASSWORD="mot-de-passe"
     )
-    assert done.stdout.strip() == "Connecté\u00a0: 1 commune accordée. Lancez «\u00a0sitiv-desktop sync\u00a0»."
+    assert (
+        done.stdout.strip()
+        == "Connecté\u00a0: 1 commune accordée. Lancez «\u00a0sitiv-desktop sync\u00a0»."
+    )
     synced = sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe")
     assert synced.returncode == 0 and synced.stdout.startswith("Synchronisé")
     communes = json.loads(sitiv("list", "communes", "--json", data=alice).stdout)
@@ -119,10 +122,18 @@ def test_set_up_connect_sync_and_conflicts(sitiv: Runner, database: str, service
     assert sitiv("conflicts", data=alice).stdout.strip() == "Aucun conflit."
 
 
-def _edit_mayor(folder: Path, mayor: str) -> None:
+def _set_responsible(folder: Path, responsible: str) -> None:
+    """An edit as the window would make it, on the laptop's copy while no sync runs."""
     database = Database.open(f"sqlite+pysqlite:///{folder / 'sitiv.sqlite3'}")
     with database.session() as session:
-        session.execute(text("UPDATE communes SET note = :m"), {"m": mayor})
+        found = session.execute(text("SELECT count(*) FROM commitments")).scalar_one()
+        if not found:
+            from sitiv_desktop.services.commitments import CommitmentDraft, save_commitment
+            from sitiv_desktop.store import models
+
+            commune = session.query(models.Commune).one()
+            save_commitment(session, CommitmentDraft(commune.id, "Câbler l’école", "01/03/2026"))
+        session.execute(text("UPDATE commitments SET responsible = :r"), {"r": responsible})
     database.dispose()
 
 
@@ -144,26 +155,24 @@ def test_a_laptop_killed_at_any_step_loses_nothing_and_never_conflicts_with_itse
 ) -> None:
     alice, bob = tmp_path / "alice", tmp_path / "bob"
     connected(sitiv, service, "alice", alice)
-    connected(sitiv, service, "bob", bob)
-    _edit_mayor(bob, "Note de Bob")
-    assert sitiv("sync", data=bob, SITIV_PASSWORD="mot-de-passe").returncode == 0
-    _edit_mayor(alice, "Première note")
+    _set_responsible(alice, "")
+    assert sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe").returncode == 0
+    _set_responsible(alice, "Première personne")
     killed = sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe", SITIV_TEST_KILL_AT=step)
     assert killed.returncode == 9
-    _edit_mayor(alice, "Seconde note")  # typed after the crash, on the same field
-    again = sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe")
-    assert again.returncode == 0, again.stderr
-    again = sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe")
-    notes = _server(database, "SELECT note FROM communes WHERE insee_code = '69259'")
-    conflicts = json.loads(sitiv("conflicts", "--json", data=alice).stdout)["conflicts"]
-    # Alice's first edit met Bob's as a conflict, or was applied; her second is never a
-    # conflict with her own first one.
-    own = [c for c in conflicts if c["mine"] and c["mine"].get("note") == "Seconde note"
-           and c["theirs"] and c["theirs"].get("note") == "Première note"]  # fmt: skip
-    assert own == []
-    logged = _server(database, "SELECT count(*) FROM sync_changes WHERE author = 'alice'")[0][0]
-    assert notes[0][0] in ("Seconde note", "Note de Bob")
-    assert isinstance(logged, int) and logged <= 2  # nothing applied twice
+    _set_responsible(alice, "Seconde personne")  # typed after the crash, on the same field
+    for _again in range(2):
+        synced = sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe")
+        assert synced.returncode == 0, synced.stderr
+    assert json.loads(sitiv("conflicts", "--json", data=alice).stdout)["conflicts"] == []
+    assert _server(database, "SELECT responsible FROM commitments") == [("Seconde personne",)]
+    logged = _server(database, "SELECT count(*) FROM sync_changes WHERE author = 'alice'")
+    assert logged[0][0] in (2, 3)  # the creation, then one or two edits: nothing twice
+    connected(sitiv, service, "bob", bob)
+    assert (
+        json.loads(sitiv("list", "commitments", "--json", data=bob).stdout)[0]["responsible"]
+        == "Seconde personne"
+    )
 
 
 @pytest.mark.parametrize("step", ("before-commit", "after-commit"))
@@ -178,7 +187,7 @@ def test_the_service_killed_mid_push_loses_nothing_and_applies_nothing_twice(
         )
         assert done.returncode == 0
         assert sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe").returncode == 0
-        _edit_mayor(alice, "Note envoyée une fois")
+        _set_responsible(alice, "Envoyé une fois")
         cut = sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe")
         assert cut.returncode == 3 and "Traceback" not in cut.stderr
         assert "service de synchronisation" in cut.stderr
@@ -188,9 +197,9 @@ def test_the_service_killed_mid_push_loses_nothing_and_applies_nothing_twice(
         assert again.returncode == 0, again.stderr
     finally:
         service.stop()
-    notes = _server(database, "SELECT note FROM communes WHERE insee_code = '69259'")
+    responsible = _server(database, "SELECT responsible FROM commitments")
     logged = _server(database, "SELECT count(*) FROM sync_changes WHERE author = 'alice'")
-    assert notes == [("Note envoyée une fois",)] and logged == [(1,)]
+    assert responsible == [("Envoyé une fois",)] and logged == [(1,)]
 
 
 def test_bad_days_are_one_french_line(sitiv: Runner, service: Service, tmp_path: Path) -> None:
@@ -198,7 +207,10 @@ def test_bad_days_are_one_french_line(sitiv: Runner, service: Service, tmp_path:
     before = sitiv("list", "communes", "--json").stdout
     wrong = sitiv("connect", service.address, "--user", "alice", SITIV_PASSWORD="faux-mot-de-passe")
     assert wrong.returncode == 2
-    assert wrong.stderr.strip() == "Erreur\u00a0: Le nom d’utilisateur ou le mot de passe est incorrect."
+    assert (
+        wrong.stderr.strip()
+        == "Erreur\u00a0: Le nom d’utilisateur ou le mot de passe est incorrect."
+    )
     away = sitiv("connect", f"http://127.0.0.1:{free_port()}", "--user", "x", SITIV_PASSWORD="x")
     assert away.returncode == 3 and "injoignable" in away.stderr
     malformed = sitiv("connect", "htp:/serveur", "--user", "x", SITIV_PASSWORD="x")
@@ -206,7 +218,10 @@ def test_bad_days_are_one_french_line(sitiv: Runner, service: Service, tmp_path:
     unknown = sitiv("server", "grant", "personne", "--commune", "Givors", "--role", "elu",
                     "--database", service.database)  # fmt: skip
     assert unknown.returncode == 2
-    assert unknown.stderr.strip() == "Erreur\u00a0: Aucun utilisateur ne s’appelle «\u00a0personne\u00a0»."
+    assert (
+        unknown.stderr.strip()
+        == "Erreur\u00a0: Aucun utilisateur ne s’appelle «\u00a0personne\u00a0»."
+    )
     for output in (wrong, away, malformed, unknown):
         assert "Traceback" not in output.stderr
     assert sitiv("list", "communes", "--json").stdout == before

@@ -320,3 +320,29 @@ def test_rows_that_arrive_before_the_rows_they_point_to_are_received(
     laptop.sync()
     items = {row["title"]: row for row in laptop.rows("agenda_items").values()}
     assert items["Report"]["carried_from_id"] == items["Point reporté"]["id"]
+
+
+def test_records_typed_offline_before_the_first_connection_reach_the_service(
+    syndicate: Syndicate, tmp_path: Path
+) -> None:
+    from sitiv_desktop.context import open_context
+    from tests import builders
+    from tests.sync_harness import Laptop
+
+    folder = tmp_path / "nouveau-poste"
+    offline = open_context(folder)
+    with offline.database.session() as session:
+        commune = builders.commune(session, "Vénissieux", "69259")
+        save_commitment(
+            session, CommitmentDraft(commune.id, "Promesse notée hors ligne", "02/03/2026")
+        )
+    offline.close()
+    syndicate.laptop("carole", {"Vénissieux": "liaison"}).close()
+    carole = Laptop(syndicate.service.address, "carole", "mot-de-passe-carole", folder)
+    syndicate.laptops.append(carole)
+    summary = carole.sync(backup=lambda: tmp_path / "copie.sqlite3")
+    assert summary.refused == 0 and summary.backup == tmp_path / "copie.sqlite3"
+    shared = {r["title"]: r for r in syndicate.rows("commitments").values()}
+    venissieux = [i for i, r in syndicate.rows("communes").items() if r["insee_code"] == "69259"]
+    assert shared["Promesse notée hors ligne"]["commune_id"] == venissieux[0]
+    assert len(carole.rows("communes")) == 1
