@@ -193,4 +193,3 @@ def ensure_interactive_indexes(connection: Connection) -> None:
     if not search_layout_ready(connection):
         create_search_triggers(connection)
         rebuild_search_index(connection)
-    connection.exec_driver_sql("ANALYZE")
