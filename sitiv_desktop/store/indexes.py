@@ -76,7 +76,7 @@ INTERACTIVE_INDEXES: dict[str, tuple[str, str]] = {
     "ix_commitments_made_on": ("commitments", "made_on"),
     "ix_commitments_responsible": ("commitments", "responsible"),
     "ix_commitments_commune_due": ("commitments", "commune_id, due_date"),
-    "ix_commitments_status_due": ("commitments", "status, due_date"),
+    "ix_commitments_status_due": ("commitments", "status, due_date, commune_id"),
     "ix_meetings_title": ("meetings", "title"),
     "ix_meetings_kind": ("meetings", "kind"),
     "ix_meetings_place": ("meetings", "place"),
