@@ -123,8 +123,8 @@ def projects_by_id(session: Session, project_ids: Collection[uuid.UUID]) -> list
 def budgets_in_force(session: Session, project_ids: list[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
     if not project_ids:
         return {}
-    rows = session.execute(ap_in_force_cents(project_ids))
-    return {project_id: from_cents_or_none(cents) or Decimal(0) for project_id, cents in rows}
+    rows = session.execute(ap_in_force_cents(project_ids)).all()
+    return {row[0]: from_cents_or_none(row[1]) or Decimal(0) for row in rows}
 
 
 def get_project(session: Session, project_id: uuid.UUID) -> ProjectRecord:
