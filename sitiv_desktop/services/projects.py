@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -123,7 +124,7 @@ def projects_by_id(session: Session, project_ids: Collection[uuid.UUID]) -> list
 def budgets_in_force(session: Session, project_ids: list[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
     if not project_ids:
         return {}
-    rows = session.execute(ap_in_force_cents(project_ids)).all()
+    rows: list[Any] = list(session.execute(ap_in_force_cents(project_ids)))
     return {row[0]: from_cents_or_none(row[1]) or Decimal(0) for row in rows}
 
 
