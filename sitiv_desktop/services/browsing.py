@@ -2,6 +2,11 @@
 
 A window's table shows a few hundred rows of a hundred thousand: the order and the text filter
 must come from the store, or sorting would only reorder the rows already read.
+
+Pages follow each other by key, not by ``OFFSET``: a page asks for the rows after the sort
+value and rowid of the last row shown, which an index finds at once, so the last page of a
+long list costs what the first does. Empty values (a commitment without a due date) come last
+in either direction: they are read as a second segment once the others are exhausted.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from sitiv_desktop.domain.records import (
@@ -28,7 +33,9 @@ from sitiv_desktop.services.conversions import (
 )
 from sitiv_desktop.services.meetings import meetings_query
 from sitiv_desktop.services.projects import budgets_in_force, commune_project_filter
+from sitiv_desktop.services.search import fts_query
 from sitiv_desktop.store import models
+from sitiv_desktop.store.indexes import kind_range, search_layout_ready
 
 Record = ProjectRecord | CommitmentRecord | MeetingRecord | ExchangeRecord
 
@@ -44,6 +51,16 @@ class PageRequest:
     descending: bool = False
     offset: int = 0
     limit: int = 200
+    # The key of the last row already shown (``Page.after``): the page starts after it.
+    after: tuple[Any, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list, and the key to ask for the next one (None at the end of the list)."""
+
+    records: list[Record]
+    after: tuple[Any, ...] | None
 
 
 @dataclass(frozen=True)
@@ -52,7 +69,10 @@ class _Kind:
     base: Callable[[uuid.UUID | None], Select[Any]]
     searched: Callable[[], Sequence[Any]]
     sort_keys: dict[str, Callable[[], Any]]
-    default_order: Callable[[bool], list[Any]]
+    # The sort when no column is chosen: a sort key, and whether it runs downwards.
+    default_sort: tuple[str, bool]
+    # The sort keys whose value may be empty.
+    nullable: frozenset[str]
     load: Callable[[Session, list[Any]], list[Record]]
 
 
@@ -102,9 +122,8 @@ KINDS: dict[str, _Kind] = {
             "owner": lambda: models.Commune.name,
             "end_date": lambda: models.Project.end_date,
         },
-        default_order=lambda descending: [
-            models.Project.code.desc() if descending else models.Project.code
-        ],
+        default_sort=("code", False),
+        nullable=frozenset({"owner", "end_date"}),
         load=_load_projects,
     ),
     "commitments": _Kind(
@@ -119,10 +138,8 @@ KINDS: dict[str, _Kind] = {
             "status": lambda: models.Commitment.status,
             "responsible": lambda: models.Commitment.responsible,
         },
-        default_order=lambda descending: [
-            models.Commitment.due_date.is_(None),
-            models.Commitment.due_date.desc() if descending else models.Commitment.due_date,
-        ],
+        default_sort=("due_date", False),
+        nullable=frozenset({"due_date"}),
         load=lambda _session, rows: [commitment_record(row) for row in rows],
     ),
     "meetings": _Kind(
@@ -136,9 +153,8 @@ KINDS: dict[str, _Kind] = {
             "place": lambda: models.Meeting.place,
             "status": lambda: models.Meeting.status,
         },
-        default_order=lambda descending: [
-            models.Meeting.starts_at if descending else models.Meeting.starts_at.desc()
-        ],
+        default_sort=("starts_at", True),
+        nullable=frozenset(),
         load=lambda _session, rows: [meeting_record(row) for row in rows],
     ),
     "exchanges": _Kind(
@@ -153,18 +169,46 @@ KINDS: dict[str, _Kind] = {
             "subject": lambda: models.Exchange.subject,
             "author": lambda: models.Exchange.author,
         },
-        default_order=lambda descending: [
-            models.Exchange.occurred_on if descending else models.Exchange.occurred_on.desc()
-        ],
+        default_sort=("occurred_on", True),
+        nullable=frozenset(),
         load=lambda _session, rows: [exchange_record(row) for row in rows],
     ),
 }
 
 
-def _filtered(request: PageRequest) -> Select[Any]:
+_SEARCH_KINDS = {
+    "projects": "project",
+    "commitments": "commitment",
+    "meetings": "meeting",
+    "exchanges": "exchange",
+}
+
+
+def _filtered(session: Session, request: PageRequest) -> Select[Any]:
+    """The list's rows for the commune and the text typed.
+
+    Each word typed must start a word of the record's indexed text (as in the search, case and
+    accents ignored); the search index answers, kind by kind. On an older store without the
+    search layout, each word must appear in one of the listed columns.
+    """
     kind = KINDS[request.kind]
     statement = kind.base(request.commune_id)
     words = request.text.split()
+    if not words:
+        return statement
+    if search_layout_ready(session.connection()):
+        query = fts_query(request.text)
+        if not query:
+            return statement
+        low, high = kind_range(_SEARCH_KINDS[request.kind])
+        table = kind.model.__tablename__
+        return statement.where(
+            text(
+                f"{table}.id IN (SELECT record_id FROM search_entries WHERE rowid IN"
+                " (SELECT rowid FROM search_index WHERE search_index MATCH :filter_text"
+                " AND rowid > :filter_low AND rowid < :filter_high))"
+            ).bindparams(filter_text=query, filter_low=low, filter_high=high)
+        )
     for word in words:
         pattern = f"%{word}%"
         conditions: list[ColumnElement[bool]] = [
@@ -176,32 +220,90 @@ def _filtered(request: PageRequest) -> Select[Any]:
 
 def count_page_rows(session: Session, request: PageRequest) -> int:
     """How many rows the list has with this commune and text, whatever the window."""
-    statement = _filtered(request).with_only_columns(func.count(KINDS[request.kind].model.id))
+    statement = _filtered(session, request).with_only_columns(
+        func.count(), maintain_column_froms=True
+    )
     return session.scalar(statement) or 0
 
 
-def fetch_page(session: Session, request: PageRequest) -> list[Record]:
-    """One window of the list in the requested order; the id breaks ties, so pages never overlap."""
-    kind = KINDS[request.kind]
-    order: list[Any]
+def _rowid(kind: _Kind) -> Any:
+    """The tie-breaker: the rowid, last column of every index, so an index gives the order."""
+    return literal_column(f"{kind.model.__tablename__}.rowid")
+
+
+def _sort(kind: _Kind, request: PageRequest) -> tuple[str, bool]:
     if request.sort_key in kind.sort_keys:
-        column = kind.sort_keys[request.sort_key]()
-        order = [column.desc() if request.descending else column.asc()]
-    else:
-        order = kind.default_order(request.descending)
-    statement = _filtered(request).order_by(*order, kind.model.id).offset(request.offset)
-    statement = statement.limit(request.limit)
-    if request.kind == "projects":
-        statement = statement.options(selectinload(models.Project.owner))
-    elif request.kind == "commitments":
-        statement = statement.options(
+        return request.sort_key, request.descending
+    key, downwards = kind.default_sort
+    return key, downwards != request.descending
+
+
+def _loaded(statement: Select[Any], kind_name: str) -> Select[Any]:
+    if kind_name == "projects":
+        return statement.options(selectinload(models.Project.owner))
+    if kind_name == "commitments":
+        return statement.options(
             selectinload(models.Commitment.commune), selectinload(models.Commitment.project)
         )
-    elif request.kind == "meetings":
-        statement = statement.options(
+    if kind_name == "meetings":
+        return statement.options(
             selectinload(models.Meeting.communes).selectinload(models.MeetingCommune.commune)
         )
-    elif request.kind == "exchanges":
-        statement = statement.options(selectinload(models.Exchange.commune))
-    rows = list(session.scalars(statement))
+    return statement.options(selectinload(models.Exchange.commune))
+
+
+def fetch_page_after(session: Session, request: PageRequest) -> Page:
+    """The page after ``request.after`` (the first page without it), and the next page's key.
+
+    The key is (segment, sort value, rowid): segment 0 holds the rows with a value, segment 1,
+    read after, those without. Within a segment the rows come by (value, rowid), so a page is
+    an index range that starts where the last one stopped.
+    """
+    kind = KINDS[request.kind]
+    key, descending = _sort(kind, request)
+    column = kind.sort_keys[key]()
+    rowid = _rowid(kind)
+    segment, value, last = request.after if request.after is not None else (0, None, None)
+    segments = (0, 1) if key in kind.nullable else (0,)
+    found: list[tuple[Any, Any, int, int]] = []
+    for current in segments:
+        if current < segment or len(found) >= request.limit:
+            continue
+        statement = _filtered(session, request).add_columns(column, rowid)
+        if key in kind.nullable:
+            statement = statement.where(column.is_not(None) if current == 0 else column.is_(None))
+        starting = current == segment and last is not None
+        if current == 0:
+            if starting:
+                beyond = (column < value) if descending else (column > value)
+                level = (rowid < last) if descending else (rowid > last)
+                statement = statement.where(or_(beyond, and_(column == value, level)))
+            order = [column.desc(), rowid.desc()] if descending else [column, rowid]
+        else:
+            if starting:
+                statement = statement.where((rowid < last) if descending else (rowid > last))
+            order = [rowid.desc() if descending else rowid]
+        statement = _loaded(statement.order_by(*order), request.kind)
+        rows = session.execute(statement.limit(request.limit - len(found))).all()
+        found += [(row[0], row[1], row[2], current) for row in rows]
+    records = kind.load(session, [entity for entity, _v, _r, _s in found])
+    if len(found) < request.limit:
+        return Page(records, None)
+    _entity, sort_value, row_id, current = found[-1]
+    return Page(records, (current, sort_value, row_id))
+
+
+def fetch_page(session: Session, request: PageRequest) -> list[Record]:
+    """One window of the list in the requested order; the rowid breaks ties, so pages never
+    overlap. With ``after``, the page after that key; otherwise the page at ``offset``."""
+    if request.after is not None or request.offset == 0:
+        return fetch_page_after(session, request).records
+    kind = KINDS[request.kind]
+    key, descending = _sort(kind, request)
+    column = kind.sort_keys[key]()
+    rowid = _rowid(kind)
+    order: list[Any] = [column.is_(None)] if key in kind.nullable else []
+    order += [column.desc(), rowid.desc()] if descending else [column, rowid]
+    statement = _loaded(_filtered(session, request).order_by(*order), request.kind)
+    rows = list(session.scalars(statement.offset(request.offset).limit(request.limit)))
     return kind.load(session, rows)

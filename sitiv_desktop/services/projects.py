@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -34,8 +35,13 @@ def commune_project_filter(commune_id: uuid.UUID) -> ColumnElement[bool]:
     return or_(models.Project.owner_commune_id == commune_id, models.Project.id.in_(participating))
 
 
-def ap_in_force_cents() -> Select[tuple[uuid.UUID, int]]:
-    """Per project, the amount of its latest AP vote (ties broken by the later record)."""
+def ap_in_force_cents(
+    project_ids: list[uuid.UUID] | None = None,
+) -> Select[tuple[uuid.UUID, int]]:
+    """Per project, the amount of its latest AP vote (ties broken by the later record).
+
+    With ``project_ids``, only those projects' votes are ranked (a page of a list, not the PPI).
+    """
     ranked = select(
         models.PpiLine.project_id,
         models.ApRevision.amount_cents,
@@ -46,6 +52,8 @@ def ap_in_force_cents() -> Select[tuple[uuid.UUID, int]]:
         )
         .label("rank"),
     ).join(models.ApRevision, models.ApRevision.line_id == models.PpiLine.id)
+    if project_ids is not None:
+        ranked = ranked.where(models.PpiLine.project_id.in_(project_ids))
     latest = ranked.subquery()
     return select(latest.c.project_id, latest.c.amount_cents).where(latest.c.rank == 1)
 
@@ -116,13 +124,8 @@ def projects_by_id(session: Session, project_ids: Collection[uuid.UUID]) -> list
 def budgets_in_force(session: Session, project_ids: list[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
     if not project_ids:
         return {}
-    latest = ap_in_force_cents().subquery()
-    rows = session.execute(
-        select(latest.c.project_id, latest.c.amount_cents).where(
-            latest.c.project_id.in_(project_ids)
-        )
-    )
-    return {project_id: from_cents_or_none(cents) or Decimal(0) for project_id, cents in rows}
+    rows: list[Any] = list(session.execute(ap_in_force_cents(project_ids)))
+    return {row[0]: from_cents_or_none(row[1]) or Decimal(0) for row in rows}
 
 
 def get_project(session: Session, project_id: uuid.UUID) -> ProjectRecord:

@@ -30,7 +30,7 @@ from sitiv_desktop.domain.records import (
     CommitmentRecord,
 )
 from sitiv_desktop.i18n import N_, _, format_date, format_money, format_percent, format_time
-from sitiv_desktop.services.browsing import PageRequest, count_page_rows, fetch_page
+from sitiv_desktop.services.browsing import Page, PageRequest, count_page_rows, fetch_page_after
 from sitiv_desktop.ui.tasks import StoreRunner
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -254,6 +254,7 @@ class PagedTableModel(RecordTableModel):
         self.total = 0
         self._generation = 0
         self._fetching = False
+        self._after: tuple[Any, ...] | None = None
 
     # What is shown -----------------------------------------------------------------------
 
@@ -276,17 +277,18 @@ class PagedTableModel(RecordTableModel):
         """Read the count and the first page again; older answers still on their way are dropped."""
         self._generation += 1
         generation = self._generation
-        request = replace(self.request, offset=0)
+        request = replace(self.request, after=None)
         self._fetching = True
 
-        def work(session: Any) -> tuple[int, list[Any]]:
-            return count_page_rows(session, request), fetch_page(session, request)
+        def work(session: Any) -> tuple[int, Page]:
+            return count_page_rows(session, request), fetch_page_after(session, request)
 
-        def done(result: tuple[int, list[Any]]) -> None:
+        def done(result: tuple[int, Page]) -> None:
             if generation != self._generation:
                 return
             self.beginResetModel()
-            self.total, self.records = result[0], list(result[1])
+            self.total, self.records = result[0], list(result[1].records)
+            self._after = result[1].after
             self._fetching = False
             self.endResetModel()
 
@@ -295,28 +297,36 @@ class PagedTableModel(RecordTableModel):
     # Qt's incremental fetching -----------------------------------------------------------
 
     def canFetchMore(self, parent: AnyIndex = ROOT) -> bool:
-        return not parent.isValid() and not self._fetching and len(self.records) < self.total
+        return (
+            not parent.isValid()
+            and not self._fetching
+            and self._after is not None
+            and len(self.records) < self.total
+        )
 
     def fetchMore(self, parent: AnyIndex = ROOT) -> None:
         if not self.canFetchMore(parent):
             return
         self._fetching = True
         generation = self._generation
-        request = replace(self.request, offset=len(self.records))
+        request = replace(self.request, after=self._after)
 
-        def done(page: list[Any]) -> None:
+        def done(page: Page) -> None:
             if generation != self._generation:
                 return
             self._fetching = False
-            if not page:
+            self._after = page.after
+            if not page.records:
                 self.total = len(self.records)
                 return
             first = len(self.records)
-            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self.records.extend(page)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.records) - 1)
+            self.records.extend(page.records)
             self.endInsertRows()
+            if page.after is None:
+                self.total = len(self.records)
 
-        self.runner.read(lambda session: fetch_page(session, request), done)
+        self.runner.read(lambda session: fetch_page_after(session, request), done)
 
 
 class StoreSortProxy(QSortFilterProxyModel):

@@ -25,6 +25,7 @@ class Figure:
     target: str = ""
     met: bool | None = None
     note: str = ""
+    scale: int = 0
 
     @property
     def ratio(self) -> float | None:
@@ -44,6 +45,21 @@ def median_seconds(work: Callable[[], object], repeats: int, warmup: int = 1) ->
     return statistics.median(timings)
 
 
+def paired(
+    work: Callable[[], object], floor: Callable[[], object], repeats: int
+) -> tuple[float, float]:
+    """Medians of ``work`` and its floor, run in turn so that both see the same machine."""
+    work()
+    floor()
+    works, floors = [], []
+    for _ in range(repeats):
+        for timings, task in ((works, work), (floors, floor)):
+            started = time.perf_counter()
+            task()
+            timings.append(time.perf_counter() - started)
+    return statistics.median(works), statistics.median(floors)
+
+
 _COPIES: dict[tuple[int, int], Path] = {}
 _ROOT = Path(tempfile.mkdtemp(prefix="sitiv-bench-"))
 
@@ -54,8 +70,22 @@ def demo_copy(scale: int, seed: int = 1) -> Path:
     if key not in _COPIES:
         data_dir = _ROOT / f"demo-{scale}-{seed}"
         run_cli(data_dir, "demo", "--seed", str(seed), "--scale", str(scale))
+        with_indexes(data_dir)
         _COPIES[key] = data_dir
     return _COPIES[key]
+
+
+def with_indexes(data_dir: Path) -> None:
+    """The list indexes and the search layout, as the migration that creates them will."""
+    from sitiv_desktop.store.database import Database, sqlite_url
+    from sitiv_desktop.store.indexes import ensure_interactive_indexes
+
+    database = Database.open(sqlite_url(data_dir / "sitiv.sqlite3"))
+    try:
+        with database.engine.begin() as connection:
+            ensure_interactive_indexes(connection)
+    finally:
+        database.dispose()
 
 
 def run_cli(data_dir: Path, *arguments: str) -> subprocess.CompletedProcess[str]:

@@ -6,14 +6,25 @@ import datetime as dt
 
 import pytest
 
-from sitiv_desktop.services.search import search
+from sitiv_desktop.services.search import COUNT_CAP, search, search_grouped
 from sitiv_desktop.store import models
 from sitiv_desktop.store.database import Database
+from sitiv_desktop.store.indexes import ensure_interactive_indexes, search_layout_ready
 from tests import builders
 
 
+@pytest.fixture(params=["by kind", "older layout"])
+def layout(request: pytest.FixtureRequest, database: Database) -> str:
+    """Every search test runs on the layout numbered by kind and on the older one."""
+    if request.param == "by kind":
+        with database.engine.begin() as connection:
+            ensure_interactive_indexes(connection)
+            assert search_layout_ready(connection)
+    return str(request.param)
+
+
 @pytest.fixture
-def filled(database: Database) -> None:
+def filled(database: Database, layout: str) -> None:
     with database.session() as s:
         ven = builders.commune(s, "Vénissieux", "69259")
         giv = builders.commune(s, "Givors", "69091")
@@ -79,3 +90,62 @@ def test_punctuation_and_quotes_are_harmless(database: Database) -> None:
     assert titles(database, '"') == []
     assert titles(database, "l’échéance AND OR (") == []
     assert titles(database, "échéance") == titles(database, "echeance")
+
+
+def groups(database: Database, typed: str, per_kind: int = 5) -> dict[str, tuple[list[str], int]]:
+    with database.read_session() as session:
+        return {
+            group.kind: ([hit.title for hit in group.hits], group.total)
+            for group in search_grouped(session, typed, per_kind)
+        }
+
+
+@pytest.mark.usefixtures("filled")
+def test_results_come_grouped_by_kind_with_their_counts(database: Database) -> None:
+    found = groups(database, "vénissieux")
+    assert list(found) == ["commune", "project"]
+    assert found["commune"] == (["Vénissieux"], 1)
+    assert found["project"] == (["SYN-01 Messagerie"], 1)
+    # Title matches come first in their group; a group says how many it has beyond those shown.
+    assert groups(database, "e", per_kind=1)["project"] == (["VEN-01 Fibre optique des écoles"], 2)
+
+
+@pytest.mark.usefixtures("filled")
+def test_a_commune_is_found_by_its_insee_code(database: Database) -> None:
+    assert groups(database, "69259")["commune"] == (["Vénissieux"], 1)
+    assert groups(database, "690")["commune"] == (["Givors"], 1)
+
+
+@pytest.mark.usefixtures("layout")
+def test_ligatures_and_apostrophes_are_typed_any_way(database: Database) -> None:
+    with database.session() as s:
+        ven = builders.commune(s, "Vénissieux", "69259")
+        builders.project(s, "SYN-02", "Cérémonie des vœux", None)
+        builders.project(s, "SYN-03", "Ex aequo et Cæsar", ven)
+        builders.commitment(s, ven, "Rappeler l'adjoint d’Œuilly", dt.date(2020, 1, 1), None)
+    for typed in ("voeux", "VŒUX", "vœu", "Voe"):
+        assert titles(database, typed) == ["SYN-02 Cérémonie des vœux"], typed
+    assert titles(database, "caesar") == titles(database, "cæsar") == ["SYN-03 Ex aequo et Cæsar"]
+    for typed in ("l’adjoint", "l'adjoint", "adjoint d'oeuilly", "d’Œuilly", "ADJOINT D‘OEUILLY"):
+        assert titles(database, typed) == ["Rappeler l'adjoint d’Œuilly"], typed
+
+
+@pytest.mark.usefixtures("layout")
+def test_counts_stop_at_the_cap_and_one_letter_finds_the_best_titles(database: Database) -> None:
+    with database.session() as s:
+        ven = builders.commune(s, "Vénissieux", "69259")
+        for number in range(COUNT_CAP + 5):
+            s.add(
+                models.Commitment(
+                    commune_id=ven.id,
+                    title=f"Relancer le dossier {number}",
+                    made_on=dt.date(2020, 1, 1),
+                    status="open",
+                )
+            )
+        builders.commitment(s, ven, "Dossier de voirie", dt.date(2020, 1, 1), None)
+    with database.read_session() as session:
+        [group] = [g for g in search_grouped(session, "d", 3) if g.kind == "commitment"]
+    assert group.capped and group.total == COUNT_CAP and group.others == COUNT_CAP - 3
+    # Among the candidates, the title that starts with what was typed comes first.
+    assert group.hits[0].title == "Dossier de voirie"
