@@ -48,6 +48,7 @@ from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.conversions import syndicate_name
 from sitiv_desktop.services.files import ProgressCallback, no_progress
+from sitiv_desktop.services.reading import Cell, SheetRows
 from sitiv_desktop.services.spreadsheets import (
     AP_IN_FORCE,
     AP_VOTED_ON,
@@ -80,7 +81,6 @@ from sitiv_desktop.services.spreadsheets import (
     read_spreadsheet,
     spreadsheet_format,
 )
-from sitiv_desktop.services.reading import Cell, SheetRows
 from sitiv_desktop.services.text import fold
 from sitiv_desktop.services.validation import (
     MAX_WHOLE_NUMBER,
@@ -249,9 +249,7 @@ class Writes:
         for model in reversed(self.ORDER):
             ids = self.deletes.get(model, [])
             for start in range(0, len(ids), 500):
-                session.execute(
-                    delete(model).where(model.id.in_(ids[start : start + 500]))
-                )
+                session.execute(delete(model).where(model.id.in_(ids[start : start + 500])))
         for model in self.ORDER:
             rows = self.inserts.get(model)
             if rows:

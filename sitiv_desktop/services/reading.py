@@ -248,7 +248,7 @@ def _parser_class(base: Any) -> Any:
                     row, column = coordinate_to_tuple(element.get("r") or "")
                 except (ValueError, TypeError):
                     row, column = self.row_counter, int(getattr(self, "col_counter", 0)) + 1
-                setattr(self, "col_counter", column)
+                self.col_counter = column
                 return {
                     "row": row,
                     "column": column,

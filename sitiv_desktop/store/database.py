@@ -259,6 +259,6 @@ def store_failure(error: BaseException, what: str | None = None) -> ExternalErro
         )
     else:
         return None
-    log.warning("store failure (%s)", code if code is not None else number, exc_info=error)
+    log.info("store failure (%s)", code if code is not None else number, exc_info=error)
     text = message.format(what=subject)
     return ExternalError(text[:1].upper() + text[1:])
