@@ -366,7 +366,7 @@ def _print_preview(preview: ImportPreview) -> None:
     if preview.unknown_columns:
         print(
             _("Columns not known, which are not read: {columns}.").format(
-                columns=", ".join(f"« {name[:40]} »" for name in preview.unknown_columns)
+                columns=", ".join(f"«\u00a0{name[:40]}\u00a0»" for name in preview.unknown_columns)
             )
         )
     for change in preview.changes:
