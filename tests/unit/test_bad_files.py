@@ -23,8 +23,6 @@ from sitiv_desktop.context import Context
 from sitiv_desktop.store import models
 from tests.unit.transfer_data import filled_context
 
-COMMITMENT_HEADER = "Commune;Engagement;Pris le;Échéance;Statut;Clos le;Code projet;Promis par;Responsable;Description"
-
 
 @pytest.fixture
 def filled(tmp_path: Path) -> Iterator[Context]:
@@ -347,7 +345,8 @@ def test_formula_looking_text_is_written_as_text_and_read_back_as_typed(
     filled: Context, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     connection = sqlite3.connect(filled.paths.database)
-    for value, code in zip(INJECTED, ("VEN-2015-01", "SIT-2016-02", "GIV-2016-03", "VEN-2015-01")):
+    codes = ("VEN-2015-01", "SIT-2016-02", "GIV-2016-03", "VEN-2015-01")
+    for value, code in zip(INJECTED, codes, strict=True):
         connection.execute("UPDATE projects SET partners = ? WHERE code = ?", (value, code))
     connection.execute("UPDATE projects SET description = '@SUM(A1)' WHERE code = 'VEN-2015-01'")
     connection.execute("UPDATE projects SET description = '''=1' WHERE code = 'GIV-2016-03'")
