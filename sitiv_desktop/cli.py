@@ -17,6 +17,7 @@ import os
 import sys
 import uuid
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from decimal import Decimal
 from typing import Any, NoReturn, TextIO
 
@@ -797,18 +798,38 @@ def main(argv: Sequence[str] | None = None) -> int:
             handler.close()
 
 
+class _QuietFileHandler(logging.FileHandler):
+    """The log file, silent when the disk refuses it (full, read-only): the message matters."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            super().emit(record)
+        except OSError:
+            self.close()
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        self.close()
+
+
 def _open_log(data_dir: str | None) -> logging.Handler | None:
     """The details of errors go to a log in the data folder, never into a message."""
     try:
         paths = resolve_paths(data_dir)
         if not paths.data_dir.is_dir():
             return None
-        handler = logging.FileHandler(paths.log, encoding="utf-8", delay=True)
+        handler = _QuietFileHandler(paths.log, encoding="utf-8", delay=True)
     except OSError:
         return None
     handler.setLevel(logging.INFO)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     return handler
+
+
+def _data_folder(namespace: argparse.Namespace) -> Path | None:
+    try:
+        return resolve_paths(namespace.data_dir).data_dir
+    except OSError:
+        return None
 
 
 def _run(namespace: argparse.Namespace) -> int:
@@ -838,7 +859,7 @@ def _run(namespace: argparse.Namespace) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as error:  # the one place that turns a failure into a message
-        failure = store_failure(error)
+        failure = store_failure(error, folder=_data_folder(namespace))
         if failure is not None:
             return _fail(namespace, failure, 3, cause=error)
         if isinstance(error, OSError):
@@ -852,7 +873,6 @@ def _run(namespace: argparse.Namespace) -> int:
                 3,
                 cause=error,
             )
-        log.error("unexpected error", exc_info=error)
         return _fail(namespace, error, 1, bug=True)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +47,12 @@ def open_context(data_dir: str | Path | None = None) -> Context:
         upgrade(database, backup_dir=paths.backups)
     except (DatabaseError, OSError) as error:
         database.dispose()
-        known = store_failure(error, _("the local copy {path}").format(path=paths.database))
+        what = _("the local copy {path}").format(path=paths.database)
+        if not os.access(paths.data_dir, os.W_OK):
+            raise store_failure(OSError(errno.EROFS, "read-only"), what) or ExternalError(
+                what
+            ) from error
+        known = store_failure(error, what, paths.data_dir)
         if known is not None:
             raise known from error
         raise ExternalError(

@@ -98,8 +98,8 @@ def _copy(source: Path, target: Path, progress: ProgressCallback = no_progress) 
         origin.close()
 
 
-def _failed(error: BaseException, what: str) -> ExternalError:
-    known = store_failure(error, what)
+def _failed(error: BaseException, what: str, folder: Path | None = None) -> ExternalError:
+    known = store_failure(error, what, folder)
     if known is not None:
         return known
     return ExternalError(
@@ -145,7 +145,7 @@ def backup(database_path: Path, target: Path, progress: ProgressCallback = no_pr
                 )
             partial.replace(target)
     except (OSError, sqlite3.Error) as error:
-        raise _failed(error, what) from error
+        raise _failed(error, what, target.parent) from error
     progress(1.0, _("Backup written"))
     return target
 
@@ -320,6 +320,7 @@ def _examine(connection: sqlite3.Connection, expected: frozenset[str] | None) ->
     records = sum(
         int(connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
         for table in DOMAIN_TABLES
+        if table in tables
     )
     return CopyHealth((), revision, records)
 
@@ -417,7 +418,7 @@ def restore(
             else:
                 kept = _replace_damaged(database_path, candidate, aside)
     except (OSError, sqlite3.Error) as error:
-        known = store_failure(error, _("the local copy"))
+        known = store_failure(error, _("the local copy"), backups_dir.parent)
         if known is not None:
             raise ExternalError(
                 _("The backup could not be restored. {reason} {outcome}").format(

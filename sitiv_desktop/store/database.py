@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -40,6 +41,8 @@ BUSY_TIMEOUT_MS = 5_000
 BUSY_ATTEMPTS = 4
 BUSY_PAUSE_S = 0.5
 _WRITE_OPTION = "sitiv_write"
+# Free space under which an I/O error on writing is taken for what it is: a full disk.
+FULL_BELOW_BYTES = 4 * 1024 * 1024
 
 # SQLite's primary result codes (the low byte of an extended code).
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR = 5, 6, 8, 10
@@ -214,15 +217,29 @@ def _os_error(error: BaseException | None) -> OSError | None:
     return None
 
 
-def store_failure(error: BaseException, what: str | None = None) -> ExternalError | None:
+def _nearly_full(folder: Path | None) -> bool:
+    if folder is None:
+        return False
+    try:
+        return shutil.disk_usage(folder).free < FULL_BELOW_BYTES
+    except OSError:
+        return False
+
+
+def store_failure(
+    error: BaseException, what: str | None = None, folder: Path | None = None
+) -> ExternalError | None:
     """What a failure of the disk or of SQLite means for the person, or None if unknown.
 
-    ``what`` names the file concerned (the local copy by default).
+    ``what`` names the file concerned (the local copy by default); ``folder`` is where it lives:
+    SQLite reports some writes on a full disk as I/O errors, and the free space tells them apart.
     """
     subject = what or _("the local copy")
     code = sqlite_code(error)
     os_error = _os_error(error) if code is None else None
     number = os_error.errno if os_error is not None else None
+    if code == SQLITE_IOERR and _nearly_full(folder):
+        code = SQLITE_FULL
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         message = _(
             "Another program (the window, a sync or another command) is writing to {what} and "
