@@ -17,8 +17,8 @@ import os
 import sys
 import uuid
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from sitiv_desktop import APP_NAME, __version__
@@ -807,7 +807,7 @@ class _QuietFileHandler(logging.FileHandler):
         except OSError:
             self.close()
 
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+    def handleError(self, record: logging.LogRecord) -> None:
         self.close()
 
 
