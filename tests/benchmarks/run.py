@@ -33,7 +33,7 @@ SECTIONS: dict[str, Section] = {"search": search_section}
 
 def optional_sections() -> None:
     """Sections whose code may be absent from a partial checkout are added when importable."""
-    for name in ("bench_sync", "bench_packs", "bench_window"):
+    for name in ("bench_sync", "bench_packs", "bench_window", "bench_transfers"):
         try:
             module = __import__(f"tests.benchmarks.{name}", fromlist=["section"])
         except ImportError:
