@@ -18,13 +18,14 @@ import sys
 import uuid
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, TextIO
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
 
 from sitiv_desktop import APP_NAME, __version__
 from sitiv_desktop.context import Context, open_context
 from sitiv_desktop.domain.transfers import ImportPreview
 from sitiv_desktop.errors import Cancelled, ExternalError, UserError
-from sitiv_desktop.i18n import _, ngettext, set_language
+from sitiv_desktop.i18n import N_, _, ngettext, set_language
 from sitiv_desktop.paths import Paths, resolve_paths
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ class ProgressBar:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = FrenchArgumentParser(
         prog="sitiv-desktop",
         description=_(
             "SITIV Desktop: the communes' projects, commitments and meetings, offline. "
@@ -104,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--lang", choices=("fr", "en"), help=_("language of messages"))
     parser.add_argument("--debug", action="store_true", help=_("show the details of errors"))
-    commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
+    commands: Any = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     for register in COMMANDS:
         register(commands)
     return parser
@@ -151,6 +152,8 @@ def run_demo(context: Context, arguments: argparse.Namespace) -> int:
 
     if arguments.scale < 1:
         raise UserError(_("--scale: give a whole number of at least 1."), "scale")
+    if arguments.replace:
+        backup_before(context, _("replacing the data"))
     with context.database.session() as session:
         summary = generate_demo(
             session,
@@ -220,19 +223,27 @@ def run_search(context: Context, arguments: argparse.Namespace) -> int:
 
 def add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = commands.add_parser("check", help=_("check the integrity of the local copy"))
-    check.set_defaults(func=run_check)
+    # Runs without opening the local copy: it must report damage, not stumble on it.
+    check.set_defaults(func=run_window, without_store=run_check)
 
 
-def run_check(context: Context, arguments: argparse.Namespace) -> int:
-    from sitiv_desktop.services.integrity import check_integrity
+def run_check(paths: Paths, arguments: argparse.Namespace) -> int:
+    from sitiv_desktop.services.integrity import check_copy
 
-    problems = check_integrity(context.database)
+    problems = check_copy(paths.database, paths.backups)
     if not problems:
         print(_("The local copy is sound."))
         return 0
     for problem in problems:
         print(problem, file=sys.stderr)
-    return 1
+    print(
+        _(
+            "The local copy has problems. Keep a copy of the file, then restore a backup with "
+            "« sitiv-desktop restore FILE »."
+        ),
+        file=sys.stderr,
+    )
+    return 3
 
 
 def add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -308,18 +319,19 @@ def run_import(context: Context, arguments: argparse.Namespace) -> int:
     from pathlib import Path
 
     from sitiv_desktop.domain.transfers import ImportKind
-    from sitiv_desktop.services.imports import ImportRefused, import_spreadsheet
+    from sitiv_desktop.services.imports import ImportRefused, import_file
 
+    if not arguments.dry_run:
+        backup_before(context, _("the import"))
     try:
-        with context.database.session() as session:
-            preview = import_spreadsheet(
-                session,
-                ImportKind(arguments.kind),
-                Path(arguments.file),
-                skip_bad_rows=arguments.skip_bad_rows,
-                dry_run=arguments.dry_run,
-                progress=ProgressBar(),
-            )
+        preview = import_file(
+            context.database,
+            ImportKind(arguments.kind),
+            Path(arguments.file),
+            skip_bad_rows=arguments.skip_bad_rows,
+            dry_run=arguments.dry_run,
+            progress=ProgressBar(),
+        )
     except ImportRefused as refused:
         _print_preview(refused.preview)
         raise
@@ -346,6 +358,18 @@ def _print_preview(preview: ImportPreview) -> None:
             unchanged=preview.unchanged,
         )
     )
+    if preview.missing_columns:
+        print(
+            _("Columns not found, whose fields are left as they are: {columns}.").format(
+                columns=", ".join(preview.missing_columns)
+            )
+        )
+    if preview.unknown_columns:
+        print(
+            _("Columns not known, which are not read: {columns}.").format(
+                columns=", ".join(f"«\u00a0{name[:40]}\u00a0»" for name in preview.unknown_columns)
+            )
+        )
     for change in preview.changes:
         print(f"  {change}")
     for problem in preview.problems:
@@ -362,6 +386,9 @@ def add_backup(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar=_("FILE"),
         help=_("where to write it (default: an automatic backup in the data folder)"),
     )
+    backing_up.add_argument(
+        "--force", action="store_true", help=_("replace FILE if it exists, without asking")
+    )
     backing_up.set_defaults(func=run_backup)
 
 
@@ -371,12 +398,42 @@ def run_backup(context: Context, arguments: argparse.Namespace) -> int:
     from sitiv_desktop.services.backups import automatic_backup, backup
 
     if arguments.file:
-        written: Path | None = backup(context.paths.database, Path(arguments.file), ProgressBar())
+        target = Path(arguments.file)
+        if (
+            target.exists()
+            and not arguments.force
+            and not _confirm(_("{path} exists. Replace it? [y/N] ").format(path=target))
+        ):
+            raise UserError(
+                _("{path} exists and was left as it is; give --force to replace it.").format(
+                    path=target
+                ),
+                "file",
+            )
+        written: Path | None = backup(context.paths.database, target, ProgressBar())
     else:
         kept = max(1, int(context.settings.get("backups_kept")))
         written = automatic_backup(context.paths.database, context.paths.backups, kept)
     print(_("Backup written to {path}.").format(path=written))
     return 0
+
+
+def _confirm(question: str) -> bool:
+    """Ask a yes/no question on the terminal; without a terminal the answer is no."""
+    if not sys.stdin.isatty():
+        return False
+    answer = input(question).strip().casefold()
+    return answer in ("o", "oui", "y", "yes")
+
+
+def backup_before(context: Context, reason: str) -> None:
+    """Take an automatic backup before a command that replaces or changes data."""
+    from sitiv_desktop.services.backups import automatic_backup
+
+    kept = max(1, int(context.settings.get("backups_kept")))
+    written = automatic_backup(context.paths.database, context.paths.backups, kept)
+    if written is not None:
+        print(_("Backup taken before {reason}: {path}.").format(reason=reason, path=written))
 
 
 def add_restore(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -756,12 +813,127 @@ COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], N
 # Entry point
 
 
+class ParserError(Exception):
+    """The command line itself is wrong: argparse's complaint, said in one line."""
+
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+        self.message = message
+
+
+class FrenchArgumentParser(argparse.ArgumentParser):
+    """argparse, speaking the application's language and raising instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ParserError(self.prog, message)
+
+
+# argparse's own messages, translated by the application's catalogue (argparse reads its
+# module-level ``_`` at each call, so replacing it is enough).
+ARGPARSE_MESSAGES = frozenset(
+    (
+        N_("usage: "),
+        N_("positional arguments"),
+        N_("options"),
+        N_("show this help message and exit"),
+        N_("show program's version number and exit"),
+        N_("invalid choice: %(value)r (choose from %(choices)s)"),
+        N_("the following arguments are required: %s"),
+        N_("unrecognized arguments: %s"),
+        N_("argument %(argument_name)s: %(message)s"),
+        N_("expected one argument"),
+        N_("expected at most one argument"),
+        N_("expected at least one argument"),
+        N_("invalid %(type)s value: %(value)r"),
+        N_("ambiguous option: %(option)s could match %(matches)s"),
+        N_("not allowed with argument %s"),
+        N_("one of the arguments %s is required"),
+        N_("ignored explicit argument %r"),
+    )
+)
+
+
+def _argparse_text(message: str) -> str:
+    return _(message) if message in ARGPARSE_MESSAGES else message
+
+
+argparse._ = _argparse_text  # type: ignore[attr-defined]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     set_language(_language_from(arguments))
     parser = build_parser()
-    namespace = parser.parse_args(arguments)
-    logging.basicConfig(level=logging.DEBUG if namespace.debug else logging.WARNING)
+    try:
+        namespace = parser.parse_args(arguments)
+    except ParserError as error:
+        print(
+            _("Error: {message}").format(
+                message=_("{message} (see « {prog} --help »).").format(
+                    message=error.message, prog=error.prog
+                )
+            ),
+            file=sys.stderr,
+        )
+        return 2
+    root = logging.getLogger()
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.DEBUG if namespace.debug else logging.WARNING)
+    handlers: list[logging.Handler] = [console]
+    log_file = _open_log(namespace.data_dir)
+    if log_file is not None:
+        handlers.append(log_file)
+    previous_level = root.level
+    root.setLevel(logging.DEBUG if namespace.debug else logging.INFO)
+    for handler in handlers:
+        root.addHandler(handler)
+    try:
+        return _run(namespace)
+    finally:
+        root.setLevel(previous_level)
+        for handler in handlers:
+            root.removeHandler(handler)
+            handler.close()
+
+
+class _QuietFileHandler(logging.FileHandler):
+    """The log file, silent when the disk refuses it (full, read-only): the message matters."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            super().emit(record)
+        except OSError:
+            self.close()
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        self.close()
+
+
+def _open_log(data_dir: str | None) -> logging.Handler | None:
+    """The details of errors go to a log in the data folder, never into a message."""
+    try:
+        paths = resolve_paths(data_dir)
+        if not paths.data_dir.is_dir():
+            return None
+        handler = _QuietFileHandler(paths.log, encoding="utf-8", delay=True)
+    except OSError:
+        return None
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return handler
+
+
+def _data_folder(namespace: argparse.Namespace) -> Path | None:
+    try:
+        return resolve_paths(namespace.data_dir).data_dir
+    except OSError:
+        return None
+
+
+def _run(namespace: argparse.Namespace) -> int:
+    from sitiv_desktop.store.database import store_failure
+
     handler: Handler = getattr(namespace, "func", run_window)
     try:
         without_store = getattr(namespace, "without_store", None)
@@ -785,8 +957,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``| head``): stop quietly, as command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as error:  # the one place that turns a bug into a message
-        log.debug("unexpected error", exc_info=True)
+    except Exception as error:  # the one place that turns a failure into a message
+        failure = store_failure(error, folder=_data_folder(namespace))
+        if failure is not None:
+            return _fail(namespace, failure, 3, cause=error)
+        if isinstance(error, OSError):
+            return _fail(
+                namespace,
+                ExternalError(
+                    _("A file could not be used: {error}.").format(
+                        error=error.strerror or type(error).__name__
+                    )
+                ),
+                3,
+                cause=error,
+            )
         return _fail(namespace, error, 1, bug=True)
 
 
@@ -799,12 +984,20 @@ def _language_from(arguments: Sequence[str]) -> str:
     return "fr"
 
 
-def _fail(namespace: argparse.Namespace, error: BaseException, code: int, bug: bool = False) -> int:
-    if namespace.debug:
-        import traceback
-
-        traceback.print_exception(error, file=sys.stderr)
-    message = str(error) if not bug else _("Unexpected error: {error}").format(error=error)
+def _fail(
+    namespace: argparse.Namespace,
+    error: BaseException,
+    code: int,
+    bug: bool = False,
+    cause: BaseException | None = None,
+) -> int:
+    # The details (which may hold SQL or what the user typed) go to the log, not the message.
+    # With --debug, the console shows this log record and its traceback.
+    log.info("failed with exit code %d", code, exc_info=cause or error)
+    if bug:
+        message = _("Unexpected error ({kind}).").format(kind=type(error).__name__)
+    else:
+        message = str(error)
     print(_("Error: {message}").format(message=message), file=sys.stderr)
     if bug and not namespace.debug:
         print(_("Run again with --debug to see the details."), file=sys.stderr)

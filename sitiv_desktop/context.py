@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from sitiv_desktop.errors import ExternalError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.paths import Paths, resolve_paths
 from sitiv_desktop.settings import Settings
-from sitiv_desktop.store.database import Database, check_fts5, sqlite_url
+from sitiv_desktop.store.database import Database, check_fts5, sqlite_url, store_failure
 from sitiv_desktop.store.migration import upgrade
 
 
@@ -36,16 +38,27 @@ def open_context(data_dir: str | Path | None = None) -> Context:
                 "The data folder {path} cannot be used: {error}. Choose another with --data-dir."
             ).format(path=paths.data_dir, error=error.strerror or error)
         ) from error
+    from sitiv_desktop.services.backups import prepare_at_start
+
+    prepare_at_start(paths.database, paths.backups)
     database = Database.open(sqlite_url(paths.database))
     try:
         check_fts5(database.engine)
         upgrade(database, backup_dir=paths.backups)
-    except DatabaseError as error:
+    except (DatabaseError, OSError) as error:
         database.dispose()
+        what = _("the local copy {path}").format(path=paths.database)
+        if not os.access(paths.data_dir, os.W_OK):
+            raise store_failure(OSError(errno.EROFS, "read-only"), what) or ExternalError(
+                what
+            ) from error
+        known = store_failure(error, what, paths.data_dir)
+        if known is not None:
+            raise known from error
         raise ExternalError(
             _(
-                "The local copy {path} cannot be read ({error}). It was left as it is; "
+                "The local copy {path} cannot be read. It was left as it is; "
                 "restore a backup or choose another folder with --data-dir."
-            ).format(path=paths.database, error=error.orig)
+            ).format(path=paths.database)
         ) from error
     return Context(paths=paths, settings=Settings(paths.settings), database=database)

@@ -61,6 +61,10 @@ class ImportPreview:
     unchanged: int
     problems: tuple[RowProblem, ...]
     applied: bool = False
+    # Columns the kind has but the file lacks: their fields are left as they are.
+    missing_columns: tuple[str, ...] = ()
+    # Columns of the file that this kind does not know: they are not read.
+    unknown_columns: tuple[str, ...] = ()
 
     @property
     def created(self) -> int:

@@ -2,9 +2,9 @@
 
 The file is first read against the local copy into a preview: what will be created, what will
 change, and every bad row with its row number and column. Nothing is written while a row is
-bad, unless the caller chooses to skip the bad rows; then the import runs in the caller's one
-transaction. Importing the same file twice changes nothing the second time, because rows are
-matched to what exists by a key that does not depend on the local copy's identifiers:
+bad, unless the caller chooses to skip the bad rows. Importing the same file twice changes
+nothing the second time, because rows are matched to what exists by a key that does not depend
+on the local copy's identifiers:
 
 - a project by its code;
 - a commitment by its commune, the day it was made and its wording (ignoring case, accents and
@@ -12,22 +12,29 @@ matched to what exists by a key that does not depend on the local copy's identif
 - a PPI line by its project's code, its CP by project code + year, an AP vote by project code +
   the day of the vote.
 
-An empty « Participating communes » cell leaves a project's participations as they are.
+The import never guesses. A column the file lacks leaves that field as it is (the preview names
+the columns not found, and the columns it does not know); an empty « Participating communes »
+cell leaves a project's participations as they are; a cell that could be read two ways (an
+amount « 12,000 », a merged cell, a formula without its value) makes its row bad.
+
+The checking reads one snapshot and takes no lock; the writing is set-wise, in one short
+transaction (see ``Database.planned_write``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.enums import CommitmentStatus, ProjectDomain, ProjectStatus
 from sitiv_desktop.domain.transfers import (
@@ -37,13 +44,11 @@ from sitiv_desktop.domain.transfers import (
     PlannedChange,
     RowProblem,
 )
-from sitiv_desktop.errors import NotFound, UserError
+from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.services.commitments import CommitmentDraft, save_commitment
-from sitiv_desktop.services.communes import find_commune
 from sitiv_desktop.services.conversions import syndicate_name
-from sitiv_desktop.services.files import ProgressCallback, no_progress, read_failed
-from sitiv_desktop.services.projects import ProjectDraft, save_project
+from sitiv_desktop.services.files import ProgressCallback, no_progress
+from sitiv_desktop.services.reading import Cell, SheetRows
 from sitiv_desktop.services.spreadsheets import (
     AP_IN_FORCE,
     AP_VOTED_ON,
@@ -62,42 +67,51 @@ from sitiv_desktop.services.spreadsheets import (
     OWNER,
     PARTICIPANTS,
     PARTNERS,
+    PPI_LINE_COLUMNS,
     PROGRESS,
     PROJECT_CODE,
+    PROJECT_COLUMNS,
     PROMISED_BY,
     RESPONSIBLE,
     START,
     STATUS,
     TITLE,
     YEAR,
-    Cell,
     Column,
-    SheetRows,
     read_spreadsheet,
     spreadsheet_format,
 )
 from sitiv_desktop.services.text import fold
 from sitiv_desktop.services.validation import (
+    MAX_WHOLE_NUMBER,
     check_order,
     check_percent,
-    parse_amount,
+    check_text,
+    exact_cents,
     parse_choice,
     parse_date,
+    parse_typed_amount,
     require_date,
     require_text,
     to_cents,
 )
 from sitiv_desktop.store import models
+from sitiv_desktop.store.database import Database
 from sitiv_desktop.store.types import new_id
 
-T = TypeVar("T")
-Action = Callable[[], None]
-_SHARE = re.compile(r"^(?P<name>.+?)\s*\(\s*(?P<share>\d+)\s*%?\s*\)$")
+_SHARE = re.compile(r"^(?P<name>.+?)\s*\(\s*(?P<share>\d{1,3})\s*%?\s*\)$")
+SHORT_TEXT = 200
 
 REQUIRED_COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
     ImportKind.PROJECTS: (CODE, TITLE, DOMAIN),
     ImportKind.COMMITMENTS: (COMMUNE, COMMITMENT, MADE_ON),
     ImportKind.PPI: (PROJECT_CODE,),
+}
+# Columns an export writes for people to read, which an import does not bring back.
+EXPORT_ONLY_COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
+    ImportKind.PROJECTS: tuple(c for c in PROJECT_COLUMNS if c is AP_IN_FORCE),
+    ImportKind.COMMITMENTS: (),
+    ImportKind.PPI: tuple(c for c in PPI_LINE_COLUMNS if c.header in ("Project", "Owner")),
 }
 
 
@@ -116,6 +130,42 @@ class ImportRefused(UserError):
         self.preview = preview
 
 
+def read_import_file(source: Path | BinaryIO, file_format: str | None = None) -> SheetRows:
+    if file_format is None:
+        if not isinstance(source, Path):
+            raise ValueError("a stream needs its file format")
+        file_format = spreadsheet_format(source)
+    return read_spreadsheet(source, file_format)
+
+
+def import_file(
+    database: Database,
+    kind: ImportKind,
+    source: Path | BinaryIO,
+    file_format: str | None = None,
+    *,
+    skip_bad_rows: bool = False,
+    dry_run: bool = False,
+    progress: ProgressCallback = no_progress,
+) -> ImportPreview:
+    """Read a file, check it against one snapshot of the local copy, then write it set-wise.
+
+    The checking holds no lock: the window and a sync go on meanwhile. The writing is one
+    short transaction; if another writer committed in between, the file is checked again
+    under the lock, so nothing is written from a stale plan.
+    """
+    progress(0.0, _("Reading the file"))
+    sheet = read_import_file(source, file_format)
+    if dry_run:
+        with database.read_session() as session:
+            return plan_import(session, kind, sheet, progress).preview
+    plan = database.planned_write(
+        lambda session: plan_import(session, kind, sheet, progress),
+        lambda session, planned: _apply(session, planned, skip_bad_rows, progress),
+    )
+    return plan.applied_preview()
+
+
 def import_spreadsheet(
     session: Session,
     kind: ImportKind,
@@ -126,20 +176,13 @@ def import_spreadsheet(
     dry_run: bool = False,
     progress: ProgressCallback = no_progress,
 ) -> ImportPreview:
-    """Read a file, then write what it brings unless ``dry_run``; returns the preview.
+    """Read a file and, unless ``dry_run``, write it in the caller's transaction.
 
     Raises ``ImportRefused`` when a row is bad and ``skip_bad_rows`` is false: the caller's
     transaction then rolls back, so nothing is written.
     """
-    if file_format is None:
-        if not isinstance(source, Path):
-            raise ValueError("a stream needs its file format")
-        file_format = spreadsheet_format(source)
     progress(0.0, _("Reading the file"))
-    try:
-        sheet = read_spreadsheet(source, file_format)
-    except OSError as error:
-        raise read_failed(source if isinstance(source, Path) else Path("?"), error) from error
+    sheet = read_import_file(source, file_format)
     return import_rows(
         session, kind, sheet, skip_bad_rows=skip_bad_rows, dry_run=dry_run, progress=progress
     )
@@ -154,61 +197,87 @@ def import_rows(
     dry_run: bool = False,
     progress: ProgressCallback = no_progress,
 ) -> ImportPreview:
-    plan = _Plan()
-    missing = [c for c in REQUIRED_COLUMNS[kind] if _position(sheet.headers, c) is None]
-    if missing:
-        for column in missing:
-            plan.problems.append(
-                RowProblem(
-                    1,
-                    column.label,
-                    _("{field}: this column is missing from the first row.").format(
-                        field=column.label
-                    ),
-                )
-            )
-    else:
-        planners = {
-            ImportKind.PROJECTS: _ProjectPlanner,
-            ImportKind.COMMITMENTS: _CommitmentPlanner,
-            ImportKind.PPI: _PpiPlanner,
-        }
-        planners[kind](session, sheet, plan).plan_all(progress)
-    preview = ImportPreview(
-        kind=kind,
-        rows_read=len(sheet.rows),
-        changes=tuple(plan.changes),
-        unchanged=plan.unchanged,
-        problems=tuple(plan.problems),
-    )
+    plan = plan_import(session, kind, sheet, progress)
     if dry_run:
-        return preview
-    if plan.problems and not skip_bad_rows:
-        raise ImportRefused(preview)
-    for index, action in enumerate(plan.actions):
-        progress(0.5 + 0.5 * index / max(len(plan.actions), 1), _("Writing"))
-        action()
-    session.flush()
+        return plan.preview
+    _apply(session, plan, skip_bad_rows, progress)
+    return plan.applied_preview()
+
+
+def _apply(session: Session, plan: ImportPlan, skip_bad_rows: bool, progress: Any) -> ImportPlan:
+    if plan.preview.problems and not skip_bad_rows:
+        raise ImportRefused(plan.preview)
+    progress(0.6, _("Writing"))
+    plan.writes.apply(session)
     progress(1.0, _("Import done"))
-    return ImportPreview(
-        kind=kind,
-        rows_read=preview.rows_read,
-        changes=preview.changes,
-        unchanged=preview.unchanged,
-        problems=preview.problems,
-        applied=True,
-    )
+    return plan
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading cells
+# The plan: what the file changes, as set-wise writes
+
+
+@dataclass
+class Writes:
+    """Rows to insert, update (by primary key, changed columns only) and delete, per table."""
+
+    inserts: dict[type[models.Base], list[dict[str, Any]]] = field(default_factory=dict)
+    updates: dict[type[models.Base], list[dict[str, Any]]] = field(default_factory=dict)
+    deletes: dict[type[models.Base], list[uuid.UUID]] = field(default_factory=dict)
+
+    # Parents before children for inserts; children's deletions first.
+    ORDER = (
+        models.Project,
+        models.Participation,
+        models.Commitment,
+        models.PpiLine,
+        models.PaymentCredit,
+        models.ApRevision,
+    )
+
+    def insert(self, model: type[models.Base], row: dict[str, Any]) -> None:
+        self.inserts.setdefault(model, []).append(row)
+
+    def update(self, model: type[models.Base], row: dict[str, Any]) -> None:
+        self.updates.setdefault(model, []).append(row)
+
+    def delete(self, model: type[models.Base], row_id: uuid.UUID) -> None:
+        self.deletes.setdefault(model, []).append(row_id)
+
+    def apply(self, session: Session) -> None:
+        model: Any
+        for model in reversed(self.ORDER):
+            ids = self.deletes.get(model, [])
+            for start in range(0, len(ids), 500):
+                session.execute(delete(model).where(model.id.in_(ids[start : start + 500])))
+        for model in self.ORDER:
+            rows = self.inserts.get(model)
+            if rows:
+                session.execute(insert(model), rows)
+            by_columns: dict[frozenset[str], list[dict[str, Any]]] = {}
+            for row in self.updates.get(model, []):
+                by_columns.setdefault(frozenset(row), []).append(row)
+            for group in by_columns.values():
+                session.execute(update(model), group)
+        session.flush()
+
+
+@dataclass
+class ImportPlan:
+    preview: ImportPreview
+    writes: Writes
+
+    def applied_preview(self) -> ImportPreview:
+        from dataclasses import replace
+
+        return replace(self.preview, applied=True)
 
 
 @dataclass
 class _Plan:
     changes: list[PlannedChange] = field(default_factory=list)
-    actions: list[Action] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    writes: Writes = field(default_factory=Writes)
     unchanged: int = 0
 
 
@@ -223,6 +292,70 @@ def _position(headers: tuple[str, ...], column: Column) -> int | None:
         if _header_key(header) in wanted:
             return index
     return None
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def plan_import(
+    session: Session, kind: ImportKind, sheet: SheetRows, progress: ProgressCallback = no_progress
+) -> ImportPlan:
+    """Read every row against the local copy: changes, problems, and the writes to make."""
+    planners: dict[ImportKind, type[_Planner]] = {
+        ImportKind.PROJECTS: _ProjectPlanner,
+        ImportKind.COMMITMENTS: _CommitmentPlanner,
+        ImportKind.PPI: _PpiPlanner,
+    }
+    planner_class = planners[kind]
+    plan = _Plan()
+    known = {_header_key(c.label) for c in (*planner_class.columns, *EXPORT_ONLY_COLUMNS[kind])}
+    known |= {_header_key(c.header) for c in (*planner_class.columns, *EXPORT_ONLY_COLUMNS[kind])}
+    unknown = tuple(h for h in sheet.headers if h and _header_key(h) not in known)
+    missing_optional = tuple(
+        c.label
+        for c in planner_class.columns
+        if c not in REQUIRED_COLUMNS[kind] and _position(sheet.headers, c) is None
+    )
+    missing = [c for c in REQUIRED_COLUMNS[kind] if _position(sheet.headers, c) is None]
+    header_problems = [p for p in sheet.problems if p.row == sheet.header_row]
+    for column in missing:
+        plan.problems.append(
+            RowProblem(
+                sheet.header_row,
+                column.label,
+                _("{field}: this column is missing from the first row.").format(field=column.label),
+            )
+        )
+    for problem in header_problems:
+        plan.problems.append(
+            RowProblem(
+                problem.row,
+                problem.letter,
+                _("Column {column}: {message}").format(
+                    column=problem.letter, message=problem.message
+                ),
+            )
+        )
+    if not missing and not header_problems:
+        planner_class(session, sheet, plan).plan_all(progress)
+    plan.problems.sort(key=lambda problem: problem.row)
+    preview = ImportPreview(
+        kind=kind,
+        rows_read=len(sheet.rows),
+        changes=tuple(plan.changes),
+        unchanged=plan.unchanged,
+        problems=tuple(plan.problems),
+        missing_columns=missing_optional,
+        unknown_columns=unknown,
+    )
+    return ImportPlan(preview, plan.writes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading cells
 
 
 class _Row:
@@ -243,15 +376,15 @@ class _Row:
         value = self.cells[index]
         return value.strip() if isinstance(value, str) else value
 
-    def text(self, column: Column) -> str:
+    def text(self, column: Column, max_length: int | None = None) -> str:
         value = self.raw(column)
         if value is None:
             return ""
-        if isinstance(value, float) and value.is_integer():
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         if isinstance(value, dt.datetime | dt.date):
             return value.strftime("%d/%m/%Y")
-        return str(value).strip()
+        return check_text(str(value), column.header, column.label, max_length)
 
     def date(self, column: Column) -> dt.date | None:
         value = self.raw(column)
@@ -259,6 +392,13 @@ class _Row:
             return value.date()
         if isinstance(value, dt.date):
             return value
+        if isinstance(value, int | float | Decimal):
+            raise UserError(
+                _("{field}: « {value} » is not a date; write it as 20/01/2015.").format(
+                    field=column.label, value=value
+                ),
+                column.header,
+            )
         return parse_date(self.text(column), column.header, column.label)
 
     def required_date(self, column: Column) -> dt.date:
@@ -270,45 +410,44 @@ class _Row:
         if value is None or value == "":
             return None
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-            return parse_amount(Decimal(str(value)), column.header, column.label)
-        if isinstance(value, str):
-            # Read « 1 234,56 » the French way whatever the language of the window.
-            compact = re.sub(r"[\s\u00a0\u202f'€]", "", value)
-            if "," in compact:
-                compact = compact.replace(".", "").replace(",", ".")
-            try:
-                return parse_amount(Decimal(compact), column.header, column.label)
-            except InvalidOperation:
-                pass
-        return parse_amount(str(value), column.header, column.label)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise UserError(
+                    _("{field}: « {value} » is not an amount.").format(
+                        field=column.label, value=value
+                    ),
+                    column.header,
+                )
+            return exact_cents(Decimal(str(value)), column.header, column.label, str(value))
+        if isinstance(value, dt.date):
+            raise UserError(
+                _("{field}: « {value} » is not an amount.").format(
+                    field=column.label, value=self.text(column)
+                ),
+                column.header,
+            )
+        return parse_typed_amount(str(value), column.header, column.label)
 
     def whole_number(self, column: Column) -> int | None:
         value = self.raw(column)
         if value is None or value == "":
             return None
+        number: int | None = None
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        text = re.sub(r"[\s\u00a0\u202f%]", "", str(value))
-        if text.isdigit() or (text.startswith("-") and text[1:].isdigit()):
-            return int(text)
-        raise UserError(
-            _("{field}: « {value} » is not a whole number.").format(
-                field=column.label, value=value
-            ),
-            column.header,
-        )
-
-
-def _commune_id(row: _Row, column: Column, session: Session) -> uuid.UUID:
-    try:
-        return find_commune(session, row.text(column)).id
-    except NotFound as error:
-        raise UserError(
-            _("{field}: {message}").format(field=column.label, message=error.message),
-            column.header,
-        ) from error
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str):
+            text = re.sub(r"[\s\u00a0\u202f%]", "", value)
+            if re.fullmatch(r"-?\d{1,12}", text, re.ASCII):
+                number = int(text)
+        if number is None or abs(number) > MAX_WHOLE_NUMBER:
+            raise UserError(
+                _("{field}: « {value} » is not a whole number.").format(
+                    field=column.label, value=str(value)[:40]
+                ),
+                column.header,
+            )
+        return number
 
 
 def _same_value_problem(column: Column, other_row: int) -> UserError:
@@ -318,6 +457,32 @@ def _same_value_problem(column: Column, other_row: int) -> UserError:
         ),
         column.header,
     )
+
+
+class _Communes:
+    """Communes found by name (any case or accents) or INSEE code, read once."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_key: dict[str, uuid.UUID] = {}
+        for commune_id, name, insee in session.execute(
+            select(models.Commune.id, models.Commune.name, models.Commune.insee_code)
+        ):
+            self.by_key.setdefault(fold(name), commune_id)
+            self.by_key.setdefault(insee, commune_id)
+
+    def find(self, text: str, column: Column) -> uuid.UUID:
+        found = self.by_key.get(fold(text))
+        if found is None:
+            raise UserError(
+                _("{field}: {message}").format(
+                    field=column.label,
+                    message=_(
+                        "No commune is called « {name} »; give its name or its INSEE code."
+                    ).format(name=text[:60]),
+                ),
+                column.header,
+            )
+        return found
 
 
 class _Planner:
@@ -335,18 +500,38 @@ class _Planner:
             if position is not None:
                 self.positions[column.header] = position
         self.labels = {column.header: column.label for column in self.columns}
+        self.communes = _Communes(session)
+        self.bad_cells: dict[int, list[RowProblem]] = {}
+        for problem in sheet.problems:
+            header = (
+                sheet.headers[problem.column - 1] if problem.column <= len(sheet.headers) else ""
+            )
+            label = header or _("Column {column}").format(column=problem.letter)
+            self.bad_cells.setdefault(problem.row, []).append(
+                RowProblem(
+                    problem.row,
+                    label,
+                    _("{field}: {message}").format(field=label, message=problem.message),
+                )
+            )
 
     def plan_all(self, progress: ProgressCallback) -> None:
         total = max(len(self.sheet.rows), 1)
         for index, (number, cells) in enumerate(self.sheet.rows):
-            if index % 50 == 0:
-                progress(0.5 * index / total, _("Checking row {row}").format(row=number))
+            if index % 500 == 0:
+                progress(0.6 * index / total, _("Checking row {row}").format(row=number))
+            bad = self.bad_cells.pop(number, None)
+            if bad:
+                self.plan.problems.extend(bad)
+                continue
             row = _Row(number, cells, self.positions)
             try:
                 self.plan_row(row)
             except UserError as error:
                 column = self.labels.get(error.field or "", "")
                 self.plan.problems.append(RowProblem(number, column, error.message))
+        for problems in self.bad_cells.values():
+            self.plan.problems.extend(problems)
 
     def plan_row(self, row: _Row) -> None:
         raise NotImplementedError
@@ -355,12 +540,28 @@ class _Planner:
         self.plan.changes.append(PlannedChange(row.number, action, label, tuple(columns)))
 
 
-def _changed(before: dict[Column, object], after: dict[Column, object]) -> list[str]:
-    return [column.label for column, value in after.items() if before.get(column) != value]
+def _changes(
+    before: dict[Column, object], after: dict[Column, object]
+) -> tuple[list[str], list[Column]]:
+    changed = [column for column, value in after.items() if before.get(column) != value]
+    return [column.label for column in changed], changed
 
 
 # ---------------------------------------------------------------------------------------------
 # Projects
+
+
+_PROJECT_FIELDS: dict[Column, str] = {
+    TITLE: "title",
+    DOMAIN: "domain",
+    STATUS: "status",
+    OWNER: "owner_commune_id",
+    START: "start_date",
+    END: "end_date",
+    PROGRESS: "progress",
+    PARTNERS: "partners",
+    DESCRIPTION: "description",
+}
 
 
 class _ProjectPlanner(_Planner):
@@ -380,93 +581,132 @@ class _ProjectPlanner(_Planner):
 
     def __init__(self, session: Session, sheet: SheetRows, plan: _Plan) -> None:
         super().__init__(session, sheet, plan)
-        rows = session.scalars(
-            select(models.Project).options(selectinload(models.Project.participations))
-        )
-        self.existing = {row.code: row for row in rows}
+        self.existing: dict[str, dict[Column, Any]] = {}
+        self.ids: dict[str, uuid.UUID] = {}
+        for row in session.execute(select(models.Project)).scalars():
+            self.ids[row.code] = row.id
+            self.existing[row.code] = {
+                column: getattr(row, name) for column, name in _PROJECT_FIELDS.items()
+            }
+        self.shares: dict[uuid.UUID, dict[uuid.UUID, tuple[uuid.UUID, int]]] = {}
+        for participation_id, project_id, commune_id, share in session.execute(
+            select(
+                models.Participation.id,
+                models.Participation.project_id,
+                models.Participation.commune_id,
+                models.Participation.cost_share,
+            )
+        ):
+            self.shares.setdefault(project_id, {})[commune_id] = (participation_id, share)
         self.seen: dict[str, int] = {}
+        self.syndicate = {fold(syndicate_name()), fold("The syndicate")}
 
     def plan_row(self, row: _Row) -> None:
         code = require_text(row.text(CODE), CODE.header, CODE.label, max_length=30)
         if code in self.seen:
             raise _same_value_problem(CODE, self.seen[code])
-        draft, values = self._draft(row, code)
-        self.seen[code] = row.number
         existing = self.existing.get(code)
-        if existing is None:
-            self.record(row, ChangeAction.CREATE, _("project {code}").format(code=code), [])
-        else:
-            draft.id = existing.id
-            changed = _changed(self._values_of(existing), values)
-            if not changed:
-                self.plan.unchanged += 1
-                return
-            self.record(row, ChangeAction.UPDATE, _("project {code}").format(code=code), changed)
-        self.plan.actions.append(lambda: _save_project(self.session, draft))
-
-    def _draft(self, row: _Row, code: str) -> tuple[ProjectDraft, dict[Column, object]]:
-        title = require_text(row.text(TITLE), TITLE.header, TITLE.label)
-        domain = parse_choice(row.text(DOMAIN), ProjectDomain, DOMAIN.header, DOMAIN.label)
-        status_text = row.text(STATUS)
-        status = (
-            parse_choice(status_text, ProjectStatus, STATUS.header, STATUS.label)
-            if status_text
-            else ProjectStatus.IDEA
-        )
-        owner_id = self._owner(row)
+        values = self._values(row, existing)
         shares = self._shares(row)
-        start, end = row.date(START), row.date(END)
-        check_order(start, end, END.header, END.label)
-        progress = check_percent(row.whole_number(PROGRESS) or 0, PROGRESS.header, PROGRESS.label)
-        partners, description = row.text(PARTNERS), row.text(DESCRIPTION)
-        draft = ProjectDraft(
-            code=code,
-            title=title,
-            domain=domain,
-            status=status,
-            description=description,
-            owner_commune_id=owner_id,
-            partners=partners,
-            start_date=start,
-            end_date=end,
-            progress=progress,
-            participations=shares or {},
-        )
-        values: dict[Column, object] = {
-            TITLE: title,
-            DOMAIN: domain.value,
-            STATUS: status.value,
-            OWNER: owner_id,
-            START: start,
-            END: end,
-            PROGRESS: progress,
-            PARTNERS: partners,
-            DESCRIPTION: description,
-        }
-        if shares is not None:
-            values[PARTICIPANTS] = shares
-        return draft, values
+        self.seen[code] = row.number
+        label = _("project {code}").format(code=code)
+        writes = self.plan.writes
+        if existing is None:
+            project_id = new_id()
+            self.record(row, ChangeAction.CREATE, label, [])
+            writes.insert(
+                models.Project,
+                {"id": project_id, "code": code}
+                | {name: values[column] for column, name in _PROJECT_FIELDS.items()},
+            )
+            for commune_id, share in (shares or {}).items():
+                writes.insert(
+                    models.Participation,
+                    {
+                        "id": new_id(),
+                        "project_id": project_id,
+                        "commune_id": commune_id,
+                        "cost_share": share,
+                    },
+                )
+            return
+        project_id = self.ids[code]
+        labels, changed = _changes(existing, values)
+        current = self.shares.get(project_id, {})
+        if shares is not None and {c: s for c, (_i, s) in current.items()} != shares:
+            labels.append(PARTICIPANTS.label)
+            for commune_id, (participation_id, share) in current.items():
+                if commune_id not in shares:
+                    writes.delete(models.Participation, participation_id)
+                elif shares[commune_id] != share:
+                    writes.update(
+                        models.Participation,
+                        {"id": participation_id, "cost_share": shares[commune_id]},
+                    )
+            for commune_id, share in shares.items():
+                if commune_id not in current:
+                    writes.insert(
+                        models.Participation,
+                        {
+                            "id": new_id(),
+                            "project_id": project_id,
+                            "commune_id": commune_id,
+                            "cost_share": share,
+                        },
+                    )
+        if not labels:
+            self.plan.unchanged += 1
+            return
+        self.record(row, ChangeAction.UPDATE, label, labels)
+        if changed:
+            writes.update(
+                models.Project,
+                {"id": project_id} | {_PROJECT_FIELDS[c]: values[c] for c in changed},
+            )
 
-    @staticmethod
-    def _values_of(project: models.Project) -> dict[Column, object]:
-        return {
-            TITLE: project.title,
-            DOMAIN: project.domain,
-            STATUS: project.status,
-            OWNER: project.owner_commune_id,
-            START: project.start_date,
-            END: project.end_date,
-            PROGRESS: project.progress,
-            PARTNERS: project.partners,
-            DESCRIPTION: project.description,
-            PARTICIPANTS: {p.commune_id: p.cost_share for p in project.participations},
+    def _values(self, row: _Row, existing: dict[Column, Any] | None) -> dict[Column, Any]:
+        """Every field's new value: from the file where it has the column, else as it is."""
+        values: dict[Column, Any] = {
+            TITLE: require_text(row.text(TITLE), TITLE.header, TITLE.label),
+            DOMAIN: parse_choice(
+                row.text(DOMAIN), ProjectDomain, DOMAIN.header, DOMAIN.label
+            ).value,
         }
+        defaults: dict[Column, Any] = {
+            STATUS: ProjectStatus.IDEA.value,
+            OWNER: None,
+            START: None,
+            END: None,
+            PROGRESS: 0,
+            PARTNERS: "",
+            DESCRIPTION: "",
+        }
+        kept = existing if existing is not None else defaults
+        status_text = row.text(STATUS)
+        values[STATUS] = (
+            parse_choice(status_text, ProjectStatus, STATUS.header, STATUS.label).value
+            if status_text
+            else kept[STATUS]
+        )
+        values[OWNER] = self._owner(row) if row.has(OWNER) else kept[OWNER]
+        values[START] = row.date(START) if row.has(START) else kept[START]
+        values[END] = row.date(END) if row.has(END) else kept[END]
+        check_order(values[START], values[END], END.header, END.label)
+        progress = row.whole_number(PROGRESS)
+        values[PROGRESS] = (
+            check_percent(progress, PROGRESS.header, PROGRESS.label)
+            if progress is not None
+            else kept[PROGRESS]
+        )
+        values[PARTNERS] = row.text(PARTNERS) if row.has(PARTNERS) else kept[PARTNERS]
+        values[DESCRIPTION] = row.text(DESCRIPTION) if row.has(DESCRIPTION) else kept[DESCRIPTION]
+        return values
 
     def _owner(self, row: _Row) -> uuid.UUID | None:
         text = row.text(OWNER)
-        if not text or fold(text) in (fold(syndicate_name()), fold("The syndicate")):
+        if not text or fold(text) in self.syndicate:
             return None
-        return _commune_id(row, OWNER, self.session)
+        return self.communes.find(text, OWNER)
 
     def _shares(self, row: _Row) -> dict[uuid.UUID, int] | None:
         text = row.text(PARTICIPANTS)
@@ -476,13 +716,12 @@ class _ProjectPlanner(_Planner):
         for part in filter(None, (piece.strip() for piece in text.split(";"))):
             matched = _SHARE.match(part)
             name, share = (matched["name"], int(matched["share"])) if matched else (part, 0)
-            try:
-                commune_id = find_commune(self.session, name).id
-            except NotFound as error:
+            commune_id = self.communes.find(name, PARTICIPANTS)
+            if commune_id in shares:
                 raise UserError(
-                    _("{field}: {message}").format(field=PARTICIPANTS.label, message=error.message),
+                    _("Participating communes: a commune takes part only once."),
                     PARTICIPANTS.header,
-                ) from error
+                )
             shares[commune_id] = check_percent(share, PARTICIPANTS.header, PARTICIPANTS.label)
         if sum(shares.values()) > 100:
             raise UserError(
@@ -492,10 +731,6 @@ class _ProjectPlanner(_Planner):
                 PARTICIPANTS.header,
             )
         return shares
-
-
-def _save_project(session: Session, draft: ProjectDraft) -> None:
-    save_project(session, draft)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -512,24 +747,66 @@ def commitment_key(commune_id: uuid.UUID, made_on: dt.date, title: str) -> tuple
     return (str(commune_id), made_on.isoformat(), " ".join(fold(title).split()))
 
 
+_COMMITMENT_FIELDS: dict[Column, str] = {
+    DUE_DATE: "due_date",
+    STATUS: "status",
+    CLOSED_ON: "closed_on",
+    PROJECT_CODE: "project_id",
+    PROMISED_BY: "promised_by",
+    RESPONSIBLE: "responsible",
+    DESCRIPTION: "description",
+}
+
+
 class _CommitmentPlanner(_Planner):
     columns = COMMITMENT_COLUMNS
 
-    def __init__(self, session: Session, sheet: SheetRows, plan: _Plan) -> None:
+    def __init__(
+        self,
+        session: Session,
+        sheet: SheetRows,
+        plan: _Plan,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
         super().__init__(session, sheet, plan)
-        self.existing: dict[tuple[str, str, str], models.Commitment] = {}
-        for commitment in session.scalars(select(models.Commitment).order_by(models.Commitment.id)):
-            key = commitment_key(commitment.commune_id, commitment.made_on, commitment.title)
-            self.existing.setdefault(key, commitment)
+        self.today = today()
+        self.existing: dict[tuple[str, str, str], tuple[uuid.UUID, dict[Column, Any]]] = {}
+        statement = select(
+            models.Commitment.id,
+            models.Commitment.commune_id,
+            models.Commitment.made_on,
+            models.Commitment.title,
+            *(getattr(models.Commitment, name) for name in _COMMITMENT_FIELDS.values()),
+        ).order_by(models.Commitment.id)
+        for commitment_id, commune_id, made_on, title, *rest in session.execute(statement):
+            key = commitment_key(commune_id, made_on, title)
+            if key not in self.existing:
+                self.existing[key] = (
+                    commitment_id,
+                    dict(zip(_COMMITMENT_FIELDS, rest, strict=True)),
+                )
         self.project_ids = project_ids_by_code(session)
         self.seen: dict[tuple[str, str, str], int] = {}
 
     def plan_row(self, row: _Row) -> None:
-        commune_id = _commune_id(row, COMMUNE, self.session)
+        commune_id = self.communes.find(row.text(COMMUNE), COMMUNE)
         title = require_text(row.text(COMMITMENT), COMMITMENT.header, COMMITMENT.label)
         made_on = row.required_date(MADE_ON)
-        due_date = row.date(DUE_DATE)
-        if due_date is not None and due_date < made_on:
+        key = commitment_key(commune_id, made_on, title)
+        found = self.existing.get(key)
+        existing = found[1] if found is not None else None
+        kept: dict[Column, Any] = existing or {
+            DUE_DATE: None,
+            STATUS: CommitmentStatus.OPEN.value,
+            CLOSED_ON: None,
+            PROJECT_CODE: None,
+            PROMISED_BY: "",
+            RESPONSIBLE: "",
+            DESCRIPTION: "",
+        }
+        values: dict[Column, Any] = {}
+        values[DUE_DATE] = row.date(DUE_DATE) if row.has(DUE_DATE) else kept[DUE_DATE]
+        if values[DUE_DATE] is not None and values[DUE_DATE] < made_on:
             raise UserError(
                 _("Due date: the due date cannot come before the day the commitment was made."),
                 DUE_DATE.header,
@@ -538,57 +815,45 @@ class _CommitmentPlanner(_Planner):
         status = (
             parse_choice(status_text, CommitmentStatus, STATUS.header, STATUS.label)
             if status_text
-            else CommitmentStatus.OPEN
+            else CommitmentStatus(kept[STATUS])
         )
-        closed_on = row.date(CLOSED_ON) if status.is_closed else None
-        project_id = self._project(row)
-        key = commitment_key(commune_id, made_on, title)
+        values[STATUS] = status.value
+        closed_on = row.date(CLOSED_ON) if row.has(CLOSED_ON) else None
+        if not status.is_closed:
+            values[CLOSED_ON] = None
+        else:
+            values[CLOSED_ON] = closed_on or kept[CLOSED_ON] or self.today
+        values[PROJECT_CODE] = self._project(row) if row.has(PROJECT_CODE) else kept[PROJECT_CODE]
+        for column in (PROMISED_BY, RESPONSIBLE):
+            values[column] = row.text(column, SHORT_TEXT) if row.has(column) else kept[column]
+        values[DESCRIPTION] = row.text(DESCRIPTION) if row.has(DESCRIPTION) else kept[DESCRIPTION]
         if key in self.seen:
             raise _same_value_problem(COMMITMENT, self.seen[key])
         self.seen[key] = row.number
-        values: dict[Column, object] = {
-            DUE_DATE: due_date,
-            STATUS: status.value,
-            PROJECT_CODE: project_id,
-            PROMISED_BY: row.text(PROMISED_BY),
-            RESPONSIBLE: row.text(RESPONSIBLE),
-            DESCRIPTION: row.text(DESCRIPTION),
-        }
-        if closed_on is not None:
-            values[CLOSED_ON] = closed_on
-        existing = self.existing.get(key)
         label = _("commitment « {title} »").format(title=title)
-        if existing is None:
+        if found is None:
             self.record(row, ChangeAction.CREATE, label, [])
-        else:
-            before: dict[Column, object] = {
-                DUE_DATE: existing.due_date,
-                STATUS: existing.status,
-                PROJECT_CODE: existing.project_id,
-                PROMISED_BY: existing.promised_by,
-                RESPONSIBLE: existing.responsible,
-                DESCRIPTION: existing.description,
-                CLOSED_ON: existing.closed_on,
-            }
-            changed = _changed(before, values)
-            if not changed:
-                self.plan.unchanged += 1
-                return
-            self.record(row, ChangeAction.UPDATE, label, changed)
-        draft = CommitmentDraft(
-            commune_id=commune_id,
-            title=title if existing is None else existing.title,
-            made_on=made_on,
-            due_date=due_date,
-            status=status,
-            description=row.text(DESCRIPTION),
-            promised_by=row.text(PROMISED_BY),
-            responsible=row.text(RESPONSIBLE),
-            meeting_id=existing.meeting_id if existing is not None else None,
-            project_id=project_id,
-            id=existing.id if existing is not None else None,
+            self.plan.writes.insert(
+                models.Commitment,
+                {
+                    "id": new_id(),
+                    "commune_id": commune_id,
+                    "title": title,
+                    "made_on": made_on,
+                    "meeting_id": None,
+                }
+                | {name: values[column] for column, name in _COMMITMENT_FIELDS.items()},
+            )
+            return
+        labels, changed = _changes(kept, values)
+        if not changed:
+            self.plan.unchanged += 1
+            return
+        self.record(row, ChangeAction.UPDATE, label, labels)
+        self.plan.writes.update(
+            models.Commitment,
+            {"id": found[0]} | {_COMMITMENT_FIELDS[c]: values[c] for c in changed},
         )
-        self.plan.actions.append(lambda: _save_commitment(self.session, draft, closed_on))
 
     def _project(self, row: _Row) -> uuid.UUID | None:
         code = row.text(PROJECT_CODE)
@@ -598,19 +863,11 @@ class _CommitmentPlanner(_Planner):
         if found is None:
             raise UserError(
                 _("{field}: no project has the code « {code} ».").format(
-                    field=PROJECT_CODE.label, code=code
+                    field=PROJECT_CODE.label, code=code[:40]
                 ),
                 PROJECT_CODE.header,
             )
         return found
-
-
-def _save_commitment(session: Session, draft: CommitmentDraft, closed_on: dt.date | None) -> None:
-    saved = save_commitment(session, draft, today=closed_on)
-    if closed_on is not None:
-        row = session.get(models.Commitment, saved.id)
-        if row is not None:
-            row.closed_on = closed_on
 
 
 # ---------------------------------------------------------------------------------------------
@@ -621,11 +878,11 @@ def _save_commitment(session: Session, draft: CommitmentDraft, closed_on: dt.dat
 class _LineState:
     """A PPI line as the plan sees it: what exists, plus what earlier rows will add."""
 
-    project_id: uuid.UUID
+    line_id: uuid.UUID
     exists: bool
     note: str
-    cp_cents: dict[int, int]
-    ap_cents: dict[dt.date, int]
+    cp: dict[int, tuple[uuid.UUID | None, int]]
+    ap: dict[dt.date, tuple[uuid.UUID | None, int]]
     cp_rows: dict[int, int] = field(default_factory=dict)
     ap_rows: dict[dt.date, int] = field(default_factory=dict)
 
@@ -637,20 +894,30 @@ class _PpiPlanner(_Planner):
         super().__init__(session, sheet, plan)
         self.project_ids = project_ids_by_code(session)
         self.lines: dict[uuid.UUID, _LineState] = {}
-        lines = session.scalars(
-            select(models.PpiLine).options(
-                selectinload(models.PpiLine.revisions),
-                selectinload(models.PpiLine.payment_credits),
+        by_line: dict[uuid.UUID, _LineState] = {}
+        for line_id, project_id, note in session.execute(
+            select(models.PpiLine.id, models.PpiLine.project_id, models.PpiLine.note)
+        ):
+            state = _LineState(line_id, True, note, {}, {})
+            self.lines[project_id] = by_line[line_id] = state
+        for credit_id, line_id, year, cents in session.execute(
+            select(
+                models.PaymentCredit.id,
+                models.PaymentCredit.line_id,
+                models.PaymentCredit.year,
+                models.PaymentCredit.amount_cents,
             )
-        )
-        for line in lines:
-            self.lines[line.project_id] = _LineState(
-                project_id=line.project_id,
-                exists=True,
-                note=line.note,
-                cp_cents={credit.year: credit.amount_cents for credit in line.payment_credits},
-                ap_cents={vote.voted_on: vote.amount_cents for vote in line.revisions},
-            )
+        ):
+            by_line[line_id].cp[year] = (credit_id, cents)
+        for vote_id, line_id, voted_on, cents in session.execute(
+            select(
+                models.ApRevision.id,
+                models.ApRevision.line_id,
+                models.ApRevision.voted_on,
+                models.ApRevision.amount_cents,
+            ).order_by(models.ApRevision.id)
+        ):
+            by_line[line_id].ap.setdefault(voted_on, (vote_id, cents))
 
     def plan_row(self, row: _Row) -> None:
         code = require_text(row.text(PROJECT_CODE), PROJECT_CODE.header, PROJECT_CODE.label)
@@ -658,78 +925,101 @@ class _PpiPlanner(_Planner):
         if project_id is None:
             raise UserError(
                 _("{field}: no project has the code « {code} ».").format(
-                    field=PROJECT_CODE.label, code=code
+                    field=PROJECT_CODE.label, code=code[:40]
                 ),
                 PROJECT_CODE.header,
             )
         year, cp_cents = self._credit(row)
-        ap = self._vote(row)
+        vote = self._vote(row)
         note = row.text(NOTE)
-        state = self.lines.get(project_id) or _LineState(project_id, False, "", {}, {})
+        state = self.lines.get(project_id) or _LineState(new_id(), False, "", {}, {})
         if year is not None and year in state.cp_rows:
             raise _same_value_problem(YEAR, state.cp_rows[year])
-        if ap is not None and ap[0] in state.ap_rows and state.ap_cents[ap[0]] != ap[1]:
+        if vote is not None and vote[0] in state.ap_rows and state.ap[vote[0]][1] != vote[1]:
             raise UserError(
                 _("{field}: row {other} gives another amount for the vote of the same day.").format(
-                    field=AP_IN_FORCE.label, other=state.ap_rows[ap[0]]
+                    field=AP_IN_FORCE.label, other=state.ap_rows[vote[0]]
                 ),
                 AP_IN_FORCE.header,
             )
-        self._plan_changes(row, code, state, year, cp_cents, ap, note)
+        self._plan_changes(row, code, project_id, state, year, cp_cents, vote, note)
 
     def _plan_changes(
         self,
         row: _Row,
         code: str,
+        project_id: uuid.UUID,
         state: _LineState,
         year: int | None,
         cp_cents: int | None,
-        ap: tuple[dt.date, int] | None,
+        vote: tuple[dt.date, int] | None,
         note: str,
     ) -> None:
+        writes = self.plan.writes
         created = not state.exists
         changed: list[str] = []
+        if created:
+            writes.insert(
+                models.PpiLine, {"id": state.line_id, "project_id": project_id, "note": note}
+            )
+            state.exists, state.note = True, note
+            self.lines[project_id] = state
+        elif note and note != state.note:
+            changed.append(NOTE.label)
+            writes.update(models.PpiLine, {"id": state.line_id, "note": note})
+            state.note = note
+        shown_year = year
         if year is not None and cp_cents is not None:
             state.cp_rows[year] = row.number
-            if year not in state.cp_cents:
+            credit = state.cp.get(year)
+            if credit is None:
                 created = True
-            elif state.cp_cents[year] != cp_cents:
+                writes.insert(
+                    models.PaymentCredit,
+                    {
+                        "id": new_id(),
+                        "line_id": state.line_id,
+                        "year": year,
+                        "amount_cents": cp_cents,
+                    },
+                )
+                state.cp[year] = (None, cp_cents)
+            elif credit[1] != cp_cents:
                 changed.append(CP.label)
-            else:
-                year = None  # nothing to write for this year
-        if ap is not None:
-            state.ap_rows.setdefault(ap[0], row.number)
-            if state.ap_cents.get(ap[0]) is None:
+                if credit[0] is not None:
+                    writes.update(models.PaymentCredit, {"id": credit[0], "amount_cents": cp_cents})
+                state.cp[year] = (credit[0], cp_cents)
+        if vote is not None:
+            voted_on, cents = vote
+            state.ap_rows.setdefault(voted_on, row.number)
+            existing = state.ap.get(voted_on)
+            if existing is None:
                 created = True
-            elif state.ap_cents[ap[0]] != ap[1]:
+                writes.insert(
+                    models.ApRevision,
+                    {
+                        "id": new_id(),
+                        "line_id": state.line_id,
+                        "voted_on": voted_on,
+                        "amount_cents": cents,
+                        "note": "",
+                    },
+                )
+                state.ap[voted_on] = (None, cents)
+            elif existing[1] != cents:
                 changed.append(AP_IN_FORCE.label)
-            else:
-                ap = None
-        if note and note != state.note:
-            changed.append(NOTE.label)
-        else:
-            note = ""
-        state.exists = True
-        self.lines[state.project_id] = state
-        if year is not None and cp_cents is not None:
-            state.cp_cents[year] = cp_cents
-        if ap is not None:
-            state.ap_cents[ap[0]] = ap[1]
-        if note:
-            state.note = note
+                if existing[0] is not None:
+                    writes.update(models.ApRevision, {"id": existing[0], "amount_cents": cents})
+                state.ap[voted_on] = (existing[0], cents)
         if not created and not changed:
             self.plan.unchanged += 1
             return
         label = (
-            _("PPI line {code}, {year}").format(code=code, year=year)
-            if year is not None
+            _("PPI line {code}, {year}").format(code=code, year=shown_year)
+            if shown_year is not None
             else _("PPI line {code}").format(code=code)
         )
         self.record(row, ChangeAction.CREATE if created else ChangeAction.UPDATE, label, changed)
-        project_id = state.project_id
-        self.plan.actions.append(
-            lambda: _write_ppi(self.session, project_id, year, cp_cents, ap, note)
-        )
 
     def _credit(self, row: _Row) -> tuple[int | None, int | None]:
         year = row.whole_number(YEAR)
@@ -754,43 +1044,3 @@ class _PpiPlanner(_Planner):
             return None
         voted_on = row.required_date(AP_VOTED_ON)
         return voted_on, to_cents(amount)
-
-
-def _write_ppi(
-    session: Session,
-    project_id: uuid.UUID,
-    year: int | None,
-    cp_cents: int | None,
-    ap: tuple[dt.date, int] | None,
-    note: str,
-) -> None:
-    line = session.scalar(select(models.PpiLine).where(models.PpiLine.project_id == project_id))
-    if line is None:
-        line = models.PpiLine(id=new_id(), project_id=project_id, note="")
-        session.add(line)
-        session.flush()
-    if note:
-        line.note = note
-    if year is not None and cp_cents is not None:
-        credit = session.scalar(
-            select(models.PaymentCredit).where(
-                models.PaymentCredit.line_id == line.id, models.PaymentCredit.year == year
-            )
-        )
-        if credit is None:
-            session.add(models.PaymentCredit(line_id=line.id, year=year, amount_cents=cp_cents))
-        else:
-            credit.amount_cents = cp_cents
-    if ap is not None:
-        vote = session.scalar(
-            select(models.ApRevision).where(
-                models.ApRevision.line_id == line.id, models.ApRevision.voted_on == ap[0]
-            )
-        )
-        if vote is None:
-            session.add(
-                models.ApRevision(line_id=line.id, voted_on=ap[0], amount_cents=ap[1], note="")
-            )
-        else:
-            vote.amount_cents = ap[1]
-    session.flush()

@@ -1,32 +1,64 @@
-"""Checking the local copy: SQLite's own checks, foreign keys and the search index."""
+"""Checking the local copy: SQLite's own checks, foreign keys, the schema and the search index.
+
+The check reads the file itself, read-only, so that it reports damage instead of stumbling
+on it: a copy with flipped bytes, a missing table or an emptied file is a finding, not a crash.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import text
-from sqlalchemy.exc import DatabaseError
+import sqlite3
+from pathlib import Path
 
+from sitiv_desktop.errors import ExternalError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.store.database import Database
 
 
-def check_integrity(database: Database) -> list[str]:
+def check_copy(database_path: Path, backups_dir: Path) -> list[str]:
     """Problems found, as sentences; an empty list means the copy is sound."""
+    from sitiv_desktop.services.backups import examine, refuse_if_emptied
+
+    if not database_path.exists():
+        return []
+    health = examine(database_path)
+    if not health.sound:
+        return [_("Damaged file: {detail}").format(detail=problem) for problem in health.problems]
+    try:
+        refuse_if_emptied(database_path, backups_dir, health)
+    except ExternalError as error:
+        return [error.message]
     problems: list[str] = []
-    with database.engine.connect() as connection:
-        for (result,) in connection.execute(text("PRAGMA integrity_check")):
+    connection = sqlite3.connect(database_path, timeout=30, isolation_level=None)
+    try:
+        # One read transaction, rolled back: the index check below writes nothing that stays.
+        connection.execute("BEGIN")
+        for (result,) in connection.execute("PRAGMA integrity_check(20)"):
             if result != "ok":
-                problems.append(_("Damaged file: {detail}").format(detail=result))
-        for table, rowid, parent, _index in connection.execute(text("PRAGMA foreign_key_check")):
+                problems.append(_("Damaged file: {detail}").format(detail=str(result)[:160]))
+        for table, rowid, parent, _index in connection.execute("PRAGMA foreign_key_check"):
             problems.append(
                 _("Table {table}, row {row}: points to a missing record of {parent}.").format(
                     table=table, row=rowid, parent=parent
                 )
             )
         try:
+            # FTS5 reports a stale index by raising; the query changes nothing.
             connection.execute(
-                text("INSERT INTO search_index(search_index, rank) VALUES ('integrity-check', 1)")
+                "INSERT INTO search_index(search_index, rank) VALUES ('integrity-check', 1)"
             )
-        except DatabaseError as error:  # FTS5 reports a stale index by raising
-            problems.append(_("The search index is out of date: {detail}").format(detail=error))
+        except sqlite3.DatabaseError as error:
+            if getattr(error, "sqlite_errorname", "") != "SQLITE_READONLY":
+                problems.append(
+                    _("The search index is out of date: {detail}").format(
+                        detail=getattr(error, "sqlite_errorname", type(error).__name__)
+                    )
+                )
+    except sqlite3.DatabaseError as error:
+        problems.append(
+            _("Damaged file: {detail}").format(
+                detail=getattr(error, "sqlite_errorname", type(error).__name__)
+            )
+        )
+    finally:
         connection.rollback()
+        connection.close()
     return problems

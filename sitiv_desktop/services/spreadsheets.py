@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, cast
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,13 +32,26 @@ from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import N_, _
 from sitiv_desktop.services.commitments import CommitmentFilter, list_commitments
 from sitiv_desktop.services.exchanges import exchange_timeline
-from sitiv_desktop.services.files import ProgressCallback, no_progress, write_atomically
+from sitiv_desktop.services.files import (
+    ProgressCallback,
+    no_progress,
+    read_failed,
+    write_atomically,
+)
 from sitiv_desktop.services.meetings import list_meetings
 from sitiv_desktop.services.ppi import list_ppi_lines, ppi_table
 from sitiv_desktop.services.projects import ProjectFilter, list_projects
+from sitiv_desktop.services.reading import (
+    CONTROL_CHARACTERS,
+    FORMULA_TRIGGERS,
+    MAX_FILE_BYTES,
+    Cell,
+    SheetRows,
+    neutralise,
+    read_csv,
+    read_xlsx,
+)
 from sitiv_desktop.store import models
-
-Cell = str | int | float | Decimal | dt.date | dt.datetime | None
 
 MONEY_FORMAT = '#,##0.00\\ "€"'
 DATE_FORMAT = "DD/MM/YYYY"
@@ -336,15 +348,19 @@ def export_tables(
 # ---------------------------------------------------------------------------------------------
 # Writing
 
+# Rows looked at to size the columns: enough to see the widths, without a second full pass.
+WIDTH_SAMPLE = 2_000
+
 
 def write_xlsx(
     tables: Sequence[Table], stream: BinaryIO, progress: ProgressCallback = no_progress
 ) -> None:
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    """Stream the tables into a workbook (openpyxl's write-only mode: memory stays flat)."""
+    workbook = Workbook(write_only=True)
     for index, table in enumerate(tables):
         progress(index / max(len(tables), 1), _(table.title))
-        _fill_sheet(workbook.create_sheet(_sheet_title(_(table.title))), table)
+        sheet = workbook.create_sheet(_sheet_title(_(table.title)))
+        _stream_sheet(sheet, table)
     workbook.save(stream)
     progress(1.0, _("Spreadsheet written"))
 
@@ -355,34 +371,75 @@ def _sheet_title(title: str) -> str:
     return cleaned[:31]
 
 
-def _fill_sheet(sheet: Worksheet, table: Table) -> None:
-    sheet.append([column.label for column in table.columns])
-    for cell in sheet[1]:
+def printable(text: str) -> str:
+    """Text without the control characters a workbook cannot hold (older copies may have some)."""
+    return CONTROL_CHARACTERS.sub("", text) if CONTROL_CHARACTERS.search(text) else text
+
+
+def _stream_sheet(sheet: Any, table: Table) -> None:
+    columns = table.columns
+    widths = [len(column.label) for column in columns]
+    for row in table.rows[:WIDTH_SAMPLE]:
+        for position, (column, value) in enumerate(zip(columns, row, strict=True)):
+            if value is not None:
+                widths[position] = max(widths[position], _display_width(column.kind, value))
+    for position, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(position)].width = min(
+            width + 2, MAX_COLUMN_WIDTH
+        )
+    sheet.freeze_panes = "A2"
+    if table.rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(table.rows) + 1}"
+
+    header = []
+    for column in columns:
+        cell: Any = WriteOnlyCell(sheet, value=column.label)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center")
+        header.append(cell)
+    sheet.append(header)
+
     formats = {
         ColumnKind.DATE: DATE_FORMAT,
         ColumnKind.DATETIME: DATETIME_FORMAT,
         ColumnKind.MONEY: MONEY_FORMAT,
         ColumnKind.INTEGER: "0",
     }
-    widths = [len(column.label) for column in table.columns]
-    # Row numbers are counted here: ``sheet.max_row`` scans every cell, each time.
-    for number, row in enumerate(table.rows, start=2):
-        sheet.append(list(row))
-        for position, (column, value) in enumerate(zip(table.columns, row, strict=True)):
+    # One style per formatted column, shared by its cells (styling each cell is what costs).
+    styles: list[Any] = []
+    for column in columns:
+        template: Any = WriteOnlyCell(sheet)
+        if column.kind in formats:
+            template.number_format = formats[column.kind]
+            styles.append(template._style)
+        else:
+            styles.append(None)
+    as_text: Any = WriteOnlyCell(sheet)
+    as_text.quotePrefix = True
+    text_style = as_text._style
+    for row in table.rows:
+        values: list[Any] = []
+        for value, style in zip(row, styles, strict=True):
             if value is None:
-                continue
-            if column.kind in formats:
-                sheet.cell(number, position + 1).number_format = formats[column.kind]
-            widths[position] = max(widths[position], _display_width(column.kind, value))
-    for position, width in enumerate(widths, start=1):
-        letter = get_column_letter(position)
-        sheet.column_dimensions[letter].width = min(width + 2, MAX_COLUMN_WIDTH)
-    sheet.freeze_panes = "A2"
-    if table.rows:
-        sheet.auto_filter.ref = sheet.dimensions
+                values.append(None)
+            elif isinstance(value, str):
+                text = printable(value)
+                if text[:1] in FORMULA_TRIGGERS or text[:1] == "'":
+                    # Text a spreadsheet would take for a formula: kept as text, shown as typed.
+                    cell = WriteOnlyCell(sheet, value=text)
+                    cell.data_type = "s"
+                    cell._style = text_style
+                    values.append(cell)
+                else:
+                    values.append(text)
+            elif style is not None:
+                cell = WriteOnlyCell(sheet, value=cast(Any, value))
+                cell._style = style
+                values.append(cell)
+            else:
+                values.append(value)
+        sheet.append(values)
 
 
 def _display_width(kind: ColumnKind, value: Cell) -> int:
@@ -397,7 +454,11 @@ def _display_width(kind: ColumnKind, value: Cell) -> int:
 
 
 def write_csv(table: Table, stream: BinaryIO) -> None:
-    """CSV as French Excel reads it: UTF-8 with its mark, ``;``, decimal commas, dd/mm/yyyy."""
+    """CSV as French Excel reads it: UTF-8 with its mark, ``;``, decimal commas, dd/mm/yyyy.
+
+    Text that a spreadsheet would take for a formula gets a leading quote (OWASP's advice);
+    the import takes it off again.
+    """
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     writer = csv.writer(text, delimiter=CSV_DELIMITER)
     writer.writerow([column.label for column in table.columns])
@@ -416,6 +477,8 @@ def _csv_text(value: Cell) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, Decimal | float):
         return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, str):
+        return neutralise(printable(value))
     return str(value)
 
 
@@ -451,68 +514,22 @@ def spreadsheet_format(path: Path) -> str:
 # Reading
 
 
-@dataclass(frozen=True)
-class SheetRows:
-    """What a file holds: its header row, and each data row with its number in the file."""
-
-    headers: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[Cell, ...]], ...]
-
-
 def read_spreadsheet(source: Path | BinaryIO, file_format: str) -> SheetRows:
-    """The first sheet of a workbook, or a CSV file in UTF-8 or Windows-1252."""
+    """The first sheet of a workbook, or a CSV file (see ``services.reading``)."""
     if isinstance(source, Path):
-        with source.open("rb") as stream:
-            return read_spreadsheet(stream, file_format)
+        try:
+            size = source.stat().st_size
+        except OSError as error:
+            raise read_failed(source, error) from error
+        if size == 0:
+            raise UserError(_("File: the file is empty."), "file")
+        if size > MAX_FILE_BYTES:
+            raise UserError(_("File: the file is too large to be read."), "file")
+        try:
+            with source.open("rb") as stream:
+                return read_spreadsheet(stream, file_format)
+        except OSError as error:
+            raise read_failed(source, error) from error
     if file_format == "csv":
-        return _read_csv(source.read())
-    return _read_xlsx(source)
-
-
-def _read_xlsx(stream: BinaryIO) -> SheetRows:
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise UserError(
-            _("File: this is not a spreadsheet that can be read ({error}).").format(error=error),
-            "file",
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        lines = list(sheet.iter_rows(values_only=True))
-    finally:
-        workbook.close()
-    return _sheet_rows([[_plain(value) for value in line] for line in lines])
-
-
-def _plain(value: object) -> Cell:
-    """A cell's value as the import understands it; anything exotic becomes its text."""
-    if value is None or isinstance(value, str | int | float | Decimal | dt.date):
-        return value
-    return str(value)
-
-
-def _read_csv(content: bytes) -> SheetRows:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # What French Excel writes when asked for plain « CSV (séparateur : point-virgule) ».
-        text = content.decode("cp1252", errors="replace")
-    first_line = text.split("\n", 1)[0]
-    delimiter = CSV_DELIMITER if CSV_DELIMITER in first_line or "," not in first_line else ","
-    lines: list[list[Cell]] = [
-        list(line) for line in csv.reader(io.StringIO(text), delimiter=delimiter)
-    ]
-    return _sheet_rows(lines)
-
-
-def _sheet_rows(lines: list[list[Cell]]) -> SheetRows:
-    if not lines:
-        raise UserError(_("File: the file is empty."), "file")
-    headers = tuple(str(value).strip() if value is not None else "" for value in lines[0])
-    rows = tuple(
-        (number, tuple(line))
-        for number, line in enumerate(lines[1:], start=2)
-        if any(value not in (None, "") and str(value).strip() for value in line)
-    )
-    return SheetRows(headers, rows)
+        return read_csv(source.read(MAX_FILE_BYTES + 1))
+    return read_xlsx(source)

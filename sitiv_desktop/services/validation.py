@@ -19,13 +19,35 @@ from sitiv_desktop.i18n import _, babel_locale
 
 E = TypeVar("E", bound=LabelledEnum)
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
+# Characters no text field keeps: they break spreadsheets and are never typed on purpose.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The largest amount kept: sums of many of them still fit the store's 64-bit cents.
+MAX_AMOUNT = Decimal("999999999999.99")
+MAX_WHOLE_NUMBER = 999_999_999
+_CENT = Decimal("0.01")
+# « 1234.56 », « 1234 » (a point and no thousands separator), or the French « 1 234,56 ».
+_PLAIN_AMOUNT = re.compile(r"^\d+(?:\.\d{1,2})?$", re.ASCII)
+_FRENCH_AMOUNT = re.compile(r"^(?:\d{1,3}(?: \d{3})+|\d+)(?:,\d{1,2})?$", re.ASCII)
 
 
 def require_text(value: str, field: str, label: str, max_length: int = 200) -> str:
-    cleaned = value.strip()
+    cleaned = check_text(value, field, label, max_length)
     if not cleaned:
         raise UserError(_("{field}: this field is required.").format(field=label), field)
-    if len(cleaned) > max_length:
+    return cleaned
+
+
+def check_text(value: str, field: str, label: str, max_length: int | None = None) -> str:
+    """A text stripped of surrounding spaces, without control characters, not too long."""
+    cleaned = value.strip()
+    if _CONTROL.search(cleaned):
+        raise UserError(
+            _("{field}: the text holds an invisible control character; retype it.").format(
+                field=label
+            ),
+            field,
+        )
+    if max_length is not None and len(cleaned) > max_length:
         raise UserError(
             _("{field}: at most {count} characters.").format(field=label, count=max_length),
             field,
@@ -87,9 +109,68 @@ def parse_amount(value: str | Decimal | int | None, field: str, label: str) -> D
                 ) from None
     else:
         amount = Decimal(value)
+    return check_amount(amount, field, label, str(value)).quantize(_CENT)
+
+
+def check_amount(amount: Decimal, field: str, label: str, shown: str) -> Decimal:
+    """A finite amount, not negative, within what the store keeps."""
+    if not amount.is_finite():
+        raise UserError(
+            _("{field}: « {value} » is not an amount.").format(field=label, value=shown), field
+        )
     if amount < 0:
         raise UserError(_("{field}: an amount cannot be negative.").format(field=label), field)
-    return amount.quantize(Decimal("0.01"))
+    if amount > MAX_AMOUNT:
+        raise UserError(
+            _("{field}: « {value} » is larger than the largest amount kept ({largest}).").format(
+                field=label, value=shown[:40], largest="999 999 999 999,99 €"
+            ),
+            field,
+        )
+    return amount
+
+
+def parse_typed_amount(text: str, field: str, label: str) -> Decimal | None:
+    """An amount typed in a file, read only when it cannot mean two things.
+
+    « 1234.56 » (a point, no thousands separator) and the French « 1 234,56 » are read;
+    « 1,234.56 » or « 12,000 » could be English or French and are refused, as are exponents,
+    more than two decimals, and anything but digits.
+    """
+    compact = re.sub(r"[\u00a0\u202f]", " ", text).strip()
+    compact = re.sub(r"\s*€$", "", compact).strip()
+    if not compact:
+        return None
+    if compact.startswith("-") and any(char.isdigit() for char in compact):
+        raise UserError(_("{field}: an amount cannot be negative.").format(field=label), field)
+    if _PLAIN_AMOUNT.match(compact):
+        amount = Decimal(compact)
+    elif _FRENCH_AMOUNT.match(compact):
+        amount = Decimal(compact.replace(" ", "").replace(",", "."))
+    else:
+        raise UserError(
+            _(
+                "{field}: « {value} » is not an amount that can be read without guessing; "
+                "write it 1 234,56 or 1234.56."
+            ).format(field=label, value=text.strip()[:40]),
+            field,
+        )
+    return check_amount(amount, field, label, text.strip()).quantize(_CENT)
+
+
+def exact_cents(amount: Decimal, field: str, label: str, shown: str) -> Decimal:
+    """A number from a spreadsheet cell as an amount to the cent, refusing fractions of cents."""
+    check_amount(amount, field, label, shown)
+    rounded = amount.quantize(_CENT)
+    # Tolerate the binary noise of a spreadsheet's floating point (0.1 + 0.2), nothing more.
+    if abs(rounded - amount) > Decimal("0.000001"):
+        raise UserError(
+            _("{field}: « {value} » has more than two decimals; amounts are to the cent.").format(
+                field=label, value=shown[:40]
+            ),
+            field,
+        )
+    return rounded
 
 
 def check_percent(value: int, field: str, label: str) -> int:

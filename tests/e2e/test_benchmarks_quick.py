@@ -40,4 +40,8 @@ def test_the_quick_benchmarks_run_and_report_every_figure(
         "sync, one changed record",
         "start to a usable window",
         "peak memory, copy open",
+        "import commitments (CSV), whole",
+        "import commitments, write lock held",
+        "export commitments to xlsx",
+        "export commitments, peak memory",
     }
