@@ -178,7 +178,7 @@ class _NumberedCanvas(Canvas):
         for state in self._saved_pages:
             self.__dict__.update(state)
             for key, top, left in self._page_marks:
-                self.bookmarkHorizontalAbsolute(key, top, left=left)
+                self.bookmarkHorizontalAbsolute(key, top, left=left)  # type: ignore[arg-type]
             if contents is not None:
                 contents.draw_on_page(self)
             self._draw_page_number(total)
