@@ -206,9 +206,9 @@ class PackDocument(BaseDocTemplate):
             rightMargin=MARGIN_RIGHT,
             topMargin=MARGIN_TOP,
             bottomMargin=MARGIN_BOTTOM,
-            title=info.title,
-            author=info.author,
-            subject=info.subject,
+            title=_plain(info.title),
+            author=_plain(info.author),
+            subject=_plain(info.subject),
             creator=f"{APP_NAME} {__version__}",
             producer=f"{APP_NAME} {__version__}",
             invariant=1 if options.invariant else 0,
@@ -359,6 +359,11 @@ class PackDocument(BaseDocTemplate):
             canvas.setFillColor(WATERMARK)
             canvas.drawCentredString(PAGE_WIDTH / 2, bottom, _("DRAFT"))
         canvas.restoreState()
+
+
+def _plain(text: str) -> str:
+    """Metadata with plain spaces: a viewer's properties box has no lines to keep together."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def _sections_label(titles: list[str]) -> str:

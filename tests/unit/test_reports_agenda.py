@@ -33,11 +33,11 @@ def test_the_agenda_lists_each_item_with_its_time(database: Database, ids: PackI
     assert len(pages) == 1
     text = pages[0]
     assert "Ordre du jour" in text and "Rencontre avec Mme la maire" in text
-    assert "20 janvier 2015 à 14:30" in text
+    assert "20 janvier 2015 à 14 h 30" in text
     assert "Hôtel de ville de Vénissieux" in text
-    assert "1 14:30 Point d’étape sur la fibre des écoles" in text
-    assert "2 15:00 SIG intercommunal : participation de la commune" in text
-    assert "3 15:45 Questions diverses" in text
+    assert "1 14 h 30 Point d’étape sur la fibre des écoles" in text
+    assert "2 15 h SIG intercommunal : participation de la commune" in text
+    assert "3 15 h 45 Questions diverses" in text
     assert "Total : 1 h 45 pour une réunion de 1 h 30." in text
     assert "L’ordre du jour dépasse la durée de la réunion de 15 min." in text
     assert "page 1 sur 1" in text
