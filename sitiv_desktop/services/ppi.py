@@ -247,13 +247,14 @@ def ppi_balances(
     if line_ids is not None:
         wanted = wanted.where(models.PpiLine.id.in_(list(line_ids)))
     ap = _ap_in_force(session, commune_id)
-    totals = dict(
-        session.execute(
+    totals: dict[uuid.UUID, int] = {
+        line_id: total
+        for line_id, total in session.execute(
             select(models.PaymentCredit.line_id, func.sum(models.PaymentCredit.amount_cents))
             .where(models.PaymentCredit.line_id.in_(wanted))
             .group_by(models.PaymentCredit.line_id)
-        ).tuples()
-    )
+        )
+    }
     return {
         line_id: PpiBalance(
             line_id, ap.get(line_id), from_cents_or_none(totals.get(line_id)) or Decimal(0)
