@@ -215,7 +215,7 @@ def _changes(data: MeetingPackData, styles: Styles) -> list[Flowable]:
         for change in data.changes
     ]
     headers = [_("Date"), _("Change"), _("Subject"), _("Detail"), _("By")]
-    widths = [25 * mm, 28 * mm, 55 * mm, 36 * mm, 26 * mm]
+    widths = [30 * mm, 26 * mm, 52 * mm, 34 * mm, 28 * mm]
     flowables.append(data_table(headers, rows, widths, styles))
     if any(change.pending for change in data.changes):
         flowables.append(

@@ -997,7 +997,12 @@ def _project_dates(
     if status is ProjectStatus.IDEA:
         return None, None, 0
     this_year = maker.today.year
-    back = {ProjectStatus.STUDY: 1, ProjectStatus.IN_PROGRESS: 3}.get(status, PPI_YEARS_BEFORE)
+    # Work delivered lately, so that each New Year address has deliveries to show.
+    back = {
+        ProjectStatus.STUDY: 1,
+        ProjectStatus.IN_PROGRESS: 3,
+        ProjectStatus.DELIVERED: 3,
+    }.get(status, PPI_YEARS_BEFORE)
     start = dt.date(maker.rng.randint(this_year - back, this_year - 1), maker.rng.randint(1, 12), 1)
     yesterday = maker.days_from_today(-1)
     if status in (ProjectStatus.DELIVERED, ProjectStatus.ABANDONED):
