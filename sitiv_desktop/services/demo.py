@@ -831,11 +831,15 @@ def _insert(session: Session, maker: _Maker, progress: Progress) -> DemoSummary:
     total = sum(len(rows) for rows in maker.rows.values())
     done = 0
     counts: dict[str, int] = {}
+    connection = session.connection()
+    tables = models.Base.metadata.tables
     for model in order:
         rows = maker.rows[model]
         for start in range(0, len(rows), BATCH_ROWS):
             batch = rows[start : start + BATCH_ROWS]
-            session.execute(insert(model), batch)
+            # Core executemany: one statement per batch (the ORM splits rows by their None
+            # columns into tens of thousands of statements).
+            connection.execute(insert(tables[model.__tablename__]), batch)
             done += len(batch)
             fraction = DRAWING_SHARE + (1 - DRAWING_SHARE) * done / total
             progress(min(fraction, 0.99), _("Writing the demonstration data"))
