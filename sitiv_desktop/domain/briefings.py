@@ -7,7 +7,8 @@ in a worker thread and the same records always give the same file.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
@@ -31,9 +32,14 @@ class ChangeKind(StrEnum):
     COMMITMENT_MADE = "commitment_made"
     COMMITMENT_KEPT = "commitment_kept"
     COMMITMENT_ABANDONED = "commitment_abandoned"
+    DUE_DATE_MOVED = "due_date_moved"
+    COMMITMENT_REASSIGNED = "commitment_reassigned"
     PROJECT_DELIVERED = "project_delivered"
+    PROJECT_STATUS = "project_status"
+    PROJECT_PROGRESS = "project_progress"
     MILESTONE_REACHED = "milestone_reached"
     AP_VOTED = "ap_voted"
+    EXCHANGE = "exchange"
 
     @property
     def label(self) -> str:
@@ -41,21 +47,33 @@ class ChangeKind(StrEnum):
             "commitment_made": N_("New commitment"),
             "commitment_kept": N_("Commitment kept"),
             "commitment_abandoned": N_("Commitment abandoned"),
+            "due_date_moved": N_("Due date moved"),
+            "commitment_reassigned": N_("Commitment reassigned"),
             "project_delivered": N_("Project delivered"),
+            "project_status": N_("Project status"),
+            "project_progress": N_("Project progress"),
             "milestone_reached": N_("Milestone reached"),
             "ap_voted": N_("AP voted"),
+            "exchange": N_("New exchange"),
         }
         return _(labels[self.value])
 
 
 @dataclass(frozen=True)
 class ChangeEntry:
-    """One dated change for a commune: what happened, to what, with a detail already worded."""
+    """One dated change for a commune: what happened, to what, with a detail already worded
+    (« 30 juin 2026 → 15 septembre 2026 »), who made it and whether it is still to be synced.
+
+    ``author`` is empty when the change is read from the dates a record carries rather than
+    from the recorded history (data imported, or typed on a laptop that never synced).
+    """
 
     day: dt.date
     kind: ChangeKind
     subject: str
     detail: str = ""
+    author: str = ""
+    pending: bool = False
 
 
 class PointTopic(StrEnum):
@@ -104,6 +122,8 @@ class MeetingPackData:
     meeting: MeetingRecord
     commune: CommuneRecord
     as_of: dt.date
+    # The last mayor meeting held with the commune before this one, the reference of
+    # « what changed »; None when there was none.
     previous_meeting: MeetingRecord | None
     changes_since: dt.date
     changes: tuple[ChangeEntry, ...]
@@ -119,6 +139,9 @@ class MeetingPackData:
     ppi_lines: tuple[PpiLineRecord, ...]
     ppi_share: PpiShare
     talking_points: tuple[TalkingPoint, ...]
+    # Per PPI line shown: what remains to be programmed, and the CP beyond the AP in force.
+    ppi_remaining: dict[uuid.UUID, Decimal] = field(default_factory=dict)
+    ppi_overrun: dict[uuid.UUID, Decimal] = field(default_factory=dict)
     change_count: int = 0
     project_count: int = 0
     projects_under_way: int = 0
@@ -187,6 +210,11 @@ class VoeuxPackData:
     @property
     def next_year(self) -> int:
         return self.year + 1
+
+    @property
+    def year_closed(self) -> bool:
+        """False when the pack is built before the year ends: its figures stand at ``as_of``."""
+        return self.as_of >= dt.date(self.year, 12, 31)
 
 
 @dataclass(frozen=True)

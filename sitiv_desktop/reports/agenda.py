@@ -46,6 +46,10 @@ def agenda_story(data: AgendaPackData, styles: Styles) -> list[Flowable]:
     held = any(item.outcome is not OutcomeKind.NONE for item in meeting.agenda)
     story: list[Flowable] = [
         NextPageTemplate(BODY_TEMPLATE),
+        # The sender, as on the other packs' covers: who convenes, from where.
+        para(data.syndicate, styles.cover_kicker),
+        para(meeting.place or _("Place to be set"), styles.muted),
+        Spacer(1, 4 * mm),
         SectionHeading(_("Agenda"), styles.h1),
         para(meeting.title, styles.h2),
         data_table(

@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from sitiv_desktop.domain.briefings import PointTopic, TalkingPoint
 from sitiv_desktop.domain.records import MeetingRecord
-from sitiv_desktop.i18n import _, format_time
+from sitiv_desktop.i18n import _
 from sitiv_desktop.reports.flowables import (
     SectionHeading,
     data_table,
@@ -19,7 +19,7 @@ from sitiv_desktop.reports.flowables import (
     para,
 )
 from sitiv_desktop.reports.fonts import BODY
-from sitiv_desktop.reports.styles import ACCENT, FRAME_WIDTH, RULE, Styles, pack_date
+from sitiv_desktop.reports.styles import ACCENT, FRAME_WIDTH, RULE, Styles, pack_date, pack_time
 
 
 class Sections:
@@ -38,9 +38,9 @@ class Sections:
 
 
 def meeting_moment(meeting: MeetingRecord) -> str:
-    """« 20 janvier 2015 à 14:30 », in the one date format of the packs."""
+    """« 20 janvier 2015 à 14 h 30 », in the one date format of the packs."""
     return _("{date} at {time}").format(
-        date=pack_date(meeting.starts_at.date()), time=format_time(meeting.starts_at)
+        date=pack_date(meeting.starts_at.date()), time=pack_time(meeting.starts_at)
     )
 
 
@@ -108,7 +108,7 @@ def agenda_table(meeting: MeetingRecord, styles: Styles, with_outcomes: bool) ->
     for item in meeting.agenda:
         row: list[str | Flowable] = [
             str(item.position + 1),
-            format_time(start),
+            pack_time(start),
             _item_cell(item.title, item.linked_label, item.carried_from_id is not None, styles),
             item.presenter or "—",
             duration_text(item.duration_minutes) if item.duration_minutes else "—",

@@ -2,8 +2,13 @@
 bookmarks that follow the table of contents, the draft watermark, metadata, progress and
 cancellation.
 
-Identical data gives identical bytes: reportlab's ``invariant`` mode fixes the dates and the
-document id, and bookmark keys are numbered in reading order.
+The PDF's dates are the day it is built. With ``BuildOptions(invariant=True)`` (tests),
+reportlab's ``invariant`` mode fixes the dates and the document id, and identical data gives
+identical bytes: bookmark keys are numbered in reading order.
+
+The canvas keeps every page until the end (to write « page n sur N »), so a bookmark set while
+a page is laid out is only bound to its page when that page is written out: reportlab binds a
+destination to the page it is writing, which would otherwise always be the first.
 
 The table of contents costs no second layout: its titles are known before the pack is laid
 out, so its place is kept in one pass and it is drawn at the very end, with the page numbers,
@@ -83,6 +88,8 @@ class PackInfo:
 @dataclass(frozen=True)
 class BuildOptions:
     draft: bool = False
+    # Fixed dates and document id: the same data gives the same bytes (for tests).
+    invariant: bool = False
     progress: Progress | None = None
     cancelled: CancelFlag | None = None
 
@@ -153,9 +160,16 @@ class _NumberedCanvas(Canvas):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._saved_pages: list[dict[str, Any]] = []
+        self._page_marks: list[tuple[str, float, float]] = []
+
+    def bookmarkHorizontal(self, key: str, relativeX: float, relativeY: float, **kw: Any) -> None:  # noqa: N803
+        """Noted now, bound to this page when it is written out (see the module's docstring)."""
+        left, top = self.absolutePosition(relativeX, relativeY)
+        self._page_marks.append((key, top, left))
 
     def showPage(self) -> None:
         self._saved_pages.append(dict(self.__dict__))
+        self._page_marks = []
         self._startPage()  # type: ignore[attr-defined]
 
     def save(self) -> None:
@@ -163,6 +177,8 @@ class _NumberedCanvas(Canvas):
         contents = self.deferred_contents
         for state in self._saved_pages:
             self.__dict__.update(state)
+            for key, top, left in self._page_marks:
+                self.bookmarkHorizontalAbsolute(key, top, left=left)  # type: ignore[arg-type]
             if contents is not None:
                 contents.draw_on_page(self)
             self._draw_page_number(total)
@@ -190,12 +206,12 @@ class PackDocument(BaseDocTemplate):
             rightMargin=MARGIN_RIGHT,
             topMargin=MARGIN_TOP,
             bottomMargin=MARGIN_BOTTOM,
-            title=info.title,
-            author=info.author,
-            subject=info.subject,
+            title=_plain(info.title),
+            author=_plain(info.author),
+            subject=_plain(info.subject),
             creator=f"{APP_NAME} {__version__}",
             producer=f"{APP_NAME} {__version__}",
-            invariant=1,
+            invariant=1 if options.invariant else 0,
             lang="fr-FR",
             initialFontName=BODY,
             displayDocTitle=1,
@@ -343,6 +359,11 @@ class PackDocument(BaseDocTemplate):
             canvas.setFillColor(WATERMARK)
             canvas.drawCentredString(PAGE_WIDTH / 2, bottom, _("DRAFT"))
         canvas.restoreState()
+
+
+def _plain(text: str) -> str:
+    """Metadata with plain spaces: a viewer's properties box has no lines to keep together."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def _sections_label(titles: list[str]) -> str:

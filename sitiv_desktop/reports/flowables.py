@@ -19,6 +19,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from sitiv_desktop.reports.fonts import BODY, BODY_BOLD
@@ -94,6 +95,15 @@ class SectionHeading(Paragraph):
 def reset_heading_keys() -> None:
     """Number heading keys from 1 again, so each pack's keys depend on the pack alone."""
     SectionHeading._keys = itertools.count(1)
+
+
+def fitted(value: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """One unbreakable piece of text (an e-mail address) on one line, in smaller type if it
+    would not fit ``width`` otherwise."""
+    size = style.fontSize
+    while size > 6 and stringWidth(value, style.fontName, size) > width:
+        size -= 0.5
+    return para(value, ParagraphStyle(f"{style.name}-{size}", parent=style, fontSize=size))
 
 
 def empty_note(sentence: str, styles: Styles) -> Paragraph:
@@ -222,7 +232,7 @@ def _nice_step(maximum: float) -> float:
         return 1.0
     raw = maximum / 4
     magnitude = 10 ** (len(str(int(raw))) - 1)
-    for factor in (1, 2, 2.5, 5, 10):
+    for factor in (1, 2, 5, 10):  # never 2.5: its ticks would be labelled 2, 5, 7…
         if raw <= factor * magnitude:
             return float(factor * magnitude)
     return float(10 * magnitude)

@@ -34,6 +34,7 @@ from sitiv_desktop.reports.flowables import (
     column_chart,
     data_table,
     empty_note,
+    fitted,
     key_figures,
     markup,
     para,
@@ -47,7 +48,7 @@ from sitiv_desktop.reports.styles import (
 )
 
 # The PPI table shows at most this many years; earlier and later ones are added to its ends.
-PPI_YEAR_COLUMNS = 4
+PPI_YEAR_COLUMNS = 3
 
 
 def meeting_pack_info(data: MeetingPackData) -> PackInfo:
@@ -78,6 +79,7 @@ def meeting_pack_story(data: MeetingPackData, styles: Styles) -> list[Flowable]:
             (_("Place"), meeting.place or _("To be set")),
             (_("Participants"), meeting.participants or _("Not listed yet")),
             (_("Mayor"), commune.mayor or _("Not known")),
+            (_("Figures as of"), pack_date(data.as_of)),
         ],
     )
     story += [NextPageTemplate(BODY_TEMPLATE), PageBreak()]
@@ -125,7 +127,9 @@ def _glance(data: MeetingPackData, styles: Styles) -> list[Flowable]:
         (pack_number(commune.population), _("inhabitants")),
         (
             pack_number(data.project_count),
-            _("projects, {active} under way").format(active=pack_number(data.projects_under_way)),
+            ngettext(
+                "project, {active} under way", "projects, {active} under way", data.project_count
+            ).format(active=pack_number(data.projects_under_way)),
         ),
         (
             pack_number(data.open_commitments),
@@ -143,6 +147,7 @@ def _glance(data: MeetingPackData, styles: Styles) -> list[Flowable]:
         [_("Intercommunality"), commune.metropole.label],
         [_("Member since"), pack_date(commune.joined_on) if commune.joined_on else "—"],
         [_("Share of the PPI (AP)"), format_money(data.ppi_share.ap)],
+        [_("Figures as of"), pack_date(data.as_of)],
     ]
     flowables: list[Flowable] = [
         key_figures(figures, styles),
@@ -153,43 +158,72 @@ def _glance(data: MeetingPackData, styles: Styles) -> list[Flowable]:
     if not data.contacts:
         flowables.append(empty_note(_("No contact is recorded for this commune."), styles))
         return flowables
-    rows = [[c.full_name, c.role.label, c.email or "—", c.phone or "—"] for c in data.contacts]
+    email_width = 58 * mm - 8  # the cell's padding
+    rows: list[list[str | Flowable]] = [
+        [
+            c.full_name,
+            c.role.label,
+            fitted(c.email, styles.cell, email_width) if c.email else "—",
+            c.phone or "—",
+        ]
+        for c in data.contacts
+    ]
     headers = [_("Name"), _("Role"), _("Email"), _("Phone")]
-    flowables.append(data_table(headers, rows, [42 * mm, 44 * mm, 54 * mm, 30 * mm], styles))
+    flowables.append(data_table(headers, rows, [38 * mm, 44 * mm, 58 * mm, 30 * mm], styles))
     return flowables
 
 
 def _changes(data: MeetingPackData, styles: Styles) -> list[Flowable]:
+    exchanges = _exchange_count(data.exchanges_since_count)
     if data.previous_meeting is not None:
         intro = _(
-            "Since the last meeting with the commune, {title}, on {date}: {exchanges}."
+            "Since the last mayor meeting with the commune, on {date} ({title}), up to {as_of}: "
+            "{exchanges}."
         ).format(
             title=data.previous_meeting.title,
             date=pack_date(data.changes_since),
-            exchanges=_exchange_count(data.exchanges_since_count),
+            as_of=pack_date(data.as_of),
+            exchanges=exchanges,
         )
     else:
         intro = _(
-            "No earlier meeting with the commune is recorded: these are the changes since "
-            "{date}, {exchanges}."
+            "No mayor meeting was held with the commune before this one: these are the "
+            "changes of the past year, from {date} to {as_of}; {exchanges}."
         ).format(
-            date=pack_date(data.changes_since),
-            exchanges=_exchange_count(data.exchanges_since_count),
+            date=pack_date(data.changes_since), as_of=pack_date(data.as_of), exchanges=exchanges
         )
     flowables: list[Flowable] = [para(intro, styles.body)]
     if not data.changes:
         flowables.append(
             empty_note(
-                _("No commitment, project or PPI line of the commune changed since then."), styles
+                _(
+                    "Nothing changed since then: no commitment made, kept or moved, no project "
+                    "advanced, no AP voted, no exchange recorded."
+                ),
+                styles,
             )
         )
         return flowables
     rows = [
-        [pack_date(change.day), change.kind.label, change.subject, change.detail or "—"]
+        [
+            pack_date(change.day),
+            change.kind.label,
+            change.subject,
+            change.detail or "—",
+            change.author or "—",
+        ]
         for change in data.changes
     ]
-    headers = [_("Date"), _("Change"), _("Subject"), _("Detail")]
-    flowables.append(data_table(headers, rows, [30 * mm, 30 * mm, 74 * mm, 36 * mm], styles))
+    headers = [_("Date"), _("Change"), _("Subject"), _("Detail"), _("By")]
+    widths = [30 * mm, 26 * mm, 52 * mm, 34 * mm, 28 * mm]
+    flowables.append(data_table(headers, rows, widths, styles))
+    if any(change.pending for change in data.changes):
+        flowables.append(
+            para(
+                _("Changes made on this laptop and not synced yet are dated of this day."),
+                styles.muted,
+            )
+        )
     hidden = data.change_count - len(data.changes)
     flowables += others_note(
         hidden,
@@ -379,7 +413,11 @@ def _exchanges(data: MeetingPackData, styles: Styles) -> list[Flowable]:
     headers = [_("Date"), _("Channel"), _("Subject"), _("Follow-up")]
     return [
         para(
-            _("The {count} most recent exchanges, the latest first.").format(count=len(rows)),
+            ngettext(
+                "The most recent exchange.",
+                "The {count} most recent exchanges, the latest first.",
+                len(rows),
+            ).format(count=len(rows)),
             styles.muted,
         ),
         data_table(headers, rows, [30 * mm, 26 * mm, 78 * mm, 36 * mm], styles),
@@ -440,9 +478,15 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
     if not data.ppi_lines:
         return [empty_note(_("No PPI line concerns the commune's projects."), styles)]
     columns = _year_columns(data.ppi_lines, data.ppi_share, data.as_of.year)
-    headers = [_("Line"), _("AP in force"), *[label for label, _years in columns]]
+    headers = [
+        _("Line"),
+        _("AP in force"),
+        *[label for label, _years in columns],
+        _("Left to program"),
+    ]
     rows: list[list[str | Flowable]] = []
     for line in data.ppi_lines:
+        overrun = data.ppi_overrun.get(line.id)
         rows.append(
             [
                 para(
@@ -454,10 +498,15 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
                     ),
                     styles.cell,
                 ),
-                pack_money(line.ap),
+                pack_money(line.ap) if line.ap is not None else _("not voted"),
                 *[format_money(_sum_years(line.cp_by_year, years)) for _label, years in columns],
+                _overrun_cell(overrun, styles)
+                if overrun
+                else format_money(data.ppi_remaining.get(line.id, Decimal(0))),
             ]
         )
+    share = data.ppi_share
+    share_cp = sum(share.cp_by_year.values(), Decimal(0))
     rows.append(
         [
             para(
@@ -467,20 +516,20 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
                 ),
                 styles.cell,
             ),
-            format_money(data.ppi_share.ap),
-            *[
-                format_money(_sum_years(data.ppi_share.cp_by_year, years))
-                for _label, years in columns
-            ],
+            format_money(share.ap),
+            *[format_money(_sum_years(share.cp_by_year, years)) for _label, years in columns],
+            _overrun_cell(share_cp - share.ap, styles)
+            if share_cp > share.ap
+            else format_money(share.ap - share_cp),
         ]
     )
-    year_width = (170 - 48 - 26) / len(columns) * mm
-    widths = [48 * mm, 26 * mm, *[year_width] * len(columns)]
+    year_width = (170 - 46 - 24 - 27) / len(columns) * mm
+    widths = [46 * mm, 24 * mm, *[year_width] * len(columns), 27 * mm]
     right = tuple(range(1, len(headers)))
     hidden = data.ppi_line_count - len(data.ppi_lines)
     intro = _(
-        "AP in force and payment credits (CP) per year of each line, for the whole "
-        "project; the last row is the commune's share, by its cost share."
+        "AP in force, payment credits (CP) per year and what is left to program on each line, "
+        "for the whole project; the last row is the commune's share, by its cost share."
     )
     if hidden > 0:
         intro += " " + _(
@@ -495,6 +544,24 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
     flowables: list[Flowable] = [
         para(intro, styles.muted),
         data_table(headers, rows, widths, styles, right_columns=right, total_row=True),
+    ]
+    if data.ppi_overrun:
+        flowables.append(
+            para(
+                markup(
+                    '<font color="#A4262C"><b>{warning}</b></font>',
+                    warning=ngettext(
+                        "On {count} line, the payment credits exceed the AP in force: "
+                        "a revision of the AP is to be voted, or the CP to be reduced.",
+                        "On {count} lines, the payment credits exceed the AP in force: "
+                        "a revision of each AP is to be voted, or the CP to be reduced.",
+                        len(data.ppi_overrun),
+                    ).format(count=len(data.ppi_overrun)),
+                ),
+                styles.body,
+            )
+        )
+    flowables += [
         *others_note(
             hidden,
             ngettext(
@@ -506,18 +573,29 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
         ),
         Spacer(1, 6 * mm),
     ]
-    years = sorted(data.ppi_share.cp_by_year)
+    years = sorted(y for y, amount in share.cp_by_year.items() if amount)
     if years:
         flowables.append(
             column_chart(
                 [str(y) for y in years],
-                [data.ppi_share.cp_by_year[y] for y in years],
+                [share.cp_by_year[y] for y in years],
                 _("Amounts in euros"),
                 lambda value: format_money(Decimal(str(round(value)))).replace(",00", ""),
                 _("Payment credits borne by {commune}, per year").format(commune=data.commune.name),
             )
         )
     return flowables
+
+
+def _overrun_cell(amount: Decimal, styles: Styles) -> Flowable:
+    """« + 12 000,00 € » in red: CP beyond the AP in force."""
+    return para(
+        markup(
+            '<font color="#A4262C"><b>{label}</b></font>',
+            label=_("over by {amount}").format(amount=format_money(amount)),
+        ),
+        styles.cell_right,
+    )
 
 
 def _year_columns(

@@ -12,8 +12,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from sitiv_desktop.i18n import format_date, format_money, format_number, format_percent
+from sitiv_desktop.i18n import format_money, format_number, format_percent
 from sitiv_desktop.reports.fonts import BODY, BODY_BOLD, BODY_ITALIC, TITLE, register_fonts
+from sitiv_desktop.services.briefings.common import clock_time, long_date
 
 PAGE_SIZE = A4
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -36,8 +37,14 @@ SERIES = (NAVY, ACCENT, colors.HexColor("#6B8CAE"), colors.HexColor("#9AA5B1"))
 
 
 def pack_date(value: dt.date) -> str:
-    """The one date format of every pack: « 20 janvier 2015 »."""
-    return format_date(value, "long")
+    """The one date format of every pack: « 20 janvier 2015 », « 1er mars 2026 », never split
+    across two lines."""
+    return long_date(value)
+
+
+def pack_time(value: dt.datetime | dt.time) -> str:
+    """« 9 h 30 », « 14 h »."""
+    return clock_time(value)
 
 
 def pack_money(value: Decimal | None) -> str:
@@ -78,8 +85,12 @@ class Styles:
 
 def make_styles() -> Styles:
     register_fonts()
-    body = ParagraphStyle("body", fontName=BODY, fontSize=9.5, leading=13, spaceAfter=4)
-    cell = ParagraphStyle("cell", fontName=BODY, fontSize=8.5, leading=10.5)
+    # No word is ever cut: reportlab would otherwise split a word too long for its column
+    # anywhere (« Abandonn/é »), an e-mail address at any letter; no hyphenation either.
+    body = ParagraphStyle(
+        "body", fontName=BODY, fontSize=9.5, leading=13, spaceAfter=4, splitLongWords=0
+    )
+    cell = ParagraphStyle("cell", fontName=BODY, fontSize=8.5, leading=10.5, splitLongWords=0)
     header = ParagraphStyle("cell_header", parent=cell, fontName=BODY_BOLD, textColor=colors.white)
     return Styles(
         body=body,

@@ -56,7 +56,7 @@ def voeux_story(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
         details=[
             (_("Year under review"), str(data.year)),
             (_("Member communes"), pack_number(data.figures.communes)),
-            (_("Data as of"), pack_date(data.as_of)),
+            (_("Figures as of"), pack_date(data.as_of)),
         ],
     )
     story += [NextPageTemplate(BODY_TEMPLATE), PageBreak()]
@@ -127,7 +127,9 @@ def _figures(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
         ),
         (
             pack_number(data.next_ppi_line_count),
-            _("PPI lines for {year}").format(year=data.next_year),
+            ngettext(
+                "PPI line for {year}", "PPI lines for {year}", data.next_ppi_line_count
+            ).format(year=data.next_year),
         ),
     ]
     money = [
@@ -137,7 +139,13 @@ def _figures(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
             format_money(figures.cp_next_year),
         ],
     ]
+    as_of = (
+        _("Figures as of {date}, the end of the year.")
+        if data.year_closed
+        else _("Figures as of {date}: the year is not over, nothing later is counted.")
+    ).format(date=pack_date(data.as_of))
     return [
+        para(as_of, styles.muted),
         key_figures(boxes, styles),
         Spacer(1, 6 * mm),
         data_table(
@@ -233,7 +241,7 @@ def _kept_by_commune(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
         _("Commune"),
         _("Made in {year}").format(year=data.year),
         _("Kept in {year}").format(year=data.year),
-        _("Late on 31 December"),
+        _("Late on {date}").format(date=pack_date(data.as_of)),
     ]
     flowables.append(
         data_table(
@@ -275,9 +283,12 @@ def _commune_page(
     flowables: list[Flowable] = [
         sections.subsection(commune.name, commune=commune.name),
         para(
-            _(
+            ngettext(
                 "{population} inhabitants · {metropole} · mayor: {mayor} · "
-                "{meetings} meetings held in {year}"
+                "{meetings} meeting held in {year}",
+                "{population} inhabitants · {metropole} · mayor: {mayor} · "
+                "{meetings} meetings held in {year}",
+                commune_year.meetings_held,
             ).format(
                 population=pack_number(commune.population),
                 metropole=commune.metropole.label,
@@ -324,7 +335,7 @@ def _commune_page(
     )
     flowables += _not_detailed(commune_year.kept_count - len(commune_year.commitments_kept), styles)
     flowables.append(
-        para(_("Commitments still late on 31 December {year}").format(year=data.year), styles.h3)
+        para(_("Commitments still late on {date}").format(date=pack_date(data.as_of)), styles.h3)
     )
     flowables += _commitments(
         commune_year.commitments_late,
@@ -338,6 +349,10 @@ def _commune_page(
         para(
             _("Payment credits borne by the commune in {year}: {amount}.").format(
                 year=data.next_year, amount=format_money(commune_year.cp_next_year)
+            )
+            if commune_year.cp_next_year > 0
+            else _("No payment credit borne by the commune is planned for {year} yet.").format(
+                year=data.next_year
             ),
             styles.body,
         )

@@ -43,7 +43,9 @@ from sitiv_desktop.i18n import _
 from sitiv_desktop.store import models
 
 Progress = Callable[[float, str], None]
-PPI_YEARS = range(2015, 2021)
+# The PPI runs from this many years before today's to this many after: the mandate begun
+# in March 2026 (2026–2032) and the projects of the last one still being paid.
+PPI_YEARS_BEFORE, PPI_YEARS_AFTER = 6, 3
 BATCH_ROWS = 5000
 # Share of the progress bar spent drawing the data; the rest is writing it.
 DRAWING_SHARE = 0.3
@@ -580,7 +582,7 @@ COLLECTIVE_MEETINGS: tuple[tuple[MeetingKind, tuple[int, ...], int, int, int, st
         "Siège du syndicat, salle technique",
     ),
 )
-MAYOR_MEETING_DAYS = (-330, -200, -70, 30)
+MAYOR_MEETING_DAYS = (-200, -70)
 TECHNICAL_MEETING_DAYS = (-60, -25, -8, 6)
 INFO, DECIDE = OutcomeKind.INFORMATION, OutcomeKind.DECISION
 # Agenda items of collective meetings: title, presenter's role, minutes, about a project or not,
@@ -728,6 +730,8 @@ class _Maker:
         self.rng = random.Random(seed)
         self.today = today
         self.rows: dict[type[models.Base], list[dict[str, Any]]] = {}
+        self.ppi_years = range(today.year - PPI_YEARS_BEFORE, today.year + PPI_YEARS_AFTER + 1)
+        self._people: set[str] = set()
 
     def id(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -738,10 +742,16 @@ class _Maker:
         return record_id
 
     def person(self, feminine: bool | None = None) -> str:
+        """A new person: one person, one role (a name never comes twice in one copy)."""
         if feminine is None:
             feminine = self.rng.random() < 0.5
-        first = self.rng.choice(FEMALE_NAMES if feminine else MALE_NAMES)
-        return f"{first} {self.rng.choice(LAST_NAMES)}"
+        for _attempt in range(50):
+            first = self.rng.choice(FEMALE_NAMES if feminine else MALE_NAMES)
+            name = f"{first} {self.rng.choice(LAST_NAMES)}"
+            if name not in self._people:
+                break
+        self._people.add(name)
+        return name
 
     def days_from_today(self, days: int) -> dt.date:
         return self.today + dt.timedelta(days=days)
@@ -821,11 +831,15 @@ def _insert(session: Session, maker: _Maker, progress: Progress) -> DemoSummary:
     total = sum(len(rows) for rows in maker.rows.values())
     done = 0
     counts: dict[str, int] = {}
+    connection = session.connection()
+    tables = models.Base.metadata.tables
     for model in order:
         rows = maker.rows[model]
         for start in range(0, len(rows), BATCH_ROWS):
             batch = rows[start : start + BATCH_ROWS]
-            session.execute(insert(model), batch)
+            # Core executemany: one statement per batch (the ORM splits rows by their None
+            # columns into tens of thousands of statements).
+            connection.execute(insert(tables[model.__tablename__]), batch)
             done += len(batch)
             fraction = DRAWING_SHARE + (1 - DRAWING_SHARE) * done / total
             progress(min(fraction, 0.99), _("Writing the demonstration data"))
@@ -955,7 +969,7 @@ def _make_projects(maker: _Maker, communes: list[_Commune], counters: _Counters)
         counters.phases[(prefix, subject.title)] += 1
         phase = counters.phases[(prefix, subject.title)]
         title = subject.title if phase == 1 else f"{subject.title} — phase {phase}"
-        code_year = start.year if start else maker.rng.choice((2019, 2020))
+        code_year = start.year if start else maker.today.year
         counters.numbers[(prefix, code_year)] += 1
         project_id = maker.add(
             models.Project,
@@ -986,8 +1000,14 @@ def _project_dates(
     """Start, end and progress: the PPI years for the start, today for what is still running."""
     if status is ProjectStatus.IDEA:
         return None, None, 0
-    first_year = {ProjectStatus.STUDY: 2019, ProjectStatus.IN_PROGRESS: 2017}.get(status, 2015)
-    start = dt.date(maker.rng.randint(first_year, 2020), maker.rng.randint(1, 12), 1)
+    this_year = maker.today.year
+    # Work delivered lately, so that each New Year address has deliveries to show.
+    back = {
+        ProjectStatus.STUDY: 1,
+        ProjectStatus.IN_PROGRESS: 3,
+        ProjectStatus.DELIVERED: 3,
+    }.get(status, PPI_YEARS_BEFORE)
+    start = dt.date(maker.rng.randint(this_year - back, this_year - 1), maker.rng.randint(1, 12), 1)
     yesterday = maker.days_from_today(-1)
     if status in (ProjectStatus.DELIVERED, ProjectStatus.ABANDONED):
         end = start + dt.timedelta(days=maker.rng.randint(180, 1000))
@@ -1081,23 +1101,29 @@ def _ppi_line(
         project_id=project_id,
         note="" if voted else "Ligne inscrite au PPI ; autorisation de programme à voter.",
     )
-    if voted and start is not None:
-        amount = _ap_votes(maker, line_id, amount, start)
-    first_year = start.year if start else maker.rng.choice((2019, 2020))
-    last_year = PPI_YEARS[-1]
+    if not voted or start is None:
+        return  # no payment credit is programmed before its AP is voted
+    amount = _ap_votes(maker, line_id, amount, start)
+    ppi_years = maker.ppi_years
+    this_year = maker.today.year
+    first_year = start.year if start else this_year + 1
+    # Credits run to the end of the work: the year it ends, or stopped; open-ended work (ideas,
+    # studies) is planned over the two coming years.
+    last_year = end.year if end is not None else this_year + 2
     if status is ProjectStatus.ABANDONED and end is not None:
         # An abandoned project spent part of its AP, until the year it stopped.
-        last_year = min(last_year, end.year)
         amount = amount * maker.rng.randint(20, 60) // 100
-    years = [year for year in PPI_YEARS if first_year <= year <= last_year]
-    years = years[: maker.rng.randint(1, 4)] or [first_year]
+    elif status in (ProjectStatus.IN_PROGRESS, ProjectStatus.STUDY):
+        last_year = max(last_year, this_year + 1)
+    first_year = max(first_year, ppi_years[0])
+    years = [year for year in ppi_years if first_year <= year <= last_year] or [first_year]
     for year, credit in zip(years, _split(maker, amount, len(years)), strict=True):
         maker.add(models.PaymentCredit, line_id=line_id, year=year, amount_cents=credit)
 
 
 def _ap_votes(maker: _Maker, line_id: uuid.UUID, amount: int, start: dt.date) -> int:
     """The first vote before the project starts, sometimes a revision; the AP in force."""
-    first_day = dt.date(PPI_YEARS[0], 1, 15)
+    first_day = dt.date(maker.ppi_years[0] - 1, 1, 15)
     vote = _weekday(max(first_day, start - dt.timedelta(days=maker.rng.randint(30, 300))))
     maker.add(
         models.ApRevision,
@@ -1107,7 +1133,7 @@ def _ap_votes(maker: _Maker, line_id: uuid.UUID, amount: int, start: dt.date) ->
         note="Vote initial de l’autorisation de programme en comité syndical.",
     )
     revised_on = _weekday(vote + dt.timedelta(days=maker.rng.randint(300, 500)))
-    if maker.rng.random() < 0.3 and revised_on.year <= PPI_YEARS[-1]:
+    if maker.rng.random() < 0.3 and revised_on < maker.today:
         amount = int(amount * maker.rng.uniform(1.05, 1.35)) // 1000_00 * 1000_00
         maker.add(
             models.ApRevision,
@@ -1367,15 +1393,24 @@ def _make_meetings(
     staff: _Staff,
 ) -> None:
     calendar = _Calendar(maker, staff)
+    today = maker.today
+    vows_year = today.year - (0 if today >= dt.date(today.year, 1, 25) else 1)
+    vows_days = [
+        _weekday(dt.date(year, 1, maker.rng.randint(12, 22))) for year in (vows_year, vows_year + 1)
+    ]
+    # In the weeks before each vœux, the president meets the mayors: all but one of them.
+    missed = [maker.rng.choice(communes) for _day in vows_days]
     for commune in communes:
-        _mayor_meetings(calendar, commune, _projects_of(commune, projects), commitments)
+        met = _mayor_meeting_days(
+            maker, [day for day, skip in zip(vows_days, missed, strict=True) if skip != commune]
+        )
+        _mayor_meetings(calendar, commune, _projects_of(commune, projects), commitments, met)
     for kind, days, duration, hour, minute, place in COLLECTIVE_MEETINGS:
         for offset in days:
             day = _weekday(maker.days_from_today(offset + maker.rng.randint(-6, 6)))
             at = dt.datetime.combine(day, dt.time(hour, minute))
             title = f"{MEETING_NAMES[kind]} du {_french_date(day)}"
             _collective_meeting(calendar, kind, title, at, duration, place, communes, projects)
-    today = maker.today
     # The PPI seminar is held in early December, the New Year address in mid-January.
     seminar_year = today.year - (0 if today >= dt.date(today.year, 12, 12) else 1)
     for year in (seminar_year, seminar_year + 1):
@@ -1384,10 +1419,9 @@ def _make_meetings(
         _collective_meeting(
             calendar, MeetingKind.PPI_SEMINAR, title, at, 420, HEADQUARTERS, communes, projects
         )
-    vows_year = today.year - (0 if today >= dt.date(today.year, 1, 25) else 1)
-    for year in (vows_year, vows_year + 1):
-        at = dt.datetime.combine(_weekday(dt.date(year, 1, maker.rng.randint(12, 22))), EVENING)
-        title = f"{MEETING_NAMES[MeetingKind.NEW_YEAR]} {year}"
+    for day in vows_days:
+        at = dt.datetime.combine(day, EVENING)
+        title = f"{MEETING_NAMES[MeetingKind.NEW_YEAR]} {day.year}"
         _collective_meeting(
             calendar, MeetingKind.NEW_YEAR, title, at, 90, HEADQUARTERS, communes, projects
         )
@@ -1399,18 +1433,32 @@ NINE, EVENING = dt.time(9, 0), dt.time(18, 30)
 HEADQUARTERS = "Siège du syndicat, grande salle"
 
 
+def _mayor_meeting_days(maker: _Maker, vows_days: list[dt.date]) -> list[dt.date]:
+    """A spring and an autumn meeting, one in the weeks before each vœux, and one to come."""
+    days = {
+        _weekday(maker.days_from_today(offset + maker.rng.randint(-8, 8)))
+        for offset in MAYOR_MEETING_DAYS
+    }
+    for vows in vows_days:
+        room = (vows - maker.today).days - 3 if vows > maker.today else 60
+        if room >= 7:
+            days.add(_weekday(vows - dt.timedelta(days=maker.rng.randint(7, min(42, room)))))
+    if max(days) <= maker.today:
+        days.add(_weekday(maker.days_from_today(maker.rng.randint(20, 45))))
+    return sorted(days)
+
+
 def _mayor_meetings(
     calendar: _Calendar,
     commune: _Commune,
     mine: list[_Project],
     commitments: dict[uuid.UUID, list[_Commitment]],
+    days: list[dt.date],
 ) -> None:
-    """Four meetings with the mayor: three held, each giving rise to commitments, one to come."""
+    """The meetings with the mayor: those held give rise to commitments."""
     maker, staff = calendar.maker, calendar.staff
     mayor = f"{commune.mayor} (maire)"
-    for offset in MAYOR_MEETING_DAYS:
-        jitter = maker.rng.randint(0, 15) if offset > 0 else maker.rng.randint(-8, 8)
-        day = _weekday(maker.days_from_today(offset + jitter))
+    for day in days:
         meeting_id, status = calendar.meeting(
             MeetingKind.MAYOR_MEETING,
             f"Rencontre avec le maire de {commune.name} — {_french_date(day)}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Select, func, select
@@ -206,3 +207,57 @@ def ppi_table(
     ]
     rows.sort(key=lambda row: (row.commune_id is None, row.commune_name))
     return PpiTable(years=shown_years, rows=tuple(rows))
+
+
+@dataclass(frozen=True)
+class PpiBalance:
+    """A PPI line's payment credits summed against its AP in force.
+
+    ``remaining`` is what is still to be programmed (« reste à programmer »), never negative;
+    ``overrun`` is how much the CP exceed the AP, zero when they do not. A line with CP and no
+    AP voted is all overrun.
+    """
+
+    line_id: uuid.UUID
+    ap: Decimal | None
+    cp_total: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(Decimal(0), (self.ap or Decimal(0)) - self.cp_total)
+
+    @property
+    def overrun(self) -> Decimal:
+        return max(Decimal(0), self.cp_total - (self.ap or Decimal(0)))
+
+
+def balance(line: PpiLineRecord) -> PpiBalance:
+    """The balance of a line already read."""
+    return PpiBalance(line.id, line.ap, sum(line.cp_by_year.values(), Decimal(0)))
+
+
+def ppi_balances(
+    session: Session,
+    commune_id: uuid.UUID | None = None,
+    line_ids: Collection[uuid.UUID] | None = None,
+) -> dict[uuid.UUID, PpiBalance]:
+    """Per PPI line (a commune's, or all), its AP in force, its CP summed, what remains, what
+    overruns: read as plain rows, for the window, the packs, the spreadsheet and the import."""
+    wanted = _line_filter(commune_id)
+    if line_ids is not None:
+        wanted = wanted.where(models.PpiLine.id.in_(list(line_ids)))
+    ap = _ap_in_force(session, commune_id)
+    totals: dict[uuid.UUID, int] = {
+        line_id: total
+        for line_id, total in session.execute(
+            select(models.PaymentCredit.line_id, func.sum(models.PaymentCredit.amount_cents))
+            .where(models.PaymentCredit.line_id.in_(wanted))
+            .group_by(models.PaymentCredit.line_id)
+        )
+    }
+    return {
+        line_id: PpiBalance(
+            line_id, ap.get(line_id), from_cents_or_none(totals.get(line_id)) or Decimal(0)
+        )
+        for line_id in session.scalars(wanted)
+    }

@@ -37,18 +37,12 @@ from sitiv_desktop.ui.tasks import LongTask, StoreRunner, TaskState, emit
 PRINT_DPI = 300
 
 
-def pack_file_name(kind: str, label: str, now: dt.datetime) -> str:
-    """« dossier-voeux-2025-2025-01-20-143000.pdf »: dated, so a new build never overwrites."""
-    safe = "".join(ch if ch.isalnum() else "-" for ch in label.lower()).strip("-")[:40]
-    return f"dossier-{kind}-{safe}-{now:%Y-%m-%d-%H%M%S}.pdf"
-
-
 def build_pack_file(
     state: TaskState, database: Any, folder: Path, kind: str, meeting: str | None, year: int | None
 ) -> Path:
     """Gather the pack's data, then write the PDF: the work function, with no Qt in it."""
     from sitiv_desktop.reports.document import BuildOptions
-    from sitiv_desktop.reports.files import save_pdf
+    from sitiv_desktop.reports.files import pack_file_name, save_pdf
     from sitiv_desktop.reports.packs import build_pack
     from sitiv_desktop.services.briefings import gather_pack
 
@@ -56,8 +50,7 @@ def build_pack_file(
     with database.read_session() as session:
         data = gather_pack(session, kind, meeting, year)
     folder.mkdir(parents=True, exist_ok=True)
-    label = meeting or str(year or "")
-    path = folder / pack_file_name(kind, label, dt.datetime.now())
+    path = pack_file_name(data, folder, dt.datetime.now())
     options = BuildOptions(
         progress=lambda fraction, text: state.progress(0.05 + 0.95 * fraction, text),
         cancelled=lambda: state.cancelled,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -44,6 +45,8 @@ def test_the_three_packs_from_the_command_line(sitiv: Runner, tmp_path: Path) ->
     reader = PdfReader(io.BytesIO(pack.read_bytes()))
     assert reader.metadata is not None
     assert reader.metadata.title == "Dossier de rencontre — Vénissieux — 20 janvier 2015"
+    assert reader.metadata.creation_date is not None
+    assert reader.metadata.creation_date.year == dt.date.today().year
     assert "PROJET" not in _text(pack)
 
     agenda = tmp_path / "odj.pdf"
@@ -56,9 +59,14 @@ def test_the_three_packs_from_the_command_line(sitiv: Runner, tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert "Vœux 2015" in _text(voeux)
 
-    again = tmp_path / "dossier-2.pdf"
-    assert sitiv("brief", "meeting", meeting, "-o", str(again)).returncode == 0
-    assert again.read_bytes() == pack.read_bytes()
+    # The PDF is dated of its build; with the reproducible-builds date fixed, the same data
+    # gives the same bytes.
+    fixed = {"SOURCE_DATE_EPOCH": "1767225600"}
+    first, again = tmp_path / "dossier-1.pdf", tmp_path / "dossier-2.pdf"
+    assert sitiv("brief", "meeting", meeting, "-o", str(first), **fixed).returncode == 0
+    assert sitiv("brief", "meeting", meeting, "-o", str(again), **fixed).returncode == 0
+    assert again.read_bytes() == first.read_bytes()
+    assert b"D:20260101" in first.read_bytes() and b"D:20260101" not in pack.read_bytes()
 
 
 def test_a_wrong_meeting_is_one_french_line(sitiv: Runner, tmp_path: Path) -> None:

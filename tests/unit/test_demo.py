@@ -217,7 +217,8 @@ def test_a_mayor_meeting_speaks_only_of_its_commune(database: Database) -> None:
         meetings = session.scalars(
             select(models.Meeting).where(models.Meeting.kind == MeetingKind.MAYOR_MEETING.value)
         ).all()
-        assert len(meetings) == 8 * 4
+        # A spring and an autumn meeting, one before each vœux for 7 mayors of 8, one to come.
+        assert 8 * 3 <= len(meetings) <= 8 * 5
         for meeting in meetings:
             [guest] = [c.commune for c in meeting.communes]
             assert guest.name in meeting.title
@@ -229,7 +230,7 @@ def test_a_mayor_meeting_speaks_only_of_its_commune(database: Database) -> None:
                     assert item.commitment.commune_id == guest.id
 
 
-def test_the_ppi_spans_2015_to_2020_with_shares_that_add_up(database: Database) -> None:
+def test_the_ppi_spans_the_mandate_with_shares_that_add_up(database: Database) -> None:
     with database.session() as session:
         generate_demo(session, seed=4, today=TODAY)
     with database.read_session() as session:
@@ -251,7 +252,8 @@ def test_the_ppi_spans_2015_to_2020_with_shares_that_add_up(database: Database) 
             select(func.count()).where(models.Project.owner_commune_id.is_(None))
         )
         codes = list(session.scalars(select(models.Project.code)))
-    assert years <= set(range(2015, 2021)) and len(years) >= 4
+    assert years <= set(range(TODAY.year - 6, TODAY.year + 4)) and len(years) >= 6
+    assert {2026, 2027, 2028} <= years
     assert revised
     assert len(shares) == syndicate_projects and all(total == 100 for _p, total in shares)
     assert all(re.fullmatch(r"[A-Z]{3}-20\d\d-\d\d", code) for code in codes)
@@ -295,3 +297,46 @@ def test_any_record_makes_the_copy_hold_data(database: Database) -> None:
         database.session() as session,
     ):
         generate_demo(session, seed=1, today=TODAY)
+
+
+def test_payment_credits_never_exceed_the_ap_in_force(database: Database) -> None:
+    from sitiv_desktop.services.ppi import ppi_balances
+
+    with database.session() as session:
+        generate_demo(session, seed=5, today=TODAY)
+    with database.read_session() as session:
+        balances = ppi_balances(session)
+    assert balances
+    assert all(b.overrun == 0 for b in balances.values())
+    assert all(b.ap is not None for b in balances.values() if b.cp_total > 0)
+
+
+def test_meetings_fall_on_working_days_and_the_president_meets_7_mayors_of_8_before_the_voeux(
+    database: Database,
+) -> None:
+    with database.session() as session:
+        generate_demo(session, seed=6, today=TODAY)
+    with database.read_session() as session:
+        meetings = session.scalars(select(models.Meeting)).all()
+        assert all(m.starts_at.weekday() < 5 for m in meetings)
+        (vows,) = [
+            m
+            for m in meetings
+            if m.kind == MeetingKind.NEW_YEAR.value and m.starts_at.year == TODAY.year
+        ]
+        before = {
+            c.commune_id
+            for m in meetings
+            if m.kind == MeetingKind.MAYOR_MEETING.value
+            and dt.timedelta(days=0) < vows.starts_at - m.starts_at <= dt.timedelta(days=45)
+            for c in m.communes
+        }
+        assert len(before) == 7
+
+
+def test_one_person_one_role(database: Database) -> None:
+    with database.session() as session:
+        generate_demo(session, seed=7, today=TODAY)
+    with database.read_session() as session:
+        names = list(session.scalars(select(models.Contact.full_name)))
+    assert len(names) == len(set(names))

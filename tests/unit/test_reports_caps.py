@@ -253,7 +253,7 @@ def test_the_new_year_pack_keeps_each_commune_to_one_page(session: Session) -> N
     kept_total = 2 * (COMMUNE_PAGE_SHOWN + EXTRA)
     assert f"{DELIVERED_SHOWN + EXTRA} projets livrés" in text
     assert f"{kept_total} engagements tenus" in text
-    assert f"{DELIVERED_SHOWN + EXTRA} lignes du PPI pour {year + 1}" in text
+    assert f"{DELIVERED_SHOWN + EXTRA} lignes du PPI {year + 1}" in text
     total_cp = ppi_table(session, years=(year + 1,)).total_cp(year + 1)
     assert flat(format_money(total_cp)) in text
 
