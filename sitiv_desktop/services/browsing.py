@@ -28,6 +28,7 @@ from sitiv_desktop.services.conversions import (
 )
 from sitiv_desktop.services.meetings import meetings_query
 from sitiv_desktop.services.projects import budgets_in_force, commune_project_filter
+from sitiv_desktop.services.text import natural_key
 from sitiv_desktop.store import models
 
 Record = ProjectRecord | CommitmentRecord | MeetingRecord | ExchangeRecord
@@ -180,16 +181,45 @@ def count_page_rows(session: Session, request: PageRequest) -> int:
     return session.scalar(statement) or 0
 
 
+# Titles sort the way people read them (« phase 2 » before « phase 10 »).
+NATURAL_KEYS = frozenset({"title", "subject", "code"})
+NATURAL_FUNCTION = "sitiv_natural"
+
+
+def _natural_sql(session: Session, column: Any) -> Any:
+    """The column's natural sort key: a SQL function registered on SQLite's connection."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return column
+    raw = connection.connection.driver_connection
+    if raw is not None:  # registering again is cheap and survives a pool's new connection
+        raw.create_function(NATURAL_FUNCTION, 1, _natural_or_none, deterministic=True)
+    return getattr(func, NATURAL_FUNCTION)(column)
+
+
+def _natural_or_none(value: object) -> str | None:
+    return natural_key(str(value)) if value is not None else None
+
+
+def sort_order(session: Session, request: PageRequest) -> list[Any]:
+    """The ORDER BY of a page: empty values last whatever the direction, then the id."""
+    kind = KINDS[request.kind]
+    if request.sort_key not in kind.sort_keys:
+        return [*kind.default_order(request.descending), kind.model.id]
+    column = kind.sort_keys[request.sort_key]()
+    key = _natural_sql(session, column) if request.sort_key in NATURAL_KEYS else column
+    return [
+        column.is_(None),
+        key.desc() if request.descending else key.asc(),
+        kind.model.id,
+    ]
+
+
 def fetch_page(session: Session, request: PageRequest) -> list[Record]:
     """One window of the list in the requested order; the id breaks ties, so pages never overlap."""
     kind = KINDS[request.kind]
-    order: list[Any]
-    if request.sort_key in kind.sort_keys:
-        column = kind.sort_keys[request.sort_key]()
-        order = [column.desc() if request.descending else column.asc()]
-    else:
-        order = kind.default_order(request.descending)
-    statement = _filtered(request).order_by(*order, kind.model.id).offset(request.offset)
+    order = sort_order(session, request)
+    statement = _filtered(request).order_by(*order).offset(request.offset)
     statement = statement.limit(request.limit)
     if request.kind == "projects":
         statement = statement.options(selectinload(models.Project.owner))
