@@ -26,12 +26,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from sitiv_desktop.domain.records import (
-    CommitmentRecord,
-)
+from sitiv_desktop.domain.records import CommitmentRecord, PpiLineRecord
 from sitiv_desktop.i18n import N_, _, format_date, format_money, format_percent, format_time
-from sitiv_desktop.services.text import natural_key
 from sitiv_desktop.services.browsing import PageRequest, count_page_rows, fetch_page
+from sitiv_desktop.services.text import natural_key
 from sitiv_desktop.ui.tasks import StoreRunner
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -182,7 +180,7 @@ AGENDA_COLUMNS = (
 )
 
 
-def _remaining(line: Any) -> Decimal | None:
+def _remaining(line: PpiLineRecord) -> Decimal | None:
     """« Reste à programmer »: the AP in force less the CP already spread over the years."""
     if line.ap is None:
         return None
@@ -327,7 +325,7 @@ class PagedTableModel(RecordTableModel):
         self._pending: set[int] = set()
         self._generation = 0
 
-    @property  # type: ignore[override]
+    @property
     def records(self) -> list[Any]:
         """The rows read so far, in list order."""
         return [row for row in self.rows if row is not None]
