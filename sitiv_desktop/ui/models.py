@@ -246,9 +246,11 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.records):
+        if not index.isValid() or index.row() >= self.rowCount():
             return None
-        record = self.records[index.row()]
+        record = self.record_at(index.row())
+        if record is None:
+            return None
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.display(record)

@@ -299,10 +299,12 @@ def test_the_paged_model_fetches_page_by_page(context: Context, qtbot: QtBot) ->
     # Asking for the last row (what Ctrl+End shows) reads its page, and only that one.
     last = model.index(44, 1)
     assert model.data(last) is not None and model.data(last).startswith("Échange")
-    assert len(model.records) == 40
+    assert len(model.records) == 25
     assert len(reads) == 2
-    assert model.data(model.index(30, 1)).startswith("Échange")  # already read: no new read
+    assert model.data(model.index(41, 1)).startswith("Échange")  # same page: no new read
     assert len(reads) == 2
+    assert model.data(model.index(30, 1)).startswith("Échange")  # the middle page
+    assert (len(reads), len(model.records)) == (3, 45)
     model.load_all_pages()
     assert len({r.id for r in model.records}) == 45
     runner.close()
