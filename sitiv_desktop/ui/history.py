@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from sitiv_desktop.i18n import _, format_datetime
+from sitiv_desktop.i18n import N_, _, format_datetime
 from sitiv_desktop.services.history import HistoryEvent, describe_value, names_for, record_history
 from sitiv_desktop.ui.tasks import StoreRunner
 
@@ -34,7 +34,7 @@ def _op_label(op: str) -> str:
 class HistoryModel(QAbstractTableModel):
     """One row per changed field: when, who, what kind of change, which field, before, after."""
 
-    HEADERS = ("When", "Who", "Change", "Field", "Before", "After")
+    HEADERS = (N_("When"), N_("Who"), N_("Change"), N_("Field"), N_("Before"), N_("After"))
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
