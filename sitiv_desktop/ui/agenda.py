@@ -43,9 +43,9 @@ from sitiv_desktop.services.commitments import (
 )
 from sitiv_desktop.services.meetings import (
     AgendaItemDraft,
+    can_record_outcomes,
     carry_over_unhandled,
     get_meeting,
-    can_record_outcomes,
     record_outcome,
     remove_agenda_item,
     reorder_agenda,

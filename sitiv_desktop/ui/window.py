@@ -10,12 +10,15 @@ from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     QSettings,
     QSize,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import (
     QAction,
@@ -203,11 +206,13 @@ class ListPage(QWidget):
         self.view.setSortingEnabled(True)
         model.modelReset.connect(self._update_count)
         model.rowsInserted.connect(self._update_count)
+        model.modelAboutToBeReset.connect(self._reset_starting)
         model.modelReset.connect(self._list_changed)
         self.user_sized = False
         self._fitting = False
         self.single_commune = False
-        self._pending_state = None
+        self._pending_state: QByteArray | None = None
+        self.view.installEventFilter(self)
         self._restore_columns()
         header.sectionResized.connect(self._section_resized)
         header.sortIndicatorChanged.connect(lambda *_args: self._save_columns())
@@ -221,7 +226,7 @@ class ListPage(QWidget):
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.view.horizontalHeader().restoreState(state)
             # Restored again once the first rows are in: a header not yet laid out may drop it.
-            self._pending_state: QByteArray | None = state
+            self._pending_state = state
             self.user_sized = True
         else:
             for section, column in enumerate(self.model.columns):
@@ -239,12 +244,21 @@ class ListPage(QWidget):
     def show_single_commune(self, single: bool) -> None:
         """The commune columns say the same thing on every row when one commune is shown."""
         self.single_commune = single
-        for section, column in enumerate(self.model.columns):
-            if column.name == "commune" and self.name != "projects":
-                self.view.setColumnHidden(section, single)
+        fitting, self._fitting = self._fitting, True
+        try:
+            for section, column in enumerate(self.model.columns):
+                if column.name == "commune" and self.name != "projects":
+                    self.view.setColumnHidden(section, single)
+        finally:
+            self._fitting = fitting
+
+    def _reset_starting(self) -> None:
+        # Sections resized by the reset itself are not the user's doing.
+        self._fitting = True
 
     def _list_changed(self) -> None:
         """A new list: back to its left edge, columns fitted to what it holds."""
+        self._fitting = False
         self.view.horizontalScrollBar().setValue(0)
         if self.model.columnCount() != self.view.horizontalHeader().count():
             return
@@ -257,11 +271,20 @@ class ListPage(QWidget):
         if not self.user_sized:
             self.fit_columns()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The view's own resize, once its viewport has its new width: the title follows.
+        if watched is self.view and event.type() == QEvent.Type.Resize and not self.user_sized:
+            QTimer.singleShot(0, self.fit_columns)
+        return super().eventFilter(watched, event)
+
     def fit_columns(self) -> None:
         """Each column as wide as its header and the rows read (amounts never cut); the title
         takes what is left of the view's width."""
         header = self.view.horizontalHeader()
-        metrics = self.view.fontMetrics()
+        bold = QFont(self.view.font())
+        bold.setBold(True)
+        # Measured bold: late rows are drawn bold, and bold is never narrower.
+        metrics = QFontMetrics(bold)
         bold = QFont(self.view.font())
         bold.setBold(True)
         header_metrics = QFontMetrics(bold)
@@ -269,23 +292,40 @@ class ListPage(QWidget):
         rows = [row for row in rows if row is not None]
         self._fitting = True
         try:
+            widths: dict[int, int] = {}
             title_section = -1
-            used = 0
             for section, column in enumerate(self.model.columns):
                 if self.view.isColumnHidden(section):
                     continue
                 widest = header_metrics.horizontalAdvance(_(column.header)) + 28
                 for record in rows:
-                    widest = max(widest, metrics.horizontalAdvance(column.display(record)) + 18)
+                    widest = max(widest, metrics.horizontalAdvance(column.display(record)) + 26)
                 if column.name != "amount":
                     widest = min(widest, 380 if column.name == "title" else 240)
                 if column.name == "title" and title_section < 0:
                     title_section = section
-                header.resizeSection(section, widest)
-                used += widest
-            room = self.view.viewport().width() or self.view.width()
-            if title_section >= 0 and room > used:
-                header.resizeSection(title_section, header.sectionSize(title_section) + room - used)
+                widths[section] = widest
+            room = (self.view.viewport().width() or self.view.width()) - 2
+            used = sum(widths.values())
+            if title_section >= 0 and used > room:
+                # Too wide: the title gives way first, then the longest text columns, never
+                # the amounts; what still does not fit is at the right (the least important).
+                title = widths[title_section]
+                widths[title_section] = max(200, title - (used - room))
+                used = sum(widths.values())
+                for section in sorted(widths, key=lambda s: -widths[s]):
+                    if used <= room:
+                        break
+                    if self.model.columns[section].name in ("amount", "title"):
+                        continue
+                    cut = min(widths[section] - 140, used - room)  # dates stay whole
+                    if cut > 0:
+                        widths[section] -= cut
+                        used -= cut
+            elif title_section >= 0 and room > used:
+                widths[title_section] += room - used
+            for section, width in widths.items():
+                header.resizeSection(section, width)
         finally:
             self._fitting = False
 
@@ -382,7 +422,7 @@ class MainWindow(QMainWindow):
         self.commune_list.setAccessibleName(_("Communes"))
         self.commune_list.setItemDelegate(BadgeDelegate(self.commune_list))
         self.commune_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        side.setMinimumWidth(190)
+        side.setMinimumWidth(200)
         self.commune_list.currentItemChanged.connect(self._commune_chosen)
         side_layout.addWidget(self.commune_list, 1)
         splitter.addWidget(side)
@@ -428,7 +468,7 @@ class MainWindow(QMainWindow):
         meeting_split.setChildrenCollapsible(False)
         meeting_split.setStretchFactor(0, 1)
         meeting_split.setStretchFactor(1, 1)
-        meeting_split.setSizes([560, 520])
+        meeting_split.setSizes([620, 480])
         self.meeting_split = meeting_split
         self.tabs.addTab(meeting_split, _("Meetings"))
 
@@ -1245,6 +1285,9 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        sizes = self.splitter.sizes()
+        if len(sizes) == 2 and sum(sizes) > 1000 and sizes[0] < 220:
+            self.splitter.setSizes([220, sum(sizes) - 220])
         # The agenda pane keeps its buttons in view: the list gives way first.
         total = sum(self.meeting_split.sizes())
         wanted = self.agenda.minimumSizeHint().width()
