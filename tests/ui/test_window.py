@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from sitiv_desktop.context import Context
 from sitiv_desktop.domain.enums import MeetingStatus, OutcomeKind
-from sitiv_desktop.store import models
 from sitiv_desktop.services.commitments import CommitmentFilter, list_commitments
 from sitiv_desktop.services.meetings import get_meeting, list_meetings
+from sitiv_desktop.store import models
 from sitiv_desktop.ui.agenda import AgendaItemEditor, OutcomeEditor
 from sitiv_desktop.ui.app import Application
 from sitiv_desktop.ui.editors import CommitmentEditor, FormDialog
