@@ -34,6 +34,7 @@ DECLARED = {
         Setting("first_start_done", bool, False, N_("First start done")),
         Setting("backups_kept", int, 5, N_("Automatic backups kept")),
         Setting("author_name", str, "", N_("Your name, written on exchanges and packs")),
+        Setting("commune_roles", dict, {}, N_("Your role in each commune (from the sync)")),
     )
 }
 

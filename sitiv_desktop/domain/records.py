@@ -170,6 +170,15 @@ class StakeRecord:
     progress: int
     project_titles: tuple[str, ...] = ()
     project_ids: tuple[uuid.UUID, ...] = ()
+    commune_name: str = ""
+    project_progress: tuple[int, ...] = ()
+
+    @property
+    def rolled_up_progress(self) -> int | None:
+        """The mean progress of the projects that answer the stake (None without any)."""
+        if not self.project_progress:
+            return None
+        return round(sum(self.project_progress) / len(self.project_progress))
 
 
 @dataclass(frozen=True)

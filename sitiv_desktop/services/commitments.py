@@ -130,6 +130,24 @@ class CommitmentDraft:
     meeting_id: uuid.UUID | None = None
     project_id: uuid.UUID | None = None
     id: uuid.UUID | None = None
+    evidence: str = ""
+
+
+EVIDENCE_MARK = "\n\n— "
+
+
+def evidence_of(description: str) -> tuple[str, str]:
+    """A description and the evidence written after it (the schema has no column of its own)."""
+    mark = EVIDENCE_MARK + _("Evidence:") + " "
+    if mark in description:
+        text, evidence = description.rsplit(mark, 1)
+        return text, evidence
+    return description, ""
+
+
+def _with_evidence(description: str, evidence: str) -> str:
+    text, _old = evidence_of(description)
+    return f"{text}{EVIDENCE_MARK}{_('Evidence:')} {evidence}"
 
 
 def save_commitment(
@@ -147,6 +165,13 @@ def save_commitment(
             "due_date",
         )
     status = parse_choice(draft.status, CommitmentStatus, "status", _("Status"))
+    if draft.project_id is not None and session.get(models.Project, draft.project_id) is None:
+        raise UserError(_("Project: the project chosen no longer exists."), "project")
+    if draft.meeting_id is not None and session.get(models.Meeting, draft.meeting_id) is None:
+        raise UserError(_("Meeting: the meeting chosen no longer exists."), "meeting")
+    description = draft.description.strip()
+    if draft.evidence.strip():
+        description = _with_evidence(description, draft.evidence.strip())
     row = models.Commitment() if draft.id is None else session.get(models.Commitment, draft.id)
     if row is None:
         raise NotFound(_("No commitment has this identifier."))
@@ -160,7 +185,7 @@ def save_commitment(
         made_on,
         due_date,
     )
-    row.status, row.description = status.value, draft.description.strip()
+    row.status, row.description = status.value, description
     row.promised_by, row.responsible = draft.promised_by.strip(), draft.responsible.strip()
     row.meeting_id, row.project_id = draft.meeting_id, draft.project_id
     session.add(row)

@@ -182,6 +182,8 @@ def stake_record(row: models.MandateStake) -> StakeRecord:
         progress=row.progress,
         project_titles=tuple(answer.project.title for answer in answers),
         project_ids=tuple(answer.project_id for answer in answers),
+        commune_name=row.commune.name,
+        project_progress=tuple(answer.project.progress for answer in answers),
     )
 
 

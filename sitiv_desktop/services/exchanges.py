@@ -79,6 +79,14 @@ def record_exchange(session: Session, draft: ExchangeDraft) -> ExchangeRecord:
     occurred_on = require_date(draft.occurred_on, "occurred_on", _("Date"))
     channel = parse_choice(draft.channel, ExchangeChannel, "channel", _("Channel"))
     direction = parse_choice(draft.direction, ExchangeDirection, "direction", _("Direction"))
+    author = require_text(draft.author, "author", _("Author"))
+    if draft.project_id is not None and session.get(models.Project, draft.project_id) is None:
+        raise UserError(_("Project: the project chosen no longer exists."), "project")
+    if (
+        draft.commitment_id is not None
+        and session.get(models.Commitment, draft.commitment_id) is None
+    ):
+        raise UserError(_("Commitment: the commitment chosen no longer exists."), "commitment")
     row = models.Exchange() if draft.id is None else session.get(models.Exchange, draft.id)
     if row is None:
         raise NotFound(_("No exchange has this identifier."))
@@ -86,7 +94,7 @@ def record_exchange(session: Session, draft: ExchangeDraft) -> ExchangeRecord:
     row.channel, row.direction = channel.value, direction.value
     row.summary, row.follow_up = draft.summary.strip(), draft.follow_up.strip()
     row.author, row.project_id, row.commitment_id = (
-        draft.author.strip(),
+        author,
         draft.project_id,
         draft.commitment_id,
     )

@@ -126,6 +126,18 @@ def save_meeting(session: Session, draft: MeetingDraft) -> MeetingRecord:
     title = require_text(draft.title, "title", _("Title"))
     if draft.duration_minutes <= 0:
         raise UserError(_("Duration: a meeting lasts at least one minute."), "duration_minutes")
+    commune_ids = list(dict.fromkeys(draft.commune_ids))
+    if not commune_ids:
+        raise UserError(_("Communes: choose at least one commune."), "communes")
+    if kind is MeetingKind.MAYOR_MEETING and len(commune_ids) != 1:
+        raise UserError(
+            _("Communes: a meeting with the mayor concerns exactly one commune."), "communes"
+        )
+    known = set(
+        session.scalars(select(models.Commune.id).where(models.Commune.id.in_(commune_ids)))
+    )
+    if len(known) != len(commune_ids):
+        raise UserError(_("Communes: one of the communes chosen no longer exists."), "communes")
     row = models.Meeting() if draft.id is None else session.get(models.Meeting, draft.id)
     if row is None:
         raise NotFound(_("No meeting has this identifier."))
@@ -136,12 +148,12 @@ def save_meeting(session: Session, draft: MeetingDraft) -> MeetingRecord:
         draft.participants.strip(),
         draft.minutes,
     )
-    wanted = set(draft.commune_ids)
+    wanted = set(commune_ids)
     for link in list(row.communes):
         if link.commune_id not in wanted:
             row.communes.remove(link)
     present = {link.commune_id for link in row.communes}
-    for commune_id in draft.commune_ids:
+    for commune_id in commune_ids:
         if commune_id not in present:
             row.communes.append(models.MeetingCommune(commune_id=commune_id))
     session.add(row)
@@ -208,6 +220,11 @@ def remove_agenda_item(session: Session, item_id: uuid.UUID) -> None:
         item.position = position
 
 
+def can_record_outcomes(meeting: MeetingRecord) -> bool:
+    """« Noter la suite donnée » makes sense once a meeting has taken place."""
+    return meeting.status in (MeetingStatus.HELD, MeetingStatus.IN_PROGRESS)
+
+
 def record_outcome(
     session: Session,
     item_id: uuid.UUID,
@@ -219,6 +236,14 @@ def record_outcome(
     row = session.get(models.AgendaItem, item_id)
     if row is None:
         raise NotFound(_("No agenda item has this identifier."))
+    if outcome is not OutcomeKind.NONE and row.meeting.status not in (
+        MeetingStatus.HELD.value,
+        MeetingStatus.IN_PROGRESS.value,
+    ):
+        raise UserError(
+            _("Outcome: the meeting has not been held yet; record what came of it afterwards."),
+            "outcome",
+        )
     if outcome is OutcomeKind.COMMITMENT:
         if new_commitment is None:
             raise UserError(_("Outcome: describe the commitment made."), "outcome")

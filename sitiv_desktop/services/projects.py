@@ -22,6 +22,7 @@ from sitiv_desktop.services.validation import (
     check_percent,
     parse_choice,
     parse_date,
+    require_date,
     require_text,
 )
 from sitiv_desktop.store import models
@@ -158,6 +159,23 @@ class ProjectDraft:
     progress: int = 0
     id: uuid.UUID | None = None
     participations: dict[uuid.UUID, int] = field(default_factory=dict)
+    # The window sends the whole list (even empty); other callers leave both as they are.
+    replace_participations: bool = False
+    milestones: list[MilestoneDraft] | None = None
+
+
+@dataclass
+class MilestoneDraft:
+    title: str
+    due_date: str | dt.date | None
+    done_on: str | dt.date | None = None
+    id: uuid.UUID | None = None
+
+
+def owner_share(participations: dict[uuid.UUID, int], owner_id: uuid.UUID | None) -> int:
+    """What the owner bears: its own share plus whatever the other communes leave."""
+    others = sum(share for commune_id, share in participations.items() if commune_id != owner_id)
+    return max(0, 100 - others)
 
 
 def save_project(session: Session, draft: ProjectDraft) -> ProjectRecord:
@@ -175,6 +193,22 @@ def save_project(session: Session, draft: ProjectDraft) -> ProjectRecord:
         check_percent(share, "participations", _("Cost share"))
     if total_share > 100:
         raise UserError(_("Cost share: the shares add up to more than 100 %."), "participations")
+    known = set(
+        session.scalars(
+            select(models.Commune.id).where(models.Commune.id.in_(list(draft.participations)))
+        )
+    )
+    if len(known) != len(draft.participations):
+        raise UserError(
+            _("Cost share: one of the communes chosen no longer exists."), "participations"
+        )
+    milestones = []
+    for number, milestone in enumerate(draft.milestones or (), start=1):
+        label = _("Milestone {number}").format(number=number)
+        name = require_text(milestone.title, "milestones", label)
+        due = require_date(milestone.due_date, "milestones", label)
+        done = parse_date(milestone.done_on, "milestones", label)
+        milestones.append((milestone.id, name, due, done))
     duplicate = session.scalar(
         select(models.Project.id).where(models.Project.code == code, models.Project.id != draft.id)
     )
@@ -191,9 +225,12 @@ def save_project(session: Session, draft: ProjectDraft) -> ProjectRecord:
     row.owner_commune_id, row.partners = draft.owner_commune_id, draft.partners.strip()
     row.start_date, row.end_date, row.progress = start, end, progress
     session.add(row)
-    if draft.id is None or draft.participations:
+    if draft.id is None or draft.participations or draft.replace_participations:
         _replace_participations(session, row, draft.participations)
+    if draft.milestones is not None:
+        _replace_milestones(row, milestones)
     session.flush()
+    session.expire(row)
     return get_project(session, row.id)
 
 
@@ -211,6 +248,23 @@ def _replace_participations(
             project.participations.append(
                 models.Participation(commune_id=commune_id, cost_share=share)
             )
+
+
+def _replace_milestones(
+    project: models.Project,
+    wanted: list[tuple[uuid.UUID | None, str, dt.date, dt.date | None]],
+) -> None:
+    existing = {milestone.id: milestone for milestone in project.milestones}
+    kept = {milestone_id for milestone_id, *_rest in wanted if milestone_id is not None}
+    for old_id, milestone in existing.items():
+        if old_id not in kept:
+            project.milestones.remove(milestone)
+    for wanted_id, title, due, done in wanted:
+        if wanted_id is not None and wanted_id in existing:
+            found = existing[wanted_id]
+            found.title, found.due_date, found.done_on = title, due, done
+        else:
+            project.milestones.append(models.Milestone(title=title, due_date=due, done_on=done))
 
 
 def delete_project(session: Session, project_id: uuid.UUID) -> None:

@@ -43,6 +43,7 @@ from sitiv_desktop.services.commitments import (
 )
 from sitiv_desktop.services.meetings import (
     AgendaItemDraft,
+    can_record_outcomes,
     carry_over_unhandled,
     get_meeting,
     record_outcome,
@@ -51,7 +52,7 @@ from sitiv_desktop.services.meetings import (
     save_agenda_item,
 )
 from sitiv_desktop.services.projects import ProjectFilter, list_projects
-from sitiv_desktop.ui.editors import DATE_HINT, FormDialog, enum_combo, select_data
+from sitiv_desktop.ui.editors import DateField, FormDialog, enum_combo, select_data
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.models import AGENDA_COLUMNS, RecordTableModel
 from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner, emit
@@ -199,9 +200,7 @@ class OutcomeEditor(FormDialog):
             commune.addItem(name, commune_id)
         self.add_field("commune", _("Commune"), commune)
         self.add_field("commitment_title", _("Commitment"), QLineEdit(item.title))
-        due = QLineEdit()
-        due.setPlaceholderText(DATE_HINT)
-        self.add_field("due_date", _("Due date"), due)
+        self.add_field("due_date", _("Due date"), DateField(None))
         self.add_field("responsible", _("Responsible"), QLineEdit(item.presenter))
         outcome.currentIndexChanged.connect(self._show_commitment_fields)
         self._show_commitment_fields()
@@ -272,19 +271,23 @@ class AgendaPanel(QWidget):
         self.total = QLabel()
         self.total.setAccessibleName(_("Total duration of the agenda"))
         layout.addWidget(self.total)
+        # Two rows, so that the pane stays narrow enough for a 1366-pixel screen.
         buttons = QHBoxLayout()
         self.add_button = self._button(_("Add an item"), self.add_item, buttons)
         self.remove_button = self._button(_("Remove"), self.remove_item, buttons)
-        self.outcome_button = self._button(_("Record the outcome…"), self.record_outcome, buttons)
         self.carry_button = self._button(_("Carry over"), self.carry_over, buttons)
         self.carry_button.setToolTip(
             _("Copy the items not dealt with to the next meeting of the same kind")
         )
         buttons.addStretch(1)
-        self.pack_button = self._button(
-            _("Prepare the pack"), lambda: emit(self.pack_requested, self.meeting), buttons
-        )
         layout.addLayout(buttons)
+        second = QHBoxLayout()
+        self.outcome_button = self._button(_("Record the outcome…"), self.record_outcome, second)
+        second.addStretch(1)
+        self.pack_button = self._button(
+            _("Prepare the pack"), lambda: emit(self.pack_requested, self.meeting), second
+        )
+        layout.addLayout(second)
         self._set_enabled(False)
 
     def _button(self, text: str, slot: Callable[[], None], row: QHBoxLayout) -> QPushButton:
@@ -330,6 +333,13 @@ class AgendaPanel(QWidget):
         self.details.setText(" · ".join(parts))
         self.model.set_records(meeting.agenda)
         self._set_enabled(True)
+        held = can_record_outcomes(meeting)
+        self.outcome_button.setEnabled(held)
+        self.outcome_button.setToolTip(
+            ""
+            if held
+            else _("The meeting has not been held yet: record what came of it afterwards.")
+        )
         self._show_total(meeting)
 
     def _show_total(self, meeting: MeetingRecord) -> None:
@@ -433,7 +443,7 @@ class AgendaPanel(QWidget):
 
     def record_outcome(self) -> None:
         meeting, item = self.meeting, self.selected_item()
-        if meeting is None or item is None:
+        if meeting is None or item is None or not can_record_outcomes(meeting):
             return
         OutcomeEditor(self.runner, self.notifier, meeting, item, parent=self).open()
 

@@ -11,6 +11,7 @@ import logging
 import sys
 import uuid
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
@@ -107,6 +108,7 @@ class Application:
     def start(self) -> None:
         """Show the window where the user left it, or offer the first-start choices."""
         self.window.show()
+        self.runner.read(lambda _session: self.automatic_backup(), lambda _path: None)
         if self.context.settings.get("first_start_done"):
             self.window.load_communes(select=self._last_commune())
             return
@@ -174,8 +176,23 @@ class Application:
     def run_long(self, title: str, work: Any, done: Any) -> LongTask:
         return run_long_task(self.window, self.runner, title, work, done, self.tasks)
 
+    def automatic_backup(self) -> Path | None:
+        """A copy of the local store kept among the last N (at start and at quit)."""
+        from sitiv_desktop.services.backups import automatic_backup
+
+        database = self.context.paths.database
+        if not database.exists():
+            return None
+        kept = int(self.context.settings.get("backups_kept"))
+        try:
+            return automatic_backup(database, self.context.paths.backups, kept)
+        except (OSError, ExternalError) as error:
+            log.warning("automatic backup failed: %s", error)
+            return None
+
     def close(self) -> None:
         self.window.save_state()
+        self.runner.read(lambda _session: self.automatic_backup(), lambda _path: None)
         self.runner.close()
 
 

@@ -24,13 +24,12 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
-from sitiv_desktop.domain.records import (
-    CommitmentRecord,
-)
+from sitiv_desktop.domain.records import CommitmentRecord, PpiLineRecord
 from sitiv_desktop.i18n import N_, _, format_date, format_money, format_percent, format_time
-from sitiv_desktop.services.browsing import Page, PageRequest, count_page_rows, fetch_page_after
+from sitiv_desktop.services.browsing import PageRequest, count_page_rows, fetch_page
+from sitiv_desktop.services.text import natural_key
 from sitiv_desktop.ui.tasks import StoreRunner
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -63,11 +62,26 @@ def _money(value: Decimal | None) -> str:
     return format_money(value) if value is not None else "—"
 
 
+LATE_MARK = "⚠ "
+
+
+def _late_mark(record: Any) -> str:
+    """Late rows carry a sign as well as a colour (and the word in the tooltip)."""
+    return LATE_MARK if _is_late(record) else ""
+
+
 PROJECT_COLUMNS = (
-    Column(N_("Code"), lambda p: p.code, lambda p: p.code, "code"),
-    Column(N_("Title"), lambda p: p.title, lambda p: p.title, "title", width=320),
-    Column(N_("Domain"), lambda p: p.domain.label, lambda p: p.domain.label, "domain"),
+    Column(N_("Title"), lambda p: p.title, lambda p: p.title, "title", width=320, name="title"),
+    Column(N_("Owner"), lambda p: p.owner_name, lambda p: p.owner_name, "owner", name="commune"),
     Column(N_("Status"), lambda p: p.status.label, lambda p: p.status.label, "status"),
+    Column(N_("End"), lambda p: _short_date(p.end_date), lambda p: p.end_date, "end_date"),
+    Column(
+        N_("AP"),
+        lambda p: _money(p.budget),
+        lambda p: p.budget,
+        right_aligned=True,
+        name="amount",
+    ),
     Column(
         N_("Progress"),
         lambda p: format_percent(p.progress),
@@ -75,18 +89,26 @@ PROJECT_COLUMNS = (
         "progress",
         right_aligned=True,
     ),
-    Column(N_("Owner"), lambda p: p.owner_name, lambda p: p.owner_name, "owner", width=140),
-    Column(N_("End"), lambda p: _short_date(p.end_date), lambda p: p.end_date, "end_date"),
-    Column(N_("AP"), lambda p: _money(p.budget), lambda p: p.budget or 0, right_aligned=True),
+    Column(N_("Code"), lambda p: p.code, lambda p: p.code, "code"),
+    Column(N_("Domain"), lambda p: p.domain.label, lambda p: p.domain.label, "domain"),
 )
 
 COMMITMENT_COLUMNS = (
-    Column(N_("Commitment"), lambda c: c.title, lambda c: c.title, "title", width=340),
-    Column(N_("Commune"), lambda c: c.commune_name, lambda c: c.commune_name, "commune"),
-    Column(N_("Made on"), lambda c: _short_date(c.made_on), lambda c: c.made_on, "made_on"),
-    Column(N_("Due date"), lambda c: _short_date(c.due_date), lambda c: c.due_date, "due_date"),
+    Column(
+        N_("Commitment"),
+        lambda c: _late_mark(c) + c.title,
+        lambda c: c.title,
+        "title",
+        width=340,
+        name="title",
+    ),
+    Column(
+        N_("Commune"), lambda c: c.commune_name, lambda c: c.commune_name, "commune", name="commune"
+    ),
     Column(N_("Status"), lambda c: c.status.label, lambda c: c.status.label, "status"),
+    Column(N_("Due date"), lambda c: _short_date(c.due_date), lambda c: c.due_date, "due_date"),
     Column(N_("Responsible"), lambda c: c.responsible, lambda c: c.responsible, "responsible"),
+    Column(N_("Made on"), lambda c: _short_date(c.made_on), lambda c: c.made_on, "made_on"),
     Column(N_("Project"), lambda c: c.project_title, lambda c: c.project_title),
 )
 
@@ -98,30 +120,36 @@ MEETING_COLUMNS = (
         "starts_at",
         width=130,
     ),
-    Column(N_("Kind"), lambda m: m.kind.label, lambda m: m.kind.label, "kind", width=170),
-    Column(N_("Title"), lambda m: m.title, lambda m: m.title, "title", width=260),
+    Column(N_("Title"), lambda m: m.title, lambda m: m.title, "title", width=260, name="title"),
     Column(
-        N_("Communes"), lambda m: ", ".join(m.commune_names), lambda m: ", ".join(m.commune_names)
+        N_("Communes"),
+        lambda m: ", ".join(m.commune_names),
+        lambda m: ", ".join(m.commune_names),
+        name="communes",
     ),
-    Column(N_("Place"), lambda m: m.place, lambda m: m.place, "place"),
     Column(N_("Status"), lambda m: m.status.label, lambda m: m.status.label, "status"),
+    Column(N_("Kind"), lambda m: m.kind.label, lambda m: m.kind.label, "kind", width=170),
+    Column(N_("Place"), lambda m: m.place, lambda m: m.place, "place"),
 )
 
 EXCHANGE_COLUMNS = (
     Column(
         N_("Date"), lambda e: _short_date(e.occurred_on), lambda e: e.occurred_on, "occurred_on"
     ),
-    Column(N_("Commune"), lambda e: e.commune_name, lambda e: e.commune_name, "commune"),
+    Column(
+        N_("Subject"), lambda e: e.subject, lambda e: e.subject, "subject", width=340, name="title"
+    ),
+    Column(
+        N_("Commune"), lambda e: e.commune_name, lambda e: e.commune_name, "commune", name="commune"
+    ),
+    Column(N_("Author"), lambda e: e.author, lambda e: e.author, "author"),
     Column(N_("Channel"), lambda e: e.channel.label, lambda e: e.channel.label, "channel"),
     Column(N_("Direction"), lambda e: e.direction.label, lambda e: e.direction.label, "direction"),
-    Column(N_("Subject"), lambda e: e.subject, lambda e: e.subject, "subject", width=340),
-    Column(N_("Author"), lambda e: e.author, lambda e: e.author, "author"),
 )
 
 STAKE_COLUMNS = (
-    Column(N_("Axis"), lambda s: s.axis, lambda s: s.axis, width=200),
-    Column(N_("Line"), lambda s: s.line, lambda s: s.line, width=220),
-    Column(N_("Action"), lambda s: s.action, lambda s: s.action, width=320),
+    Column(N_("Action"), lambda s: s.action, lambda s: s.action, width=320, name="title"),
+    Column(N_("Commune"), lambda s: s.commune_name, lambda s: s.commune_name, name="commune"),
     Column(
         N_("Priority"),
         lambda s: s.priority.label,
@@ -133,6 +161,8 @@ STAKE_COLUMNS = (
         lambda s: s.progress,
         right_aligned=True,
     ),
+    Column(N_("Axis"), lambda s: s.axis, lambda s: s.axis, width=200),
+    Column(N_("Line"), lambda s: s.line, lambda s: s.line, width=220),
     Column(N_("Projects"), lambda s: ", ".join(s.project_titles), lambda s: len(s.project_titles)),
 )
 
@@ -150,20 +180,43 @@ AGENDA_COLUMNS = (
 )
 
 
+def _remaining(line: PpiLineRecord) -> Decimal | None:
+    """« Reste à programmer »: the AP in force less the CP already spread over the years."""
+    if line.ap is None:
+        return None
+    return line.ap - sum(line.cp_by_year.values(), Decimal(0))
+
+
 def ppi_columns(years: Sequence[int]) -> tuple[Column, ...]:
+    """PPI lines: the project, its payer, the AP, each year's CP and what remains to plan."""
+
     def cp_of(year: int) -> Column:
         return Column(
             _("CP {year}").format(year=year),
             lambda r: format_money(r.cp_by_year.get(year, Decimal(0))),
             lambda r: r.cp_by_year.get(year, Decimal(0)),
             right_aligned=True,
-            name=f"cp{year}",
+            name="amount",
         )
 
     return (
-        Column(N_("Payer"), lambda r: r.commune_name, lambda r: r.commune_name, width=180),
-        Column(N_("AP"), lambda r: format_money(r.ap), lambda r: r.ap, right_aligned=True),
+        Column(
+            N_("Project"),
+            lambda r: f"{r.project_code} — {r.project_title}",
+            lambda r: r.project_title,
+            width=300,
+            name="title",
+        ),
+        Column(N_("Owner"), lambda r: r.owner_name, lambda r: r.owner_name, name="commune"),
+        Column(N_("AP"), lambda r: _money(r.ap), lambda r: r.ap, right_aligned=True, name="amount"),
         *(cp_of(year) for year in years),
+        Column(
+            N_("Left to plan"),
+            lambda r: _money(_remaining(r)),
+            _remaining,
+            right_aligned=True,
+            name="amount",
+        ),
     )
 
 
@@ -193,12 +246,17 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.records):
+        if not index.isValid() or index.row() >= self.rowCount():
             return None
-        record = self.records[index.row()]
+        record = self.record_at(index.row())
+        if record is None:
+            return None
         column = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return column.display(record)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            shown = column.display(record)
+            return _("Late: {text}").format(text=shown) if _is_late(record) else shown
         if role == SORT_ROLE:
             value = column.value(record) if column.value else column.display(record)
             return _sortable(value)
@@ -211,6 +269,10 @@ class RecordTableModel(QAbstractTableModel):
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and _is_late(record):
             return QBrush(LATE_COLOUR)
+        if role == Qt.ItemDataRole.FontRole and _is_late(record):
+            font = QFont()
+            font.setBold(True)
+            return font
         return None
 
     def record_at(self, row: int) -> Any:
@@ -223,13 +285,16 @@ class RecordTableModel(QAbstractTableModel):
 
 
 def _sortable(value: Any) -> Any:
-    """Qt compares variants of a few types: dates as ISO text, amounts as floats."""
+    """Qt compares variants of a few types: dates as ISO text, amounts as floats, text by its
+    natural key; an empty value stays None so that the proxy puts it last."""
     if value is None:
-        return ""
+        return None
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, str):
+        return natural_key(value) if value else None
     return value
 
 
@@ -238,7 +303,12 @@ def _is_late(record: Any) -> bool:
 
 
 class PagedTableModel(RecordTableModel):
-    """A list of one kind, read from the store a page at a time as the view scrolls."""
+    """A list of one kind, read from the store a page at a time as the view scrolls.
+
+    The model says at once how many rows the list has (so the scroll bar is true and Ctrl+End
+    reaches the last row); a row not read yet shows « … » and asks for its page, which arrives
+    through the store runner and replaces the placeholders.
+    """
 
     def __init__(
         self,
@@ -250,11 +320,21 @@ class PagedTableModel(RecordTableModel):
     ) -> None:
         super().__init__(columns, parent)
         self.runner = runner
+        self.page_size = page_size
         self.request = PageRequest(kind=kind, limit=page_size)
         self.total = 0
+        self.rows: list[Any] = []
+        self._pending: set[int] = set()
         self._generation = 0
-        self._fetching = False
-        self._after: tuple[Any, ...] | None = None
+
+    @property
+    def records(self) -> list[Any]:
+        """The rows read so far, in list order."""
+        return [row for row in self.rows if row is not None]
+
+    @records.setter
+    def records(self, value: list[Any]) -> None:
+        self.rows = list(value)
 
     # What is shown -----------------------------------------------------------------------
 
@@ -277,56 +357,64 @@ class PagedTableModel(RecordTableModel):
         """Read the count and the first page again; older answers still on their way are dropped."""
         self._generation += 1
         generation = self._generation
-        request = replace(self.request, after=None)
-        self._fetching = True
+        request = replace(self.request, offset=0)
 
-        def work(session: Any) -> tuple[int, Page]:
-            return count_page_rows(session, request), fetch_page_after(session, request)
+        def work(session: Any) -> tuple[int, list[Any]]:
+            return count_page_rows(session, request), fetch_page(session, request)
 
-        def done(result: tuple[int, Page]) -> None:
+        def done(result: tuple[int, list[Any]]) -> None:
             if generation != self._generation:
                 return
+            total, first = result[0], list(result[1])
             self.beginResetModel()
-            self.total, self.records = result[0], list(result[1].records)
-            self._after = result[1].after
-            self._fetching = False
+            self.total = max(total, len(first))
+            self.rows = first + [None] * (self.total - len(first))
+            self._pending = set()
             self.endResetModel()
 
         self.runner.read(work, done)
 
-    # Qt's incremental fetching -----------------------------------------------------------
+    # Reading pages -----------------------------------------------------------------------
 
-    def canFetchMore(self, parent: AnyIndex = ROOT) -> bool:
-        return (
-            not parent.isValid()
-            and not self._fetching
-            and self._after is not None
-            and len(self.records) < self.total
-        )
+    def rowCount(self, parent: AnyIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
 
-    def fetchMore(self, parent: AnyIndex = ROOT) -> None:
-        if not self.canFetchMore(parent):
+    def record_at(self, row: int) -> Any:
+        return self.rows[row]
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        if self.rows[index.row()] is None:
+            self._fetch_page(index.row() // self.page_size)
+            if self.rows[index.row()] is None:  # still on its way
+                return "…" if role == Qt.ItemDataRole.DisplayRole else None
+        return super().data(index, role)
+
+    def _fetch_page(self, page: int) -> None:
+        if page in self._pending:
             return
-        self._fetching = True
+        self._pending.add(page)
         generation = self._generation
-        request = replace(self.request, after=self._after)
+        request = replace(self.request, offset=page * self.page_size)
 
-        def done(page: Page) -> None:
+        def done(rows: list[Any]) -> None:
             if generation != self._generation:
                 return
-            self._fetching = False
-            self._after = page.after
-            if not page.records:
-                self.total = len(self.records)
+            first = page * self.page_size
+            last = min(first + len(rows), len(self.rows)) - 1
+            if last < first:
                 return
-            first = len(self.records)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.records) - 1)
-            self.records.extend(page.records)
-            self.endInsertRows()
-            if page.after is None:
-                self.total = len(self.records)
+            self.rows[first : last + 1] = rows[: last - first + 1]
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.columns) - 1))
 
-        self.runner.read(lambda session: fetch_page_after(session, request), done)
+        self.runner.read(lambda session: fetch_page(session, request), done)
+
+    def load_all_pages(self) -> None:
+        """Ask for every page not read yet (tests, exports of what is shown)."""
+        for page in range((len(self.rows) + self.page_size - 1) // self.page_size):
+            if any(row is None for row in self.rows[page * self.page_size :][: self.page_size]):
+                self._fetch_page(page)
 
 
 class StoreSortProxy(QSortFilterProxyModel):
@@ -336,6 +424,7 @@ class StoreSortProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.setSourceModel(source)
         self.setSortRole(SORT_ROLE)
+        self._order = Qt.SortOrder.AscendingOrder
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterKeyColumn(-1)
         self.setSortLocaleAware(True)
@@ -349,7 +438,22 @@ class StoreSortProxy(QSortFilterProxyModel):
         if self.paged is not None:
             self.paged.sort(column, order)
         else:
+            self._order = order
             super().sort(column, order)
+
+    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
+        """Natural order of the sort role; an empty value comes last in either direction."""
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if a is None or b is None:
+            if a is None and b is None:
+                return False
+            # Qt reverses the answer for a descending sort: keep empties at the bottom.
+            descending = self._order == Qt.SortOrder.DescendingOrder
+            return (a is None) == descending
+        try:
+            return bool(a < b)
+        except TypeError:
+            return str(a) < str(b)
 
     def set_filter_text(self, text: str) -> None:
         if self.paged is not None:

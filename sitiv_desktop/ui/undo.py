@@ -1,4 +1,4 @@
-"""Deletions that Ctrl+Z takes back until the next sync.
+"""Edits and deletions that Ctrl+Z takes back until the next sync.
 
 Before a record is deleted, its row and every row the deletion takes with it (children by
 ``ON DELETE CASCADE``, links cleared by ``ON DELETE SET NULL``) are copied; undoing puts them back
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Mapper, Session
 
 from sitiv_desktop.store import models
@@ -107,3 +107,54 @@ class DeleteCommand(QUndoCommand):
                 restore(session, self.snapshot)
 
         self.runner.write(work, lambda _result: self.notifier.notify(self.kind))
+
+
+def replace_record(
+    session: Session, model: type[Any], record_id: uuid.UUID, snapshot: Snapshot
+) -> None:
+    """Put one record (and what hangs on it) back as ``snapshot`` holds it; empty removes it."""
+    table = model.__table__
+    session.execute(delete(table).where(table.c.id == record_id))
+    session.flush()
+    session.expunge_all()
+    restore(session, snapshot)
+
+
+class EditCommand(QUndoCommand):
+    """An edit already saved: undo puts the record back as it was before, redo as after.
+
+    A creation has an empty « before »: undoing it removes the record.
+    """
+
+    def __init__(
+        self,
+        runner: StoreRunner,
+        notifier: ChangeNotifier,
+        kind: str,
+        model: type[Any],
+        record_id: uuid.UUID,
+        before: Snapshot,
+        after: Snapshot,
+        text: str,
+    ) -> None:
+        super().__init__(text)
+        self.runner, self.notifier = runner, notifier
+        self.kind, self.model, self.record_id = kind, model, record_id
+        self.before, self.after = before, after
+        self._first = True
+
+    def _put(self, snapshot: Snapshot) -> None:
+        model, record_id = self.model, self.record_id
+        self.runner.write(
+            lambda session: replace_record(session, model, record_id, snapshot),
+            lambda _result: self.notifier.notify(self.kind),
+        )
+
+    def redo(self) -> None:
+        if self._first:  # the dialog saved it already
+            self._first = False
+            return
+        self._put(self.after)
+
+    def undo(self) -> None:
+        self._put(self.before)

@@ -10,16 +10,32 @@ from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     QSettings,
     QSize,
     Qt,
+    QTimer,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QPainter, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+    QResizeEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -35,22 +51,35 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QTableView,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
-from sitiv_desktop import APP_NAME, __version__
+from sitiv_desktop import APP_NAME
 from sitiv_desktop.context import Context
 from sitiv_desktop.domain.records import CommuneRecord, MeetingRecord, SearchHit
-from sitiv_desktop.i18n import _, format_number, ngettext
-from sitiv_desktop.services.commitments import delete_commitment, get_commitment
+from sitiv_desktop.i18n import _, format_date, format_number, ngettext
+from sitiv_desktop.services.budgets import delete_ppi_line, ppi_line_of
+from sitiv_desktop.services.commitments import (
+    CommitmentFilter,
+    delete_commitment,
+    get_commitment,
+    list_commitments,
+)
 from sitiv_desktop.services.communes import late_commitment_counts, list_communes
 from sitiv_desktop.services.exchanges import delete_exchange
-from sitiv_desktop.services.meetings import delete_meeting, get_meeting
-from sitiv_desktop.services.ppi import ppi_table
-from sitiv_desktop.services.projects import delete_project, get_project
-from sitiv_desktop.services.stakes import list_stakes
+from sitiv_desktop.services.meetings import delete_meeting, get_meeting, list_meetings
+from sitiv_desktop.services.ppi import list_ppi_lines
+from sitiv_desktop.services.projects import (
+    ProjectFilter,
+    delete_project,
+    get_project,
+    list_projects,
+)
+from sitiv_desktop.services.roles import read_only_reason
+from sitiv_desktop.services.stakes import delete_stake, list_stakes
 from sitiv_desktop.store import models
 from sitiv_desktop.ui.agenda import AgendaPanel
 from sitiv_desktop.ui.dashboard import Dashboard
@@ -59,9 +88,12 @@ from sitiv_desktop.ui.editors import (
     ExchangeEditor,
     FormDialog,
     MeetingEditor,
+    PpiLineEditor,
     ProjectEditor,
+    StakeEditor,
 )
 from sitiv_desktop.ui.errors import show_error
+from sitiv_desktop.ui.history import HistoryDialog
 from sitiv_desktop.ui.models import (
     COMMITMENT_COLUMNS,
     EXCHANGE_COLUMNS,
@@ -79,6 +111,15 @@ from sitiv_desktop.ui.search import SearchDialog
 from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner, TaskState
 from sitiv_desktop.ui.undo import DeleteCommand
 
+CHOICES = 500
+HISTORY_TABLES = {
+    "project": "projects",
+    "commitment": "commitments",
+    "meeting": "meetings",
+    "exchange": "exchanges",
+    "stake": "mandate_stakes",
+    "ppi_line": "ppi_lines",
+}
 BADGE_ROLE = Qt.ItemDataRole.UserRole + 10
 COMMUNE_ROLE = Qt.ItemDataRole.UserRole + 11
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -154,8 +195,9 @@ class ListPage(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(28)
         header = self.view.horizontalHeader()
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setHighlightSections(False)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setSectionsMovable(True)
         layout.addWidget(self.view, 1)
         # No sort at first: the list keeps the order the services give (a paged model's sort
@@ -164,23 +206,128 @@ class ListPage(QWidget):
         self.view.setSortingEnabled(True)
         model.modelReset.connect(self._update_count)
         model.rowsInserted.connect(self._update_count)
+        model.modelAboutToBeReset.connect(self._reset_starting)
+        model.modelReset.connect(self._list_changed)
+        self.user_sized = False
+        self._fitting = False
+        self.single_commune = False
+        self._pending_state: QByteArray | None = None
+        self.view.installEventFilter(self)
         self._restore_columns()
-        header.sectionResized.connect(lambda *_args: self._save_columns())
+        header.sectionResized.connect(self._section_resized)
         header.sortIndicatorChanged.connect(lambda *_args: self._save_columns())
 
     def _settings_key(self) -> str:
-        return f"columns/{self.name}"
+        # The columns were reordered (important ones first): older saved states do not apply.
+        return f"columns-v2/{self.name}"
 
     def _restore_columns(self) -> None:
         state = self.settings.value(self._settings_key(), None)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.view.horizontalHeader().restoreState(state)
+            # Restored again once the first rows are in: a header not yet laid out may drop it.
+            self._pending_state = state
+            self.user_sized = True
         else:
             for section, column in enumerate(self.model.columns):
                 self.view.horizontalHeader().resizeSection(section, column.width)
 
+    def _section_resized(self, *_args: object) -> None:
+        if self._fitting:
+            return
+        self.user_sized = True
+        self._save_columns()
+
     def _save_columns(self) -> None:
         self.settings.setValue(self._settings_key(), self.view.horizontalHeader().saveState())
+
+    def show_single_commune(self, single: bool) -> None:
+        """The commune columns say the same thing on every row when one commune is shown."""
+        self.single_commune = single
+        fitting, self._fitting = self._fitting, True
+        try:
+            for section, column in enumerate(self.model.columns):
+                if column.name == "commune" and self.name != "projects":
+                    self.view.setColumnHidden(section, single)
+        finally:
+            self._fitting = fitting
+
+    def _reset_starting(self) -> None:
+        # Sections resized by the reset itself are not the user's doing.
+        self._fitting = True
+
+    def _list_changed(self) -> None:
+        """A new list: back to its left edge, columns fitted to what it holds."""
+        self._fitting = False
+        self.view.horizontalScrollBar().setValue(0)
+        if self.model.columnCount() != self.view.horizontalHeader().count():
+            return
+        if self._pending_state is not None:
+            state, self._pending_state = self._pending_state, None
+            self._fitting = True
+            self.view.horizontalHeader().restoreState(state)  # may sort, hence reload
+            self._fitting = False
+        self.show_single_commune(self.single_commune)
+        if not self.user_sized:
+            self.fit_columns()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The view's own resize, once its viewport has its new width: the title follows.
+        if watched is self.view and event.type() == QEvent.Type.Resize and not self.user_sized:
+            QTimer.singleShot(0, self.fit_columns)
+        return super().eventFilter(watched, event)
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its header and the rows read (amounts never cut); the title
+        takes what is left of the view's width."""
+        header = self.view.horizontalHeader()
+        bold = QFont(self.view.font())
+        bold.setBold(True)
+        # Measured bold: late rows are drawn bold, and bold is never narrower.
+        metrics = QFontMetrics(bold)
+        bold = QFont(self.view.font())
+        bold.setBold(True)
+        header_metrics = QFontMetrics(bold)
+        rows = [self.model.record_at(row) for row in range(min(self.model.rowCount(), 200))]
+        rows = [row for row in rows if row is not None]
+        self._fitting = True
+        try:
+            widths: dict[int, int] = {}
+            title_section = -1
+            for section, column in enumerate(self.model.columns):
+                if self.view.isColumnHidden(section):
+                    continue
+                widest = header_metrics.horizontalAdvance(_(column.header)) + 28
+                for record in rows:
+                    widest = max(widest, metrics.horizontalAdvance(column.display(record)) + 26)
+                if column.name != "amount":
+                    widest = min(widest, 380 if column.name == "title" else 240)
+                if column.name == "title" and title_section < 0:
+                    title_section = section
+                widths[section] = widest
+            room = (self.view.viewport().width() or self.view.width()) - 2
+            used = sum(widths.values())
+            if title_section >= 0 and used > room:
+                # Too wide: the title gives way first, then the longest text columns, never
+                # the amounts; what still does not fit is at the right (the least important).
+                title = widths[title_section]
+                widths[title_section] = max(200, title - (used - room))
+                used = sum(widths.values())
+                for section in sorted(widths, key=lambda s: -widths[s]):
+                    if used <= room:
+                        break
+                    if self.model.columns[section].name in ("amount", "title"):
+                        continue
+                    cut = min(widths[section] - 140, used - room)  # dates stay whole
+                    if cut > 0:
+                        widths[section] -= cut
+                        used -= cut
+            elif title_section >= 0 and room > used:
+                widths[title_section] += room - used
+            for section, width in widths.items():
+                header.resizeSection(section, width)
+        finally:
+            self._fitting = False
 
     def _update_count(self) -> None:
         total = (
@@ -200,6 +347,32 @@ class ListPage(QWidget):
     def selected_record(self) -> Any:
         rows = self.view.selectionModel().selectedRows()
         return self.proxy.record(rows[0]) if rows else None
+
+
+def record_label(record: Any) -> str:
+    """What a person calls a record: its title, subject, action or project."""
+    for name in ("title", "subject", "action", "project_title"):
+        value = getattr(record, name, None)
+        if value:
+            return str(value)
+    return ""
+
+
+def ask_delete(parent: QWidget, label: str) -> bool:
+    """« Supprimer » or « Annuler », Annuler being the default."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(_("Delete"))
+    box.setText(
+        _("Delete « {title} »? You can undo it with Ctrl+Z until the next sync.").format(
+            title=label
+        )
+    )
+    delete = box.addButton(_("Delete"), QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.exec()
+    return box.clickedButton() is delete
 
 
 class MainWindow(QMainWindow):
@@ -249,7 +422,7 @@ class MainWindow(QMainWindow):
         self.commune_list.setAccessibleName(_("Communes"))
         self.commune_list.setItemDelegate(BadgeDelegate(self.commune_list))
         self.commune_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        side.setMinimumWidth(190)
+        side.setMinimumWidth(200)
         self.commune_list.currentItemChanged.connect(self._commune_chosen)
         side_layout.addWidget(self.commune_list, 1)
         splitter.addWidget(side)
@@ -293,9 +466,10 @@ class MainWindow(QMainWindow):
         meeting_split.addWidget(self.meetings)
         meeting_split.addWidget(self.agenda)
         meeting_split.setChildrenCollapsible(False)
-        meeting_split.setStretchFactor(0, 3)
-        meeting_split.setStretchFactor(1, 2)
-        meeting_split.setSizes([640, 440])
+        meeting_split.setStretchFactor(0, 1)
+        meeting_split.setStretchFactor(1, 1)
+        meeting_split.setSizes([620, 480])
+        self.meeting_split = meeting_split
         self.tabs.addTab(meeting_split, _("Meetings"))
 
         self.exchanges = ListPage(
@@ -308,10 +482,14 @@ class MainWindow(QMainWindow):
         self.stakes = ListPage(
             "stakes", RecordTableModel(STAKE_COLUMNS, self), self.settings, _("Filter stakes")
         )
+        self.stakes.add_button(_("New stake"), self.new_stake)
+        self.stakes.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.tabs.addTab(self.stakes, _("Mandate stakes"))
         self.ppi = ListPage(
             "ppi", RecordTableModel(ppi_columns(()), self), self.settings, _("Filter")
         )
+        self.ppi.add_button(_("New PPI line"), self.new_ppi_line)
+        self.ppi.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.tabs.addTab(self.ppi, _("PPI"))
         self.tabs.currentChanged.connect(lambda _i: self._update_actions())
 
@@ -353,6 +531,17 @@ class MainWindow(QMainWindow):
         ):
             file_menu.addAction(action)
         file_menu.addSeparator()
+        import_menu = file_menu.addMenu(_("Import from a spreadsheet"))
+        self.import_actions: dict[str, QAction] = {}
+        for kind, label in (
+            ("projects", _("Projects…")),
+            ("commitments", _("Commitments…")),
+            ("ppi", _("PPI lines…")),
+        ):
+            action = self._action(label, self._importer(kind))
+            import_menu.addAction(action)
+            self.import_actions[kind] = action
+        file_menu.addSeparator()
         self.file_menu = file_menu
         self.quit_action = self._action(_("Quit"), self.close, QKeySequence.StandardKey.Quit)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -370,7 +559,11 @@ class MainWindow(QMainWindow):
         self.delete_action = self._action(
             _("Delete the selected record…"), self.delete_selected, QKeySequence.StandardKey.Delete
         )
+        self.history_action = self._action(
+            _("History of the selected record…"), self.show_selected_history, "Ctrl+H"
+        )
         edit_menu.addAction(self.edit_action)
+        edit_menu.addAction(self.history_action)
         edit_menu.addAction(self.delete_action)
         edit_menu.addSeparator()
         self.search_action = self._action(_("Search…"), self.open_search, "Ctrl+F")
@@ -401,7 +594,12 @@ class MainWindow(QMainWindow):
         for action in (self.export_action, self.calendar_action, self.backup_action):
             self.tools_menu.addAction(action)
         help_menu = menus.addMenu(_("&Help"))
+        self.shortcuts_action = self._action(_("Keyboard shortcuts"), self.show_shortcuts, "F1")
+        self.guide_action = self._action(_("Guide"), self.show_guide)
         self.about_action = self._action(_("About SITIV Desktop"), self.show_about)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.guide_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
         self._update_actions()
@@ -479,6 +677,8 @@ class MainWindow(QMainWindow):
         name = self.commune_name()
         self.setWindowTitle(f"{name} — {APP_NAME}")
         self.dashboard.show_commune(self.commune_id)
+        for shown in self.list_pages():
+            shown.show_single_commune(self.commune_id is not None)
         for page in (self.projects, self.commitments, self.meetings, self.exchanges):
             assert isinstance(page.model, PagedTableModel)
             page.model.set_commune(self.commune_id)
@@ -502,13 +702,14 @@ class MainWindow(QMainWindow):
         commune_id = self.commune_id
 
         def work(session: Session) -> tuple[Any, Any]:
-            return list_stakes(session, commune_id), ppi_table(session, commune_id)
+            return list_stakes(session, commune_id), list_ppi_lines(session, commune_id)
 
         def done(result: tuple[Any, Any]) -> None:
-            stakes, table = result
+            stakes, lines = result
+            years = sorted({year for line in lines for year in line.cp_by_year})
             self.stakes.model.set_records(stakes)
-            self.ppi.model.columns = ppi_columns(table.years)
-            self.ppi.model.set_records(list(table.rows))
+            self.ppi.model.columns = ppi_columns(years)
+            self.ppi.model.set_records(lines)
 
         self.runner.read(work, done)
 
@@ -522,6 +723,8 @@ class MainWindow(QMainWindow):
             "meeting": (self.meetings,),
             "exchange": (self.exchanges,),
             "agenda_item": (),
+            "stake": (),
+            "ppi_line": (),
         }
         for page in pages.get(
             kind, (self.projects, self.commitments, self.meetings, self.exchanges)
@@ -533,7 +736,7 @@ class MainWindow(QMainWindow):
         self.dashboard.reload()
         if kind in ("commitment", "all", "commune"):
             self.load_communes()
-        if kind in ("project", "all", "stake"):
+        if kind in ("project", "all", "stake", "ppi_line"):
             self._load_small_tables()
 
     def refresh_all(self) -> None:
@@ -549,15 +752,60 @@ class MainWindow(QMainWindow):
             return self.meetings
         return None
 
+    def list_pages(self) -> tuple[ListPage, ...]:
+        return (
+            self.projects,
+            self.commitments,
+            self.meetings,
+            self.exchanges,
+            self.stakes,
+            self.ppi,
+        )
+
     def _update_actions(self) -> None:
         page = self.current_page()
-        editable = page in (self.projects, self.commitments, self.meetings, self.exchanges)
+        editable = page is not None
         self.delete_action.setEnabled(editable)
         self.edit_action.setEnabled(editable)
+        self.history_action.setEnabled(editable)
 
-    def _open(self, editor: FormDialog) -> FormDialog:
+    # Roles -------------------------------------------------------------------------------
+
+    def read_only_reason(self, kind: str, commune_ids: Sequence[uuid.UUID | None]) -> str:
+        roles = self.context.settings.get("commune_roles")
+        return read_only_reason(roles if isinstance(roles, dict) else {}, kind, commune_ids)
+
+    def _open(self, editor: FormDialog, commune_ids: Sequence[uuid.UUID | None] = ()) -> FormDialog:
+        editor.undo_stack = self.undo_stack
+        editor.set_read_only(self.read_only_reason(editor.kind, commune_ids or (self.commune_id,)))
         editor.open()
+        self.last_editor = editor
         return editor
+
+    # Choices the editors offer -----------------------------------------------------------
+
+    def _choices(
+        self, commune_id: uuid.UUID | None, then: Callable[[dict[str, list[Any]]], Any]
+    ) -> None:
+        """Projects, meetings and commitments to link to, read off the GUI thread."""
+        self.last_editor = None
+
+        def work(session: Session) -> dict[str, list[Any]]:
+            projects = list_projects(session, ProjectFilter(commune_id=commune_id), 0, CHOICES)
+            meetings = list_meetings(session, commune_id, None, 0, CHOICES)
+            commitments = list_commitments(
+                session, CommitmentFilter(commune_id=commune_id), 0, CHOICES
+            )
+            return {
+                "projects": [(f"{p.code} — {p.title}", p.id) for p in projects],
+                "meetings": [
+                    (f"{format_date(m.starts_at.date(), 'short')} — {m.title}", m.id)
+                    for m in meetings
+                ],
+                "commitments": [(c.title, c.id) for c in commitments],
+            }
+
+        self.runner.read(work, then)
 
     def new_project(self) -> FormDialog:
         return self._open(
@@ -566,12 +814,22 @@ class MainWindow(QMainWindow):
             )
         )
 
-    def new_commitment(self) -> FormDialog:
-        return self._open(
-            CommitmentEditor(
-                self.runner, self.notifier, self.communes, commune_id=self.commune_id, parent=self
-            )
+    def new_commitment(self) -> FormDialog | None:
+        self._choices(
+            self.commune_id,
+            lambda choices: self._open(
+                CommitmentEditor(
+                    self.runner,
+                    self.notifier,
+                    self.communes,
+                    commune_id=self.commune_id,
+                    projects=choices["projects"],
+                    meetings=choices["meetings"],
+                    parent=self,
+                )
+            ),
         )
+        return self.last_editor
 
     def new_meeting(self) -> FormDialog:
         return self._open(
@@ -580,32 +838,133 @@ class MainWindow(QMainWindow):
             )
         )
 
-    def note_exchange(self) -> FormDialog:
+    def note_exchange(self) -> FormDialog | None:
         author = str(self.context.settings.get("author_name"))
-        return self._open(
-            ExchangeEditor(
-                self.runner,
-                self.notifier,
-                self.communes,
-                commune_id=self.commune_id,
-                author=author,
-                parent=self,
-            )
+        self._choices(
+            self.commune_id,
+            lambda choices: self._open(
+                ExchangeEditor(
+                    self.runner,
+                    self.notifier,
+                    self.communes,
+                    commune_id=self.commune_id,
+                    author=author,
+                    projects=choices["projects"],
+                    commitments=choices["commitments"],
+                    parent=self,
+                )
+            ),
         )
+        return self.last_editor
+
+    def new_stake(self) -> FormDialog | None:
+        self._choices(
+            self.commune_id,
+            lambda choices: self._open(
+                StakeEditor(
+                    self.runner,
+                    self.notifier,
+                    self.communes,
+                    commune_id=self.commune_id,
+                    projects=choices["projects"],
+                    parent=self,
+                )
+            ),
+        )
+        return self.last_editor
+
+    def new_ppi_line(self) -> FormDialog | None:
+        self._choices(
+            self.commune_id,
+            lambda choices: self._open(
+                PpiLineEditor(self.runner, self.notifier, projects=choices["projects"], parent=self)
+            ),
+        )
+        return self.last_editor
+
+    last_editor: FormDialog | None = None
 
     def edit_record(self, kind: str, record: Any) -> FormDialog | None:
-        editors: dict[str, Callable[..., FormDialog]] = {
-            "project": ProjectEditor,
-            "commitment": CommitmentEditor,
-            "meeting": MeetingEditor,
-            "exchange": ExchangeEditor,
-        }
-        make = editors.get(kind)
-        if make is None:
-            return None
-        return self._open(
-            make(self.runner, self.notifier, self.communes, record=record, parent=self)
-        )
+        """Open the editor of one record (read again first, so the editor shows it whole)."""
+        self.last_editor = None
+        if kind == "project":
+            record_id = record.id
+
+            def load_project(session: Session) -> tuple[Any, Any]:
+                return get_project(session, record_id), ppi_line_of(session, record_id)
+
+            self.runner.read(
+                load_project,
+                lambda loaded: self._open(
+                    ProjectEditor(
+                        self.runner,
+                        self.notifier,
+                        self.communes,
+                        record=loaded[0],
+                        budget=loaded[1],
+                        parent=self,
+                    ),
+                    (loaded[0].owner_commune_id,),
+                ),
+            )
+        elif kind == "meeting":
+            self._open(
+                MeetingEditor(
+                    self.runner, self.notifier, self.communes, record=record, parent=self
+                ),
+                record.commune_ids,
+            )
+        elif kind in ("commitment", "exchange", "stake"):
+            commune_id = record.commune_id
+
+            def opened(choices: dict[str, list[Any]]) -> None:
+                editor: FormDialog
+                if kind == "commitment":
+                    editor = CommitmentEditor(
+                        self.runner,
+                        self.notifier,
+                        self.communes,
+                        record=record,
+                        projects=choices["projects"],
+                        meetings=choices["meetings"],
+                        parent=self,
+                    )
+                elif kind == "exchange":
+                    editor = ExchangeEditor(
+                        self.runner,
+                        self.notifier,
+                        self.communes,
+                        record=record,
+                        projects=choices["projects"],
+                        commitments=choices["commitments"],
+                        parent=self,
+                    )
+                else:
+                    editor = StakeEditor(
+                        self.runner,
+                        self.notifier,
+                        self.communes,
+                        record=record,
+                        projects=choices["projects"],
+                        parent=self,
+                    )
+                self._open(editor, (commune_id,))
+
+            self._choices(commune_id, opened)
+        elif kind == "ppi_line":
+            self._choices(
+                None,
+                lambda choices: self._open(
+                    PpiLineEditor(
+                        self.runner,
+                        self.notifier,
+                        record=record,
+                        projects=choices["projects"],
+                        parent=self,
+                    )
+                ),
+            )
+        return self.last_editor
 
     def _page_kind(self, page: ListPage | None) -> str:
         kinds = {
@@ -613,6 +972,8 @@ class MainWindow(QMainWindow):
             id(self.commitments): "commitment",
             id(self.meetings): "meeting",
             id(self.exchanges): "exchange",
+            id(self.stakes): "stake",
+            id(self.ppi): "ppi_line",
         }
         return kinds.get(id(page), "")
 
@@ -623,27 +984,38 @@ class MainWindow(QMainWindow):
             return None
         return self.edit_record(self._page_kind(page), record)
 
+    def show_selected_history(self) -> HistoryDialog | None:
+        page = self.current_page()
+        record = page.selected_record() if page is not None else None
+        kind = self._page_kind(page)
+        if record is None or not kind:
+            return None
+        label = record_label(record)
+        dialog = HistoryDialog(self.runner, HISTORY_TABLES[kind], record.id, label, self)
+        dialog.open()
+        return dialog
+
     def delete_selected(self) -> None:
         page = self.current_page()
         record = page.selected_record() if page is not None else None
         kind = self._page_kind(page)
         if record is None or not kind:
             return
-        label = getattr(record, "title", None) or getattr(record, "subject", "")
-        answer = QMessageBox.question(
-            self,
-            _("Delete"),
-            _("Delete « {title} »? You can undo it with Ctrl+Z until the next sync.").format(
-                title=label
-            ),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        communes = getattr(record, "commune_ids", None) or (getattr(record, "commune_id", None),)
+        reason = self.read_only_reason(kind, communes)
+        if reason:
+            self.statusBar().showMessage(reason, 8000)
+            return
+        label = record_label(record)
+        if not ask_delete(self, label):
             return
         deleters: dict[str, tuple[type[Any], Callable[[Session, uuid.UUID], None]]] = {
             "project": (models.Project, delete_project),
             "commitment": (models.Commitment, delete_commitment),
             "meeting": (models.Meeting, delete_meeting),
             "exchange": (models.Exchange, delete_exchange),
+            "stake": (models.MandateStake, delete_stake),
+            "ppi_line": (models.PpiLine, delete_ppi_line),
         }
         model, delete = deleters[kind]
         text = _("Delete « {title} »").format(title=label)
@@ -824,27 +1196,103 @@ class MainWindow(QMainWindow):
 
     # About, geometry ---------------------------------------------------------------------
 
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            _("About SITIV Desktop"),
-            _(
-                "<h3>{name} {version}</h3><p>The communes' projects, commitments and meetings, "
-                "offline, with briefing packs.</p><p>Data folder: {folder}</p>"
-            ).format(name=APP_NAME, version=__version__, folder=self.context.paths.data_dir),
+    def show_about(self) -> QDialog:
+        from sitiv_desktop.ui.help import about_text
+
+        return self._text_dialog(
+            _("About SITIV Desktop"), about_text(self.context.paths.data_dir), 520, 360
         )
+
+    def show_shortcuts(self) -> QDialog:
+        from sitiv_desktop.ui.help import shortcuts_text
+
+        return self._text_dialog(_("Keyboard shortcuts"), shortcuts_text(), 560, 540)
+
+    def show_guide(self) -> QDialog:
+        from sitiv_desktop.ui.help import guide_text
+
+        return self._text_dialog(_("Guide"), guide_text(), 680, 600)
+
+    def _text_dialog(self, title: str, html: str, width: int, height: int) -> QDialog:
+        dialog = QDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowTitle(title)
+        layout = QVBoxLayout(dialog)
+        browser = QTextBrowser()
+        browser.setOpenExternalLinks(True)
+        browser.setHtml(html)
+        layout.addWidget(browser)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        available = self.screen().availableGeometry() if self.screen() else None
+        if available is not None:
+            width, height = min(width, available.width() - 40), min(height, available.height() - 60)
+        dialog.resize(width, height)
+        dialog.open()
+        self.help_dialog = dialog
+        return dialog
+
+    # Import ------------------------------------------------------------------------------
+
+    def _importer(self, kind: str) -> Callable[[], object]:
+        return lambda: self.import_file(kind)
+
+    def import_file(self, kind: str, path: Path | None = None) -> QDialog | None:
+        """Read a spreadsheet against the local copy, show what it would do, then import."""
+        from sitiv_desktop.ui.importing import ImportDialog
+
+        if path is None:
+            chosen, _filter = QFileDialog.getOpenFileName(
+                self,
+                _("Import from a spreadsheet"),
+                str(Path.home()),
+                _("Spreadsheets (*.xlsx *.csv)"),
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+        dialog = ImportDialog(self.runner, self.notifier, kind, path, self)
+        dialog.open()
+        dialog.start()
+        self.import_dialog = dialog
+        return dialog
+
+    # Geometry ----------------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry", None)
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1320, 820)
+            self.fit_to_screen()
         splitter = self.settings.value("window/splitter", None)
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
         if self.settings.value("window/maximized", False, type=bool):
             self.setWindowState(Qt.WindowState.WindowMaximized)
+
+    def fit_to_screen(self) -> None:
+        """The first size: 1320×820 where there is room, else the screen's available area
+        (1366×768 laptops, 1920×1080 at 150 %)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        width, height = 1320, 820
+        if screen is not None:
+            available = screen.availableGeometry()
+            width, height = min(width, available.width()), min(height, available.height())
+        self.resize(width, height)
+        self.splitter.setSizes([max(190, width // 6), width - max(190, width // 6)])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        sizes = self.splitter.sizes()
+        if len(sizes) == 2 and sum(sizes) > 1000 and sizes[0] < 220:
+            self.splitter.setSizes([220, sum(sizes) - 220])
+        # The agenda pane keeps its buttons in view: the list gives way first.
+        total = sum(self.meeting_split.sizes())
+        wanted = self.agenda.minimumSizeHint().width()
+        if total and self.meeting_split.sizes()[1] < wanted:
+            self.meeting_split.setSizes([max(280, total - wanted), wanted])
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

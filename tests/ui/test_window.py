@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from sitiv_desktop.context import Context
-from sitiv_desktop.domain.enums import OutcomeKind
+from sitiv_desktop.domain.enums import MeetingStatus, OutcomeKind
 from sitiv_desktop.services.commitments import CommitmentFilter, list_commitments
 from sitiv_desktop.services.meetings import get_meeting, list_meetings
+from sitiv_desktop.store import models
 from sitiv_desktop.ui.agenda import AgendaItemEditor, OutcomeEditor
 from sitiv_desktop.ui.app import Application
 from sitiv_desktop.ui.editors import CommitmentEditor, FormDialog
@@ -110,6 +111,11 @@ def test_note_an_exchange_from_anywhere_is_linked_to_the_commune_shown(
     assert field(editor, "commune").currentText() == "Givors"
     field(editor, "subject").setText("Courriel du maire")
     editor.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    # The author is required: said by the field, nothing written.
+    assert "Auteur" in editor.errors["author"].text()
+    assert window.exchanges.model.records == []
+    field(editor, "author").setText("Marie Dupont")
+    editor.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert [r.subject for r in window.exchanges.model.records] == ["Courriel du maire"]
     assert window.exchange_action.shortcut().toString() == "Ctrl+E"
 
@@ -143,6 +149,15 @@ def test_building_an_agenda_by_dragging(started: Application, context: Context, 
         meeting = get_meeting(session, panel.meeting.id)
     assert [item.title for item in meeting.agenda] == ["Questions diverses", "Fibre", "Écoles"]
     assert [r.title for r in panel.model.records] == ["Questions diverses", "Fibre", "Écoles"]
+
+    # « Noter la suite donnée » waits until the meeting is held.
+    assert not panel.outcome_button.isEnabled()
+    with context.database.session() as session:
+        row = session.get(models.Meeting, panel.meeting.id)
+        assert row is not None
+        row.status = MeetingStatus.HELD.value
+    panel.reload()
+    assert panel.outcome_button.isEnabled()
 
     # An outcome that is a new commitment, in one step.
     panel.view.selectRow(1)
@@ -198,11 +213,16 @@ def test_delete_asks_first_and_ctrl_z_brings_it_back(
     window.commitments.view.selectRow(0)
     asked: list[str] = []
 
-    def answer(*args: Any) -> QMessageBox.StandardButton:
-        asked.append(args[2])
-        return QMessageBox.StandardButton.Yes
+    def answer(box: QMessageBox) -> int:
+        asked.append(box.text())
+        names = [button.text() for button in box.buttons()]
+        assert sorted(names) == ["Annuler", "Supprimer"]
+        assert box.defaultButton().text() == "Annuler"
+        delete = next(b for b in box.buttons() if b.text() == "Supprimer")
+        delete.click()
+        return 0
 
-    monkeypatch.setattr(QMessageBox, "question", answer)
+    monkeypatch.setattr(QMessageBox, "exec", answer)
     window.delete_action.trigger()
     assert asked and "Équiper la médiathèque" in asked[0]
     assert window.commitments.model.rowCount() == 0
@@ -264,10 +284,27 @@ def test_the_paged_model_fetches_page_by_page(context: Context, qtbot: QtBot) ->
     from sitiv_desktop.ui.models import EXCHANGE_COLUMNS
 
     model = PagedTableModel(runner, "exchanges", EXCHANGE_COLUMNS, page_size=20)
+    reads: list[int] = []
+    original = runner.read
+
+    def counting(work: Any, success: Any) -> None:
+        reads.append(1)
+        original(work, success)
+
+    runner.read = counting  # type: ignore[method-assign]
     model.reload()
-    assert (model.rowCount(), model.total) == (20, 45)
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
-    assert model.rowCount() == 45
+    # The scroll bar knows every row at once; only the first page has been read.
+    assert (model.rowCount(), model.total, len(model.records)) == (45, 45, 20)
+    assert len(reads) == 1
+    # Asking for the last row (what Ctrl+End shows) reads its page, and only that one.
+    last = model.index(44, 1)
+    assert model.data(last) is not None and model.data(last).startswith("Échange")
+    assert len(model.records) == 25
+    assert len(reads) == 2
+    assert model.data(model.index(41, 1)).startswith("Échange")  # same page: no new read
+    assert len(reads) == 2
+    assert model.data(model.index(30, 1)).startswith("Échange")  # the middle page
+    assert (len(reads), len(model.records)) == (3, 45)
+    model.load_all_pages()
     assert len({r.id for r in model.records}) == 45
     runner.close()
