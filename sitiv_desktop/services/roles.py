@@ -21,10 +21,11 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-# What each role may edit; the meetings (agendas) are the secretariat's work.
+# What each role may edit; the sync service refuses the rest (elected officials and the
+# secretariat read, and print the packs).
 EDITABLE: dict[Role, frozenset[str]] = {
     Role.ELU: frozenset(),
-    Role.SECRETARIAT: frozenset({"meeting", "agenda_item"}),
+    Role.SECRETARIAT: frozenset(),
     Role.LIAISON: frozenset(
         {"project", "commitment", "meeting", "agenda_item", "exchange", "stake", "ppi_line"}
     ),

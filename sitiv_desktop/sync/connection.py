@@ -13,7 +13,7 @@ from sitiv_desktop.context import Context
 from sitiv_desktop.credentials import Credentials
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.sync.client import Fault, SyncSummary, synchronise
+from sitiv_desktop.sync.client import Fault, SyncSummary, roles, synchronise
 from sitiv_desktop.sync.transport import ServiceClient, SessionEnded, checked_address
 
 AskPassword = Callable[[str], str]
@@ -78,7 +78,7 @@ def sync_now(
     if fault is not None:
         options["fault"] = fault
     try:
-        return synchronise(
+        summary = synchronise(
             context.database,
             service,
             is_cancelled=is_cancelled,
@@ -88,3 +88,8 @@ def sync_now(
     except SessionEnded:
         Credentials().forget(service.address, str(context.settings.get("server_user")))
         raise
+    # The window keeps read-only what the service would refuse.
+    with context.database.read_session() as session:
+        granted = roles(session)
+    context.settings.set("commune_roles", {commune.hex: role for commune, role in granted.items()})
+    return summary
