@@ -72,6 +72,8 @@ class Commune(Base):
     metropole: Mapped[str] = mapped_column(String(20))
     mayor: Mapped[ShortText] = mapped_column(default="")
     joined_on: Mapped[Day | None]
+    # The day membership ended; the commune's records and history stay.
+    left_on: Mapped[Day | None]
     note: Mapped[LongText]
 
     contacts: Mapped[list[Contact]] = relationship(
@@ -91,6 +93,8 @@ class Contact(Base):
         ForeignKey("communes.id", ondelete="CASCADE"), index=True
     )
     full_name: Mapped[ShortText]
+    # The job title as the person is addressed (« Directrice générale des services »).
+    title: Mapped[ShortText] = mapped_column(default="")
     role: Mapped[str] = mapped_column(String(20))
     email: Mapped[ShortText] = mapped_column(default="")
     phone: Mapped[ShortText] = mapped_column(default="")
@@ -248,6 +252,8 @@ class Meeting(Base):
     status: Mapped[str] = mapped_column(String(20))
     participants: Mapped[LongText]
     minutes: Mapped[LongText]
+    # The president's own words for this meeting (« points personnels », the vœux speech).
+    speaker_notes: Mapped[LongText]
 
     communes: Mapped[list[MeetingCommune]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan"
@@ -296,6 +302,7 @@ class Commitment(Base):
     due_date: Mapped[Day | None] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     closed_on: Mapped[Day | None]
+    evidence: Mapped[LongText]
     meeting_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="SET NULL"), index=True
     )
