@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from sitiv_desktop.domain.enums import CommitmentStatus, MeetingStatus, ProjectStatus
@@ -28,8 +28,22 @@ OPEN_STATUSES = (CommitmentStatus.OPEN.value, CommitmentStatus.IN_PROGRESS.value
 
 
 def list_communes(session: Session) -> list[CommuneRecord]:
+    """The user's communes: on a connected laptop, those granted to them (the copy also holds,
+    by name only, the other communes of the projects shared with them)."""
     rows = session.scalars(select(models.Commune).order_by(models.Commune.name))
-    return sorted((commune_record(row) for row in rows), key=lambda c: fold(c.name))
+    granted = granted_communes(session)
+    return sorted(
+        (commune_record(row) for row in rows if not granted or row.id in granted),
+        key=lambda c: fold(c.name),
+    )
+
+
+def granted_communes(session: Session) -> set[uuid.UUID]:
+    """The communes the sync service granted this laptop's user (empty before any sync)."""
+    import json
+
+    stored = session.execute(text("SELECT roles FROM sync_state WHERE id = 1")).scalar()
+    return {uuid.UUID(commune) for commune in json.loads(stored)} if stored else set()
 
 
 def get_commune(session: Session, commune_id: uuid.UUID) -> CommuneRecord:

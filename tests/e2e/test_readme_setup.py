@@ -74,7 +74,7 @@ def projects_sheet(folder: Path) -> None:
     rows = [
         "VEN-2026-01;Fibre des écoles;Réseau;En cours;Vénissieux;;01/02/2026;30/06/2027;20;;",
         "SIT-2026-01;Portail citoyen commun;Portail citoyen;Étude;Le syndicat;"
-        "Givors (60 %); Corbas (40 %);01/03/2026;31/12/2027;5;;",
+        '"Givors (60 %); Corbas (40 %)";01/03/2026;31/12/2027;5;;',
         "STC-2026-01;Téléphonie des mairies annexes;Téléphonie;Idée;Saint-Chamond;;;;0;;",
     ]
     (folder / "projets.csv").write_text("\n".join([header, *rows]) + "\n", "utf-8-sig")
@@ -84,7 +84,7 @@ def test_the_readme_sets_up_a_syndicate(owner_database: str, tmp_path: Path) -> 
     shutil.copy(REPOSITORY / "tests" / "data" / "communes.csv", tmp_path / "communes.csv")
     service_password = secrets.token_hex(8)
     env = {"DATABASE": owner_database, "SITIV_SERVICE_PASSWORD": service_password,
-           "SITIV_PASSWORD": "premier-mot-de-passe", "SITIV_DATA_DIR": ""}  # fmt: skip
+           "SITIV_PASSWORD": "premier-mot-de-passe"}  # fmt: skip
     server = bash(block("setup-server"), tmp_path, **env)
     assert server.returncode == 0, server.stderr
     assert "mdupont: Givors (elu), Vénissieux (liaison)" in server.stdout
