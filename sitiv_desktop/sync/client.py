@@ -25,6 +25,11 @@ from sqlalchemy.orm import Session
 from sitiv_desktop.errors import Cancelled, ExternalError, UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.store.database import Database
+from sitiv_desktop.store.indexes import (
+    create_search_triggers,
+    drop_search_triggers,
+    rebuild_search_index,
+)
 from sitiv_desktop.sync.protocol import Change, LogOp, Op, Outcome, ServerChange, Status
 from sitiv_desktop.sync.rows import SYNCED_TABLES, Row, decode, dumps, encode, key, loads, table_of
 from sitiv_desktop.sync.transport import ServiceClient
@@ -491,6 +496,8 @@ def _refresh(
     try:
         with database.session() as session, _applying(session):
             _defer_foreign_keys(session)
+            # The search index is rebuilt once at the end rather than kept row by row.
+            drop_search_triggers(session.connection())
             pending = {
                 (t, r)
                 for t, r in session.execute(text("SELECT table_name, row_id FROM sync_outbox"))
@@ -500,6 +507,8 @@ def _refresh(
                     raise Cancelled()
                 summary.received += _refresh_table(session, service, name, pending)
                 progress(0.3 + 0.6 * (index + 1) / len(SYNCED_TABLES), _("Receiving your data"))
+            rebuild_search_index(session.connection())
+            create_search_triggers(session.connection())
             fault("after-snapshot")
             session.execute(text("UPDATE sync_state SET cursor = :c WHERE id = 1"), {"c": cursor})
     except IntegrityError as error:

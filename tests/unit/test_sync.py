@@ -39,6 +39,10 @@ def test_a_first_sync_brings_only_the_granted_communes(syndicate: Syndicate) -> 
         "Promesse à Givors",
         "Promesse à Vénissieux",
     ]
+    from sitiv_desktop.services.search import search
+
+    with laptop.database.read_session() as session:  # the search index was rebuilt
+        assert [hit.title for hit in search(session, "promesse givors")] == ["Promesse à Givors"]
 
 
 def test_an_offline_creation_reaches_the_other_laptops(syndicate: Syndicate) -> None:
