@@ -517,6 +517,9 @@ def add_server(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run.add_argument(
         "--listen", default="127.0.0.1:8765", metavar=_("ADDRESS:PORT"), help=_("where to listen")
     )
+    run.add_argument(
+        "--workers", type=int, default=1, metavar="N", help=_("service processes (default 1)")
+    )
     adding = actions.add_parser("add-user", help=_("let a person sync, or set their password"))
     adding.add_argument("name", help=_("user name"))
     granting = actions.add_parser("grant", help=_("give a user a commune, with a role"))
@@ -566,7 +569,7 @@ def run_server(paths: Paths, arguments: argparse.Namespace) -> int:
         if role:
             print(_("The service connects as the PostgreSQL role {role}.").format(role=role))
     elif action == "run":
-        return _run_service(url, arguments.listen)
+        return _run_service(url, arguments.listen, arguments.workers)
     elif action == "add-user":
         created = admin.add_user(url, arguments.name, _ask_password(arguments.name, twice=True))
         message = _("User {name} can now connect.") if created else _("{name}'s password is set.")
@@ -644,19 +647,28 @@ def _database_url(given: str) -> str:
     )
 
 
-def _run_service(url: str, listen: str) -> int:
+def _run_service(url: str, listen: str, workers: int = 1) -> int:
     import uvicorn
 
-    from sitiv_desktop.sync.service.app import create_app
+    from sitiv_desktop.sync.service.app import DATABASE_VARIABLE, create_app
     from sitiv_desktop.sync.service.guard import check_service_role
 
     host, _colon, port = listen.rpartition(":")
     if not host or not port.isdigit():
         raise UserError(_("--listen: give ADDRESS:PORT, such as 127.0.0.1:8765."), "listen")
+    if workers < 1:
+        raise UserError(_("--workers: at least one process."), "workers")
     check_service_role(url)
-    app = create_app(url, fault=_service_fault)
     print(_("The sync service listens on http://{listen}.").format(listen=listen), flush=True)
-    uvicorn.run(app, host=host, port=int(port), log_level="warning", proxy_headers=True)
+    options: dict[str, Any] = {"host": host, "port": int(port), "log_level": "warning"}
+    if workers > 1:
+        os.environ[DATABASE_VARIABLE] = url
+        uvicorn.run(
+            "sitiv_desktop.sync.service.app:app_from_environment",
+            factory=True, workers=workers, proxy_headers=True, **options,
+        )  # fmt: skip
+        return 0
+    uvicorn.run(create_app(url, fault=_service_fault), proxy_headers=True, **options)
     return 0
 
 

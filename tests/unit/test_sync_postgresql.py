@@ -210,3 +210,12 @@ def test_a_non_superuser_owner_sets_it_up_and_databases_keep_their_own_users(
                 )
                 connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
         superuser.dispose()
+
+
+def test_the_service_refuses_to_run_as_the_owner(syndicate: Syndicate) -> None:
+    from sitiv_desktop.errors import UserError
+    from sitiv_desktop.sync.service.guard import check_service_role
+
+    with pytest.raises(UserError, match="propre rôle"):
+        check_service_role(syndicate.owner_url)
+    check_service_role(syndicate.url)  # the role « server init » made

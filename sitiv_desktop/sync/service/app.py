@@ -210,3 +210,14 @@ def create_app(url: str, fault: Fault = merge._no_fault) -> FastAPI:
         return {"columns": columns, "rows": rows, "complete": len(rows) < limit}
 
     return app
+
+
+DATABASE_VARIABLE = "SITIV_SERVICE_DATABASE"
+
+
+def app_from_environment() -> FastAPI:
+    """The application of one worker process when the service runs several (uvicorn's factory):
+    each reads the database's address from the environment, since processes share nothing."""
+    import os
+
+    return create_app(os.environ[DATABASE_VARIABLE])
