@@ -561,8 +561,8 @@ ROLE_CHOICES = ("elu", "liaison", "secretariat", "admin")
 def run_server(paths: Paths, arguments: argparse.Namespace) -> int:
     from sitiv_desktop.sync.service import admin
 
-    url = _database_url(arguments.database)
     action = arguments.server_action
+    url = _database_url(arguments.database, must_exist=action != "init")
     if action == "init":
         role = admin.init_server(url, os.environ.get("SITIV_SERVICE_PASSWORD"))
         print(_("The sync service's database is ready."))
@@ -631,11 +631,25 @@ def _print_accounts(accounts: Sequence[Any], as_json: bool) -> None:
     for account in accounts:
         state = _(" (disabled)") if account.disabled else ""
         grants = ", ".join(f"{grant.commune} ({grant.role})" for grant in account.grants)
-        print(f"{account.name}{state}: {grants or _('no commune')}")
+        nothing = _("no commune")
+        print(f"{account.name}{state}: {grants or nothing}")
 
 
-def _database_url(given: str) -> str:
-    """``sqlite:///file`` as SQLAlchemy spells it for this project; PostgreSQL with psycopg 3."""
+def _database_url(given: str, must_exist: bool = True) -> str:
+    """``sqlite:///file`` as SQLAlchemy spells it for this project; PostgreSQL with psycopg 3.
+    Only ``server init`` may name a SQLite file that does not exist yet."""
+    if given.startswith("postgres://"):
+        given = "postgresql://" + given.removeprefix("postgres://")
+    if given.startswith("sqlite:///") and must_exist:
+        from pathlib import Path
+
+        if not Path(given.removeprefix("sqlite:///")).is_file():
+            raise UserError(
+                _("No service database at {path}: create it with « server init ».").format(
+                    path=given.removeprefix("sqlite:///")
+                ),
+                "database",
+            )
     if given.startswith("postgresql://"):
         return "postgresql+psycopg://" + given.removeprefix("postgresql://")
     if given.startswith("sqlite:///"):
@@ -654,8 +668,9 @@ def _run_service(url: str, listen: str, workers: int = 1) -> int:
     from sitiv_desktop.sync.service.guard import check_service_role
 
     host, _colon, port = listen.rpartition(":")
-    if not host or not port.isdigit():
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise UserError(_("--listen: give ADDRESS:PORT, such as 127.0.0.1:8765."), "listen")
+    _check_free(host, int(port))
     if workers < 1:
         raise UserError(_("--workers: at least one process."), "workers")
     check_service_role(url)
@@ -670,6 +685,21 @@ def _run_service(url: str, listen: str, workers: int = 1) -> int:
         return 0
     uvicorn.run(create_app(url, fault=_service_fault), proxy_headers=True, **options)
     return 0
+
+
+def _check_free(host: str, port: int) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise ExternalError(
+                _(
+                    "Cannot listen on {host}:{port} ({reason}): choose another with --listen."
+                ).format(host=host, port=port, reason=error.strerror or error)
+            ) from error
 
 
 def _service_fault(step: str) -> None:
@@ -767,6 +797,8 @@ def add_conflicts(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     resolve = actions.add_parser("resolve", help=_("resolve one conflict"))
     resolve.add_argument("id", help=_("identifier of the conflict (its first characters suffice)"))
     resolve.add_argument("--keep", required=True, choices=("mine", "theirs"))
+    dismiss = actions.add_parser("dismiss", help=_("remove a refused change from the list"))
+    dismiss.add_argument("id", help=_("identifier of the refused change (its first characters)"))
     conflicts.add_argument("--json", action="store_true", help=_("print JSON"))
     conflicts.set_defaults(func=run_conflicts)
 
@@ -778,6 +810,18 @@ def run_conflicts(context: Context, arguments: argparse.Namespace) -> int:
         with context.database.session() as session:
             conflicts.resolve_conflict(session, arguments.id, arguments.keep)
         print(_("Resolved; the choice is sent at the next sync."))
+        return 0
+    if getattr(arguments, "conflict_action", None) == "dismiss":
+        with context.database.session() as session:
+            matching = [
+                r for r in conflicts.list_refused(session) if r.id.startswith(arguments.id.lower())
+            ]
+            if len(matching) != 1:
+                raise UserError(
+                    _("No refused change has the identifier « {id} ».").format(id=arguments.id)
+                )
+            conflicts.dismiss_refused(session, matching[0].id)
+        print(_("Removed from the list of refused changes."))
         return 0
     with context.database.read_session() as session:
         found = conflicts.list_conflicts(session)
@@ -796,8 +840,8 @@ def run_conflicts(context: Context, arguments: argparse.Namespace) -> int:
         print(_("    theirs: {value}").format(value=conflict.theirs))
     for item in refused:
         print(
-            _("Refused by the shared database: {table} {row} ({reason})").format(
-                table=item.table, row=item.row_id[:8], reason=item.reason
+            _("{id}  Refused by the sync service: {table} {row} ({reason})").format(
+                id=item.id[:8], table=item.table, row=item.row_id[:8], reason=item.reason
             )
         )
     return 0

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -32,7 +32,9 @@ from sitiv_desktop.store.indexes import (
 )
 from sitiv_desktop.sync.protocol import Change, LogOp, Op, Outcome, ServerChange, Status
 from sitiv_desktop.sync.rows import SYNCED_TABLES, Row, decode, dumps, encode, key, loads, table_of
-from sitiv_desktop.sync.transport import ServiceClient
+
+if TYPE_CHECKING:
+    from sitiv_desktop.sync.transport import ServiceClient
 
 Progress = Callable[[float, str], None]
 Fault = Callable[[str], None]
@@ -98,6 +100,8 @@ def synchronise(
         ).one()
     if state.last_sync_at is None or state.granted != granted:
         progress(0.3, _("Receiving everything you may see"))
+        if never_synced:
+            _set_aside(database)
         _refresh(database, service, summary, progress, is_cancelled, fault)
     else:
         _pull(database, service, int(state.cursor), summary, progress, is_cancelled, fault)
@@ -156,6 +160,24 @@ def _adopt_communes(database: Database, service: ServiceClient) -> None:
                 text("DELETE FROM sync_outbox WHERE table_name = 'communes' AND row_id = :r"),
                 {"r": mine},
             )
+
+
+def _set_aside(database: Database) -> None:
+    """Before a laptop's first picture of its scope: what it holds that was never sent (the
+    demonstration) goes, a copy having been kept; its communes, adopted, stay for the picture to
+    overwrite. Records still waiting to be sent stay too."""
+    with database.session() as session, _applying(session):
+        _defer_foreign_keys(session)
+        pending = {
+            (t, r) for t, r in session.execute(text("SELECT table_name, row_id FROM sync_outbox"))
+        }
+        for name in reversed(SYNCED_TABLES):
+            if name == "communes":
+                continue
+            table = table_of(name)
+            for row_id in list(session.scalars(select(table.c.id))):
+                if (name, key(row_id)) not in pending:
+                    session.execute(delete(table).where(table.c.id == row_id))
 
 
 # --- push ----------------------------------------------------------------------------------------

@@ -44,7 +44,10 @@ def open_service(context: Context, ask_password: AskPassword | None = None) -> S
     user = context.settings.get("server_user")
     if not address or not user:
         raise UserError(
-            _("Not connected to a sync service yet: connect with the service's address first.")
+            _(
+                "Not connected to a sync service yet: connect first "
+                "(« sitiv-desktop connect ADDRESS --user NAME », or Synchronisation › Connexion)."
+            )
         )
     credentials = Credentials()
     token = credentials.token(str(address), str(user))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+if TYPE_CHECKING:
+    from sitiv_desktop.sync.client import SyncSummary
+
 from sitiv_desktop.i18n import _, ngettext
-from sitiv_desktop.sync.client import SyncSummary, pending_count
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,8 @@ def read_sync_status(session: Session) -> SyncStatus:
     last = session.execute(text("SELECT last_sync_at FROM sync_state WHERE id = 1")).scalar()
     conflicts = session.execute(text("SELECT count(*) FROM sync_conflicts")).scalar() or 0
     refused = session.execute(text("SELECT count(*) FROM sync_refused")).scalar() or 0
-    return SyncStatus(_moment(last), pending_count(session), int(conflicts), int(refused))
+    pending = session.execute(text("SELECT count(*) FROM sync_outbox")).scalar() or 0
+    return SyncStatus(_moment(last), int(pending), int(conflicts), int(refused))
 
 
 def _moment(value: Any) -> dt.datetime | None:

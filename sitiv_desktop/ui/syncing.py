@@ -51,9 +51,7 @@ from sitiv_desktop.sync.conflicts import (
     list_refused,
     resolve_conflict,
 )
-from sitiv_desktop.sync.connection import sync_now as sync_context
 from sitiv_desktop.sync.status import SyncStatus, read_sync_status, summary_sentence
-from sitiv_desktop.sync.transport import ServiceClient
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.first_start import Connection, ConnectionDialog
 from sitiv_desktop.ui.tasks import ChangeNotifier, LongTask, StoreRunner, TaskState, emit
@@ -350,6 +348,8 @@ class SyncController(QObject):
         """Ask the shared database for the user's communes, off the GUI thread."""
 
         def work(_state: TaskState) -> int:
+            from sitiv_desktop.sync.transport import ServiceClient
+
             with ServiceClient(connection.url) as service:
                 token = service.log_in(connection.user, connection.password)
                 granted = service.grants()
@@ -418,6 +418,9 @@ class SyncController(QObject):
         context, credentials = self.context, self.credentials
 
         def work(state: TaskState) -> SyncSummary:
+            from sitiv_desktop.sync.connection import sync_now as sync_context
+            from sitiv_desktop.sync.transport import ServiceClient
+
             token = credentials.token(url, user) if password is None else None
             with ServiceClient(url, token) as service:
                 if password is not None:
@@ -450,6 +453,8 @@ class SyncController(QObject):
 
         def work(_state: TaskState) -> bool:
             from sqlalchemy import text as sql
+
+            from sitiv_desktop.sync.transport import ServiceClient
 
             with database.read_session() as session:
                 cursor = int(session.execute(sql("SELECT cursor FROM sync_state")).scalar() or 0)

@@ -232,6 +232,18 @@ def test_a_laptop_with_demonstration_data_keeps_a_copy_and_sends_nothing_of_it(
 ) -> None:
     laptop = tmp_path / "demo-laptop"
     assert sitiv("demo", "--seed", "2", data=laptop).returncode == 0
+    # The service already holds a real project under a code the demonstration also uses.
+    exported = tmp_path / "projets.csv"
+    assert sitiv("export", "projects", "-o", str(exported), data=laptop).returncode == 0
+    header, *rows = exported.read_text("utf-8-sig").splitlines()
+    (clash,) = [row for row in rows if ";Vénissieux;" in row][:1]
+    sheet = tmp_path / "vrai-projet.csv"
+    sheet.write_text(header + "\n" + clash + "\n", "utf-8-sig")
+    alice = tmp_path / "alice"
+    connected(sitiv, service, "alice", alice)
+    imported = sitiv("import", "projects", str(sheet), data=alice)
+    assert imported.returncode == 0, imported.stderr
+    assert sitiv("sync", data=alice, SITIV_PASSWORD="mot-de-passe").returncode == 0
     done = sitiv(
         "connect", service.address, "--user", "alice", data=laptop, SITIV_PASSWORD="mot-de-passe"
     )
@@ -241,6 +253,6 @@ def test_a_laptop_with_demonstration_data_keeps_a_copy_and_sends_nothing_of_it(
     assert "mises de côté" in synced.stdout or "conservées" in synced.stdout
     copies = list((laptop / "sauvegardes").glob("avant-premiere-synchronisation-*.sqlite3"))
     assert len(copies) == 1 and copies[0].stat().st_size > 100_000
-    assert _server(database, "SELECT count(*) FROM projects") == [(0,)]
+    assert _server(database, "SELECT count(*) FROM projects") == [(1,)]  # alice's, not the demo's
     communes = json.loads(sitiv("list", "communes", "--json", data=laptop).stdout)
     assert [c["name"] for c in communes] == ["Vénissieux"]

@@ -268,6 +268,12 @@ def add_commune(
     backend = _admin_backend(url)
     try:
         with backend.transaction(None, all_rows=True, write=True) as connection:
+            for existing in connection.scalars(select(models.Commune.name)):
+                if existing.casefold() == cleaned.casefold():
+                    raise UserError(
+                        _("Name: a commune is already called « {name} ».").format(name=existing),
+                        "name",
+                    )
             taken = connection.scalar(
                 select(models.Commune.name).where(models.Commune.insee_code == insee_code.strip())
             )
@@ -421,8 +427,22 @@ def import_communes(url: str, path: str) -> tuple[int, int]:
     finally:
         backend.dispose()
     fresh = [row for row in rows if row.insee_code not in known]
+    seen: dict[str, int] = {}
     for row in fresh:
-        _check_commune(row.name, row.insee_code, row.population)
+        try:
+            _check_commune(row.name, row.insee_code, row.population)
+        except UserError as error:
+            raise UserError(
+                _("Line {line}: {problem}").format(line=row.line, problem=error.message)
+            ) from error
+        for value in (row.insee_code, row.name.casefold()):
+            if value in seen:
+                raise UserError(
+                    _("Line {line}: « {value} » is already on line {other}.").format(
+                        line=row.line, value=value, other=seen[value]
+                    )
+                )
+            seen[value] = row.line
     for row in fresh:
         add_commune(url, row.name, row.insee_code, row.population, row.metropole, row.joined_on)
     return len(fresh), len(rows) - len(fresh)
