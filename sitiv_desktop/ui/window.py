@@ -30,6 +30,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QResizeEvent,
+    QShowEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -269,7 +270,19 @@ class ListPage(QWidget):
             self._fitting = False
         self.show_single_commune(self.single_commune)
         if not self.user_sized:
-            self.fit_columns()
+            if self.isVisible():
+                self.fit_columns()
+            else:  # a tab not shown: fitted when it is, not at each commune switch
+                self._fit_pending = True
+
+    _fit_pending = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._fit_pending:
+            self._fit_pending = False
+            if not self.user_sized:
+                self.fit_columns()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # The view's own resize, once its viewport has its new width: the title follows.
