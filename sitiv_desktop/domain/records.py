@@ -238,6 +238,9 @@ class CommuneOverview:
     next_meeting: MeetingRecord | None
     last_exchanges: tuple[ExchangeRecord, ...]
     open_commitments: int = 0
+    # How many are late and due soon: the tuples above hold only the first of them.
+    late_count: int = 0
+    due_soon_count: int = 0
 
 
 @dataclass(frozen=True)

@@ -16,20 +16,33 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session, selectinload
 
+from sitiv_desktop.domain.enums import Priority
 from sitiv_desktop.domain.records import (
     CommitmentRecord,
     ExchangeRecord,
     MeetingRecord,
     ProjectRecord,
+    StakeRecord,
 )
 from sitiv_desktop.services.conversions import (
     commitment_record,
     exchange_record,
     meeting_record,
     project_record,
+    stake_record,
 )
 from sitiv_desktop.services.meetings import meetings_query
 from sitiv_desktop.services.projects import budgets_in_force, commune_project_filter
@@ -37,7 +50,7 @@ from sitiv_desktop.services.search import fts_query
 from sitiv_desktop.store import models
 from sitiv_desktop.store.indexes import kind_range, search_layout_ready
 
-Record = ProjectRecord | CommitmentRecord | MeetingRecord | ExchangeRecord
+Record = ProjectRecord | CommitmentRecord | MeetingRecord | ExchangeRecord | StakeRecord
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,28 @@ def _exchanges(commune_id: uuid.UUID | None) -> Select[Any]:
     if commune_id is not None:
         statement = statement.where(models.Exchange.commune_id == commune_id)
     return statement
+
+
+def _stakes(commune_id: uuid.UUID | None) -> Select[Any]:
+    statement = select(models.MandateStake).join(models.Commune)
+    if commune_id is not None:
+        statement = statement.where(models.MandateStake.commune_id == commune_id)
+    return statement
+
+
+def _plan_order() -> Any:
+    """The order a mandate plan reads, axis → line → action, as one sortable value."""
+    stake = models.MandateStake
+    return stake.axis + "\x1f" + stake.line + "\x1f" + stake.action
+
+
+def _priority_order() -> Any:
+    """High first, as the priority list reads, not in the alphabetical order of its codes."""
+    codes = Priority.codes()
+    return case(
+        *((models.MandateStake.priority == code, rank) for rank, code in enumerate(codes)),
+        else_=len(codes),
+    )
 
 
 def _load_projects(session: Session, rows: list[Any]) -> list[Record]:
@@ -173,6 +208,27 @@ KINDS: dict[str, _Kind] = {
         nullable=frozenset(),
         load=lambda _session, rows: [exchange_record(row) for row in rows],
     ),
+    "stakes": _Kind(
+        model=models.MandateStake,
+        base=_stakes,
+        searched=lambda: (
+            models.MandateStake.action,
+            models.MandateStake.axis,
+            models.MandateStake.line,
+        ),
+        sort_keys={
+            "plan": _plan_order,
+            "action": lambda: models.MandateStake.action,
+            "commune": lambda: models.Commune.name,
+            "priority": _priority_order,
+            "progress": lambda: models.MandateStake.progress,
+            "axis": lambda: models.MandateStake.axis,
+            "line": lambda: models.MandateStake.line,
+        },
+        default_sort=("plan", False),
+        nullable=frozenset(),
+        load=lambda _session, rows: [stake_record(row) for row in rows],
+    ),
 }
 
 
@@ -181,6 +237,7 @@ _SEARCH_KINDS = {
     "commitments": "commitment",
     "meetings": "meeting",
     "exchanges": "exchange",
+    "stakes": "stake",
 }
 
 
@@ -248,6 +305,11 @@ def _loaded(statement: Select[Any], kind_name: str) -> Select[Any]:
     if kind_name == "meetings":
         return statement.options(
             selectinload(models.Meeting.communes).selectinload(models.MeetingCommune.commune)
+        )
+    if kind_name == "stakes":
+        return statement.options(
+            selectinload(models.MandateStake.answers).selectinload(models.StakeProject.project),
+            selectinload(models.MandateStake.commune),
         )
     return statement.options(selectinload(models.Exchange.commune))
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
+from decimal import Decimal
 
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, case, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from sitiv_desktop.domain.enums import CommitmentStatus, MeetingStatus, ProjectStatus
@@ -19,11 +21,13 @@ from sitiv_desktop.services.conversions import (
     exchange_record,
     meeting_record,
 )
+from sitiv_desktop.services.ppi import cp_totals_by_year
 from sitiv_desktop.services.projects import commune_project_filter
 from sitiv_desktop.services.text import fold
 from sitiv_desktop.store import models
 
 DUE_SOON_DAYS = 60
+COMMITMENTS_SHOWN = 20
 OPEN_STATUSES = (CommitmentStatus.OPEN.value, CommitmentStatus.IN_PROGRESS.value)
 
 
@@ -86,8 +90,15 @@ def late_commitment_counts(session: Session, today: dt.date) -> dict[uuid.UUID, 
 
 
 def commune_overview(
-    session: Session, commune_id: uuid.UUID, today: dt.date, exchanges_shown: int = 5
+    session: Session,
+    commune_id: uuid.UUID,
+    today: dt.date,
+    exchanges_shown: int = 5,
+    commitments_shown: int = COMMITMENTS_SHOWN,
 ) -> CommuneOverview:
+    """A commune at a glance, read by indexed queries whatever the size of the copy: counts
+    by the database, and only the first ``commitments_shown`` late and due-soon commitments
+    (the earliest due first); ``late_count`` and ``due_soon_count`` say how many there are."""
     commune = session.get(models.Commune, commune_id)
     if commune is None:
         raise NotFound(_("No commune has this identifier."))
@@ -100,24 +111,37 @@ def commune_overview(
     for status, count in status_counts:
         projects_by_status[ProjectStatus(status)] = count
 
-    open_commitments = list(
-        session.scalars(
-            select(models.Commitment)
-            .where(
-                models.Commitment.commune_id == commune_id,
-                models.Commitment.status.in_(OPEN_STATUSES),
-            )
-            .options(
-                selectinload(models.Commitment.commune), selectinload(models.Commitment.project)
-            )
-            .order_by(models.Commitment.due_date.is_(None), models.Commitment.due_date)
-        )
+    open_here = (
+        models.Commitment.commune_id == commune_id,
+        models.Commitment.status.in_(OPEN_STATUSES),
     )
     horizon = today + dt.timedelta(days=DUE_SOON_DAYS)
-    late = [c for c in open_commitments if c.due_date is not None and c.due_date < today]
-    soon = [
-        c for c in open_commitments if c.due_date is not None and today <= c.due_date <= horizon
-    ]
+    is_late = models.Commitment.due_date < today
+    is_soon = models.Commitment.due_date.between(today, horizon)
+    open_count, late_count, soon_count = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((is_late, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((is_soon, 1), else_=0)), 0),
+        ).where(*open_here)
+    ).one()
+
+    def first_due(*condition: ColumnElement[bool]) -> list[models.Commitment]:
+        return list(
+            session.scalars(
+                select(models.Commitment)
+                .where(*open_here, *condition)
+                .options(
+                    selectinload(models.Commitment.commune),
+                    selectinload(models.Commitment.project),
+                )
+                .order_by(models.Commitment.due_date, models.Commitment.id)
+                .limit(commitments_shown)
+            )
+        )
+
+    late = first_due(is_late)
+    soon = first_due(is_soon)
 
     next_meeting = session.scalars(
         select(models.Meeting)
@@ -146,5 +170,36 @@ def commune_overview(
         due_soon_commitments=tuple(commitment_record(c) for c in soon),
         next_meeting=meeting_record(next_meeting, with_agenda=True) if next_meeting else None,
         last_exchanges=tuple(exchange_record(e) for e in exchanges),
-        open_commitments=len(open_commitments),
+        open_commitments=int(open_count),
+        late_count=int(late_count),
+        due_soon_count=int(soon_count),
     )
+
+
+@dataclass(frozen=True)
+class AllCommunesOverview:
+    """What the dashboard shows when no single commune is chosen."""
+
+    projects_by_status: dict[ProjectStatus, int]
+    late_total: int
+    communes_with_late: int
+
+
+# The chart's bars: each year's payment credits (a commune's share, or everyone's).
+CpTotals = list[tuple[int, Decimal]]
+
+
+def load_overview(
+    session: Session, commune_id: uuid.UUID | None, today: dt.date
+) -> tuple[CommuneOverview | AllCommunesOverview, CpTotals]:
+    """The dashboard's data, counted and summed by the database: nothing read whole."""
+    totals = sorted(cp_totals_by_year(session, commune_id).items())
+    if commune_id is None:
+        by_status = {status: 0 for status in ProjectStatus}
+        for status, count in session.execute(
+            select(models.Project.status, func.count()).group_by(models.Project.status)
+        ):
+            by_status[ProjectStatus(status)] = count
+        late = late_commitment_counts(session, today)
+        return AllCommunesOverview(by_status, sum(late.values()), len(late)), totals
+    return commune_overview(session, commune_id, today), totals

@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from sitiv_desktop.domain.records import PpiLineRecord, PpiRow, PpiTable
@@ -207,6 +208,48 @@ def ppi_table(
     ]
     rows.sort(key=lambda row: (row.commune_id is None, row.commune_name))
     return PpiTable(years=shown_years, rows=tuple(rows))
+
+
+def cp_totals_by_year(session: Session, commune_id: uuid.UUID | None = None) -> dict[int, Decimal]:
+    """The payment credits of each year, summed by the database: a commune's share of them, or
+    what every payer (the syndicate included) bears without one. The dashboard's chart.
+
+    A commune's share of a line is its cost share in the project, plus, when it owns the
+    project, what no participation covers (as ``ppi_table`` splits it), so a commune's totals
+    are those of its row of ``ppi_table``; all payers together bear each line at least whole.
+    """
+    part = models.Participation
+    shares = select(part.project_id, func.sum(part.cost_share).label("total"))
+    if commune_id is not None:
+        shares = shares.add_columns(
+            func.sum(case((part.commune_id == commune_id, part.cost_share), else_=0)).label("mine")
+        )
+    shares_by_project = shares.group_by(part.project_id).subquery()
+    covered = func.coalesce(shares_by_project.c.total, 0)
+    if commune_id is None:
+        percent: Any = case((covered > 100, covered), else_=100)
+    else:
+        left_over = case((covered < 100, 100 - covered), else_=0)
+        percent = func.coalesce(shares_by_project.c.mine, 0) + case(
+            (models.Project.owner_commune_id == commune_id, left_over), else_=0
+        )
+    statement = (
+        select(
+            models.PaymentCredit.year,
+            func.sum(models.PaymentCredit.amount_cents * percent),
+        )
+        .join(models.PpiLine, models.PpiLine.id == models.PaymentCredit.line_id)
+        .join(models.Project, models.Project.id == models.PpiLine.project_id)
+        .outerjoin(shares_by_project, shares_by_project.c.project_id == models.Project.id)
+        .group_by(models.PaymentCredit.year)
+        .order_by(models.PaymentCredit.year)
+    )
+    if commune_id is not None:
+        statement = statement.where(commune_project_filter(commune_id))
+    totals: dict[int, Decimal] = {}
+    for year, cents_percent in session.execute(statement):
+        totals[year] = (Decimal(cents_percent or 0) / 10_000).quantize(CENT)
+    return totals
 
 
 @dataclass(frozen=True)

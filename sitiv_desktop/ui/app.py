@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import uuid
 from importlib import resources
 from pathlib import Path
@@ -108,11 +109,28 @@ class Application:
     def start(self) -> None:
         """Show the window where the user left it, or offer the first-start choices."""
         self.window.show()
-        self.runner.read(lambda _session: self.automatic_backup(), lambda _path: None)
+        self._backed_up_at_start = False
+        if self.runner.inline:
+            self.runner.read(lambda _session: self.automatic_backup(), lambda _path: None)
+        else:
+            # The backup reads the whole copy: it waits for the first paint, on its own thread,
+            # so that neither the window nor the store's queue waits for it.
+            self.window.dashboard.filled.connect(self._back_up_after_first_paint)
         if self.context.settings.get("first_start_done"):
             self.window.load_communes(select=self._last_commune())
             return
         self.runner.read(_is_empty, self._first_start)
+
+    def _back_up_after_first_paint(self) -> None:
+        if self._backed_up_at_start:
+            return
+        self._backed_up_at_start = True
+        self._start_backup = threading.Thread(
+            target=self.automatic_backup, name="start-backup", daemon=True
+        )
+        self._start_backup.start()
+
+    _start_backup: threading.Thread | None = None
 
     def _last_commune(self) -> uuid.UUID | None:
         text = str(self.context.settings.get("last_commune"))
@@ -191,6 +209,8 @@ class Application:
             return None
 
     def close(self) -> None:
+        if self._start_backup is not None:
+            self._start_backup.join()
         self.window.save_state()
         self.runner.read(lambda _session: self.automatic_backup(), lambda _path: None)
         self.runner.close()

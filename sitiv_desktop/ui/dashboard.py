@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
 
 from PySide6.QtCore import QRectF, Qt, Signal
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.enums import ProjectStatus
 from sitiv_desktop.domain.records import (
@@ -29,10 +27,8 @@ from sitiv_desktop.domain.records import (
     PpiTable,
 )
 from sitiv_desktop.i18n import _, format_date, format_datetime, format_number, ngettext
-from sitiv_desktop.services.communes import commune_overview, late_commitment_counts
-from sitiv_desktop.services.ppi import ppi_table
-from sitiv_desktop.services.projects import ProjectFilter, count_projects
-from sitiv_desktop.ui.tasks import StoreRunner
+from sitiv_desktop.services.communes import AllCommunesOverview, CpTotals, load_overview
+from sitiv_desktop.ui.tasks import StoreRunner, emit
 
 ACCENT = QColor("#1f5f99")
 STATUS_COLOURS = {
@@ -44,30 +40,6 @@ STATUS_COLOURS = {
     ProjectStatus.ABANDONED: "#b3261e",
 }
 LATE = "#b3261e"
-
-
-@dataclass(frozen=True)
-class AllCommunesOverview:
-    """What the dashboard shows when no single commune is chosen."""
-
-    projects_by_status: dict[ProjectStatus, int]
-    late_total: int
-    communes_with_late: int
-    ppi: PpiTable
-
-
-def load_overview(
-    session: Session, commune_id: uuid.UUID | None, today: dt.date
-) -> tuple[CommuneOverview | AllCommunesOverview, PpiTable]:
-    table = ppi_table(session, commune_id)
-    if commune_id is None:
-        by_status = {
-            status: count_projects(session, ProjectFilter(statuses=(status,)))
-            for status in ProjectStatus
-        }
-        late = late_commitment_counts(session, today)
-        return AllCommunesOverview(by_status, sum(late.values()), len(late), table), table
-    return commune_overview(session, commune_id, today), table
 
 
 def _money_short(amount: Decimal) -> str:
@@ -91,7 +63,10 @@ class PpiChart(QWidget):
         self.totals: list[tuple[int, Decimal]] = []
 
     def set_table(self, table: PpiTable) -> None:
-        self.totals = [(year, table.total_cp(year)) for year in table.years]
+        self.set_totals([(year, table.total_cp(year)) for year in table.years])
+
+    def set_totals(self, totals: CpTotals) -> None:
+        self.totals = list(totals)
         summary = "; ".join(f"{year} : {_money_short(total)}" for year, total in self.totals)
         self.setAccessibleDescription(summary)
         self.update()
@@ -216,6 +191,8 @@ class Dashboard(QScrollArea):
     """The chosen commune at a glance, reloaded when the commune or the data change."""
 
     commitment_opened = Signal(object)
+    # The dashboard shows its data (the first time: the window is usable).
+    filled = Signal()
 
     def __init__(self, runner: StoreRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -274,14 +251,15 @@ class Dashboard(QScrollArea):
         commune_id = self.commune_id
         today = dt.date.today()
 
-        def done(result: tuple[CommuneOverview | AllCommunesOverview, PpiTable]) -> None:
+        def done(result: tuple[CommuneOverview | AllCommunesOverview, CpTotals]) -> None:
             if generation == self._generation:
                 self._fill(result[0], result[1])
+                emit(self.filled)
 
         self.runner.read(lambda session: load_overview(session, commune_id, today), done)
 
-    def _fill(self, overview: CommuneOverview | AllCommunesOverview, table: PpiTable) -> None:
-        self.chart.set_table(table)
+    def _fill(self, overview: CommuneOverview | AllCommunesOverview, totals: CpTotals) -> None:
+        self.chart.set_totals(totals)
         self.status_bars.set_counts(overview.projects_by_status)
         for card in (self.late_card, self.soon_card, self.meeting_card, self.exchanges_card):
             card.clear()
@@ -297,8 +275,20 @@ class Dashboard(QScrollArea):
         if commune.mayor:
             facts.insert(0, _("Mayor: {name}").format(name=commune.mayor))
         self.subtitle.setText(" · ".join(facts))
-        self._commitments(self.late_card, overview.late_commitments, LATE, _("Nothing late."))
-        self._commitments(self.soon_card, overview.due_soon_commitments, "", _("Nothing due soon."))
+        self._commitments(
+            self.late_card,
+            overview.late_commitments,
+            max(overview.late_count, len(overview.late_commitments)),
+            LATE,
+            _("Nothing late."),
+        )
+        self._commitments(
+            self.soon_card,
+            overview.due_soon_commitments,
+            max(overview.due_soon_count, len(overview.due_soon_commitments)),
+            "",
+            _("Nothing due soon."),
+        )
         meeting = overview.next_meeting
         if meeting is None:
             self.meeting_card.add_line(_("No meeting planned."), "#6b7785")
@@ -330,7 +320,12 @@ class Dashboard(QScrollArea):
         self.exchanges_card.add_line(_("Choose a commune to see its exchanges."), "#6b7785")
 
     def _commitments(
-        self, card: Card, records: tuple[CommitmentRecord, ...], colour: str, empty: str
+        self,
+        card: Card,
+        records: tuple[CommitmentRecord, ...],
+        total: int,
+        colour: str,
+        empty: str,
     ) -> None:
         if not records:
             card.add_line(empty, "#6b7785")
@@ -339,8 +334,8 @@ class Dashboard(QScrollArea):
         for record in records[:shown]:
             due = format_date(record.due_date, "short") if record.due_date else "—"
             card.add_line(f"{due}  {record.title}", colour, tooltip=record.description)
-        if len(records) > shown:
-            more = _("and {count} more").format(count=len(records) - shown)
+        if total > shown:
+            more = _("and {count} more").format(count=total - min(shown, len(records)))
             card.add_line(more, "#6b7785")
 
     def _exchanges(self, records: tuple[ExchangeRecord, ...]) -> None:

@@ -148,21 +148,25 @@ EXCHANGE_COLUMNS = (
 )
 
 STAKE_COLUMNS = (
-    Column(N_("Action"), lambda s: s.action, lambda s: s.action, width=320, name="title"),
-    Column(N_("Commune"), lambda s: s.commune_name, lambda s: s.commune_name, name="commune"),
+    Column(N_("Action"), lambda s: s.action, lambda s: s.action, "action", width=320, name="title"),
+    Column(
+        N_("Commune"), lambda s: s.commune_name, lambda s: s.commune_name, "commune", name="commune"
+    ),
     Column(
         N_("Priority"),
         lambda s: s.priority.label,
         lambda s: s.priority.codes().index(s.priority.value),
+        "priority",
     ),
     Column(
         N_("Progress"),
         lambda s: format_percent(s.progress),
         lambda s: s.progress,
+        "progress",
         right_aligned=True,
     ),
-    Column(N_("Axis"), lambda s: s.axis, lambda s: s.axis, width=200),
-    Column(N_("Line"), lambda s: s.line, lambda s: s.line, width=220),
+    Column(N_("Axis"), lambda s: s.axis, lambda s: s.axis, "axis", width=200),
+    Column(N_("Line"), lambda s: s.line, lambda s: s.line, "line", width=220),
     Column(N_("Projects"), lambda s: ", ".join(s.project_titles), lambda s: len(s.project_titles)),
 )
 
@@ -338,9 +342,11 @@ class PagedTableModel(RecordTableModel):
 
     # What is shown -----------------------------------------------------------------------
 
-    def set_commune(self, commune_id: uuid.UUID | None) -> None:
+    def set_commune(self, commune_id: uuid.UUID | None, load: bool = True) -> None:
+        """Show this commune's rows (all without one); read later when ``load`` is false."""
         self.request = replace(self.request, commune_id=commune_id)
-        self.reload()
+        if load:
+            self.reload()
 
     def set_text(self, text: str) -> None:
         if text != self.request.text:

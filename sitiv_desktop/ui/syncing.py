@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_timedelta
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.context import Context
-from sitiv_desktop.credentials import Credentials
 from sitiv_desktop.domain import enums
 from sitiv_desktop.errors import Cancelled, ExternalError, UserError
 from sitiv_desktop.i18n import N_, _, babel_locale, format_date, format_timestamp, ngettext
@@ -55,6 +54,9 @@ from sitiv_desktop.sync.status import SyncStatus, read_sync_status, summary_sent
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.first_start import Connection, ConnectionDialog
 from sitiv_desktop.ui.tasks import ChangeNotifier, LongTask, StoreRunner, TaskState, emit
+
+if TYPE_CHECKING:
+    from sitiv_desktop.credentials import Credentials
 
 # The tables whose records have an editor in the window, and the change kind they notify.
 EDITABLE = {
@@ -218,7 +220,7 @@ class SyncController(QObject):
         super().__init__(window)
         self.window, self.context, self.runner = window, context, runner
         self.notifier, self.undo_stack, self.edit_record = notifier, undo_stack, edit_record
-        self.credentials = Credentials()
+        self._credentials: Credentials | None = None
         self.task: LongTask | None = None
         self._checks: list[LongTask] = []
         self.reachable = True
@@ -293,6 +295,19 @@ class SyncController(QObject):
         menu.addSeparator()
         menu.addAction(self.connect_action)
         self.menu = menu
+
+    @property
+    def credentials(self) -> Credentials:
+        """The keyring, opened at first use: importing it is not worth delaying the window."""
+        if self._credentials is None:
+            from sitiv_desktop.credentials import Credentials
+
+            self._credentials = Credentials()
+        return self._credentials
+
+    @credentials.setter
+    def credentials(self, value: Credentials) -> None:
+        self._credentials = value
 
     # Status -------------------------------------------------------------------------------
 

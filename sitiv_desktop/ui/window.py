@@ -30,6 +30,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QResizeEvent,
+    QShowEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -79,7 +80,7 @@ from sitiv_desktop.services.projects import (
     list_projects,
 )
 from sitiv_desktop.services.roles import read_only_reason
-from sitiv_desktop.services.stakes import delete_stake, list_stakes
+from sitiv_desktop.services.stakes import delete_stake
 from sitiv_desktop.store import models
 from sitiv_desktop.ui.agenda import AgendaPanel
 from sitiv_desktop.ui.dashboard import Dashboard
@@ -269,7 +270,19 @@ class ListPage(QWidget):
             self._fitting = False
         self.show_single_commune(self.single_commune)
         if not self.user_sized:
-            self.fit_columns()
+            if self.isVisible():
+                self.fit_columns()
+            else:  # a tab not shown: fitted when it is, not at each commune switch
+                self._fit_pending = True
+
+    _fit_pending = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._fit_pending:
+            self._fit_pending = False
+            if not self.user_sized:
+                self.fit_columns()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # The view's own resize, once its viewport has its new width: the title follows.
@@ -480,7 +493,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.exchanges, _("Exchanges"))
 
         self.stakes = ListPage(
-            "stakes", RecordTableModel(STAKE_COLUMNS, self), self.settings, _("Filter stakes")
+            "stakes", paged("stakes", STAKE_COLUMNS), self.settings, _("Filter stakes")
         )
         self.stakes.add_button(_("New stake"), self.new_stake)
         self.stakes.view.doubleClicked.connect(lambda _i: self.edit_selected())
@@ -492,6 +505,9 @@ class MainWindow(QMainWindow):
         self.ppi.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.tabs.addTab(self.ppi, _("PPI"))
         self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        # The stakes and the PPI are read when their tab is shown, not at each commune switch.
+        self._stale_tabs: set[str] = {"stakes", "ppi"}
+        self.tabs.currentChanged.connect(lambda _i: self._load_small_tables())
 
         splitter.addWidget(self.tabs)
         splitter.setChildrenCollapsible(False)
@@ -682,7 +698,10 @@ class MainWindow(QMainWindow):
         for page in (self.projects, self.commitments, self.meetings, self.exchanges):
             assert isinstance(page.model, PagedTableModel)
             page.model.set_commune(self.commune_id)
+        assert isinstance(self.stakes.model, PagedTableModel)
+        self.stakes.model.set_commune(self.commune_id, load=False)
         self.agenda.show_meeting(None)
+        self._stale_tabs = {"stakes", "ppi"}
         self._load_small_tables()
 
     def commune_name(self) -> str:
@@ -699,19 +718,23 @@ class MainWindow(QMainWindow):
                 return
 
     def _load_small_tables(self) -> None:
+        """Read the stakes or the PPI lines again if their tab is shown and they are stale."""
+        shown = self.tabs.currentWidget()
+        if shown is self.stakes and "stakes" in self._stale_tabs:
+            self._stale_tabs.discard("stakes")
+            assert isinstance(self.stakes.model, PagedTableModel)
+            self.stakes.model.reload()
+        if shown is not self.ppi or "ppi" not in self._stale_tabs:
+            return
+        self._stale_tabs.discard("ppi")
         commune_id = self.commune_id
 
-        def work(session: Session) -> tuple[Any, Any]:
-            return list_stakes(session, commune_id), list_ppi_lines(session, commune_id)
-
-        def done(result: tuple[Any, Any]) -> None:
-            stakes, lines = result
+        def done(lines: list[Any]) -> None:
             years = sorted({year for line in lines for year in line.cp_by_year})
-            self.stakes.model.set_records(stakes)
             self.ppi.model.columns = ppi_columns(years)
             self.ppi.model.set_records(lines)
 
-        self.runner.read(work, done)
+        self.runner.read(lambda session: list_ppi_lines(session, commune_id), done)
 
     # Reacting to changes -----------------------------------------------------------------
 
@@ -737,6 +760,7 @@ class MainWindow(QMainWindow):
         if kind in ("commitment", "all", "commune"):
             self.load_communes()
         if kind in ("project", "all", "stake", "ppi_line"):
+            self._stale_tabs = {"stakes", "ppi"}
             self._load_small_tables()
 
     def refresh_all(self) -> None:
