@@ -37,7 +37,7 @@ class Service:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "sitiv_desktop", "server", "run", "--database", self.database,
              "--listen", f"127.0.0.1:{self.port}"],
-            env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -52,8 +52,6 @@ class Service:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(20)
-        assert self.process.stdout is not None and self.process.stderr is not None
-        self.process.stdout.close(), self.process.stderr.close()
 
 
 @pytest.fixture
