@@ -577,6 +577,7 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
                 styles.body,
             )
         )
+    flowables += _ap_votes(data.ppi_lines, styles)
     flowables += [
         *others_note(
             hidden,
@@ -601,6 +602,40 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
             )
         )
     return flowables
+
+
+def _ap_votes(lines: Sequence[PpiLineRecord], styles: Styles) -> list[Flowable]:
+    """Each line's AP votes in order, the first vote then each revision, the last in force."""
+    voted = [line for line in lines if line.ap_history]
+    if not voted:
+        return [para(_("No AP has been voted on these lines yet."), styles.muted)]
+    rows: list[list[str | Flowable]] = []
+    for line in voted:
+        votes = []
+        for index, (voted_on, amount) in enumerate(line.ap_history):
+            wording = _("voted on {date}") if index == 0 else _("revised on {date}")
+            votes.append(
+                _("{when}: {amount}").format(
+                    when=wording.format(date=pack_date(voted_on)), amount=format_money(amount)
+                )
+            )
+        rows.append(
+            [
+                f"{line.project_code} — {line.project_title}",
+                "\n".join(votes),
+                pack_money(line.ap),
+            ]
+        )
+    return [
+        para(_("AP vote history"), styles.h3),
+        data_table(
+            [_("Line"), _("Votes, in order"), _("AP in force")],
+            rows,
+            [70 * mm, 72 * mm, 28 * mm],
+            styles,
+            right_columns=(2,),
+        ),
+    ]
 
 
 def _overrun_cell(amount: Decimal, styles: Styles) -> Flowable:
