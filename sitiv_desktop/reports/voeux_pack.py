@@ -408,11 +408,29 @@ def _commitments(
 ) -> list[Flowable]:
     if not records:
         return [empty_note(empty, styles)]
-    rows = [
-        [c.title, _day(c.closed_on if kept else c.due_date), c.responsible or "—"] for c in records
+    rows: list[list[str | Flowable]] = [
+        [
+            _kept_cell(c, styles) if kept and c.evidence else c.title,
+            _day(c.closed_on if kept else c.due_date),
+            c.responsible or "—",
+        ]
+        for c in records
     ]
     headers = [_("Commitment"), _("Kept on") if kept else _("Due date"), _("Responsible")]
     return [data_table(headers, rows, [108 * mm, 30 * mm, 32 * mm], styles)]
+
+
+def _kept_cell(record: CommitmentRecord, styles: Styles) -> Flowable:
+    """A kept commitment's title, and under it in smaller type the evidence that it was kept."""
+    return para(
+        markup(
+            '{title}<br/><font size="7.5" color="#4A5568"><b>{label}</b> {evidence}</font>',
+            title=record.title,
+            label=_("Evidence:"),
+            evidence=record.evidence,
+        ),
+        styles.cell,
+    )
 
 
 def _day(value: dt.date | None) -> str:

@@ -1248,8 +1248,25 @@ def _commitment(
         closed_on=closed_on,
         meeting_id=meeting_id,
         project_id=project.id,
+        evidence=_evidence(closed_on) if status is CommitmentStatus.KEPT else "",
     )
     return _Commitment(commitment_id, commune, title, made_on, due, subject)
+
+
+# What shows a commitment was kept, on the day it was (chosen by the day, not drawn, so that
+# the rest of the data stays as the seed made it).
+EVIDENCES = (
+    "Procès-verbal de réception signé le {date}.",
+    "Courrier de la présidence à la commune du {date}.",
+    "Mise en service constatée avec la commune le {date}.",
+    "Relevé de décisions transmis à la commune le {date}.",
+)
+
+
+def _evidence(closed_on: dt.date | None) -> str:
+    if closed_on is None:
+        return ""
+    return EVIDENCES[closed_on.toordinal() % len(EVIDENCES)].format(date=_french_date(closed_on))
 
 
 def _commitment_state(
@@ -1538,6 +1555,8 @@ def _mayor_meetings(
             _personal_points(commune) if day >= maker.today else "",
         )
         earlier = [c for c in commitments[commune.id] if c.made_on < day]
+        # Two commitments may read alike: an agenda follows up each wording once.
+        followed = list({c.title: c for c in earlier}.values())
         items = [
             _Item("Actualités de la commune", mayor, 10),
             *(
@@ -1551,7 +1570,7 @@ def _mayor_meetings(
             ),
             *(
                 _Item(f"Suivi d’engagement : {c.title}", staff.titled["dgs"], 10, commitment=c)
-                for c in maker.rng.sample(earlier, min(2, len(earlier)))
+                for c in maker.rng.sample(followed, min(2, len(followed)))
             ),
             _Item("Enjeux du plan de mandat et numérique", mayor, 15),
         ]

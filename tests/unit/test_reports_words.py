@@ -148,3 +148,14 @@ def test_without_a_vows_meeting_or_notes_the_pack_says_so(database: Database) ->
     section = body_after(voeux_text(database), "6. Notes de l’orateur").replace("\u00a0", " ")
     assert "Aucune note pour le discours n’est encore saisie sur « Vœux 2015 »" in section
     assert "Notes pour le discours" not in section
+
+
+def test_the_vows_pack_prints_the_evidence_of_kept_commitments(database: Database) -> None:
+    with database.session() as session:
+        make_pack_data(session)
+        kept = session.scalars(
+            select(models.Commitment).where(models.Commitment.title == "Remplacer les copieurs")
+        ).one()
+        kept.evidence = "Bon de livraison des copieurs"
+    page = body_after(voeux_text(database), "Vénissieux 65 405 habitants").replace("\u00a0", " ")
+    assert "Remplacer les copieurs Preuve : Bon de livraison des copieurs" in page
