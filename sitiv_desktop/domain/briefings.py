@@ -206,6 +206,13 @@ class VoeuxPackData:
     next_ppi_lines: tuple[PpiLineRecord, ...]
     speaker_notes: tuple[TalkingPoint, ...]
     next_ppi_line_count: int = 0
+    # The New Year address meeting of ``next_year`` (None when none is recorded), whose
+    # speaker's notes are the president's own words for the speech.
+    address_meeting: MeetingRecord | None = None
+
+    @property
+    def speech_notes(self) -> str:
+        return self.address_meeting.speaker_notes if self.address_meeting is not None else ""
 
     @property
     def next_year(self) -> int:

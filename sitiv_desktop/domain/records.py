@@ -34,6 +34,8 @@ class CommuneRecord:
     mayor: str
     joined_on: dt.date | None
     note: str
+    # The day membership ended, or None for a member.
+    left_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,14 @@ class ContactRecord:
     role: ContactRole
     email: str
     phone: str
+    # The job title as the person is addressed (« Directrice générale des services »); empty
+    # when only the role is known.
+    title: str = ""
+
+    @property
+    def addressed_as(self) -> str:
+        """The title when there is one, else the role's label."""
+        return self.title or self.role.label
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,8 @@ class CommitmentRecord:
     meeting_id: uuid.UUID | None
     project_id: uuid.UUID | None
     project_title: str = ""
+    # What shows the commitment was kept (a delivery note, a decision, a date).
+    evidence: str = ""
 
     def is_late(self, today: dt.date) -> bool:
         return not self.status.is_closed and self.due_date is not None and self.due_date < today
@@ -130,6 +142,8 @@ class MeetingRecord:
     participants: str
     minutes: str
     commune_ids: tuple[uuid.UUID, ...] = ()
+    # The president's own words: personal points for a meeting, the speech for the vœux.
+    speaker_notes: str = ""
     commune_names: tuple[str, ...] = ()
     agenda: tuple[AgendaItemRecord, ...] = ()
 

@@ -181,6 +181,41 @@ def talking_points(points: Sequence[TalkingPoint], styles: Styles, empty: str) -
     return flowables
 
 
+_BULLETS = ("- ", "– ", "— ", "• ", "* ")
+
+
+def own_words(text: str, heading: str, styles: Styles) -> list[Flowable]:
+    """The president's own notes under ``heading``, as typed: a line starting with a dash or a
+    bullet is a bullet, a blank line separates paragraphs; nothing at all without notes."""
+    if not text.strip():
+        return []
+    flowables: list[Flowable] = [para(heading, styles.h3)]
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            flowables.append(para(" ".join(paragraph), styles.body))
+            paragraph.clear()
+
+    for line in text.splitlines():
+        stripped = line.strip()
+        bullet = next((b for b in _BULLETS if stripped.startswith(b)), None)
+        if not stripped:
+            flush()
+        elif bullet is not None:
+            flush()
+            flowables.append(
+                para(
+                    markup("<bullet>\u2013</bullet>{text}", text=stripped[len(bullet) :].strip()),
+                    styles.point,
+                )
+            )
+        else:
+            paragraph.append(stripped)
+    flush()
+    return flowables
+
+
 def others_note(hidden: int, sentence: str, styles: Styles) -> list[Flowable]:
     """The sentence under a capped list that says how many entries it leaves out (« 12 autres
     projets ne sont pas détaillés… »); nothing when the list is whole."""

@@ -19,6 +19,7 @@ from sitiv_desktop.reports.common import (
     cover,
     meeting_moment,
     others_note,
+    own_words,
     talking_points,
 )
 from sitiv_desktop.reports.document import (
@@ -101,6 +102,9 @@ def meeting_pack_story(data: MeetingPackData, styles: Styles) -> list[Flowable]:
     story += [CondPageBreak(80 * mm), sections.section(_("PPI lines"))]
     story += _ppi(data, styles)
     story += [CondPageBreak(50 * mm), sections.section(_("Talking points"))]
+    story += own_words(meeting.speaker_notes, _("Personal points"), styles)
+    if meeting.speaker_notes.strip() and data.talking_points:
+        story.append(para(_("Points drawn from the data:"), styles.muted))
     story += talking_points(
         data.talking_points,
         styles,
@@ -146,6 +150,7 @@ def _glance(data: MeetingPackData, styles: Styles) -> list[Flowable]:
         [_("Département"), commune.departement or "—"],
         [_("Intercommunality"), commune.metropole.label],
         [_("Member since"), pack_date(commune.joined_on) if commune.joined_on else "—"],
+        *([[_("Member until"), pack_date(commune.left_on)]] if commune.left_on is not None else []),
         [_("Share of the PPI (AP)"), format_money(data.ppi_share.ap)],
         [_("Figures as of"), pack_date(data.as_of)],
     ]
@@ -162,7 +167,7 @@ def _glance(data: MeetingPackData, styles: Styles) -> list[Flowable]:
     rows: list[list[str | Flowable]] = [
         [
             c.full_name,
-            c.role.label,
+            c.addressed_as,
             fitted(c.email, styles.cell, email_width) if c.email else "—",
             c.phone or "—",
         ]
@@ -327,7 +332,7 @@ def _commitments(data: MeetingPackData, styles: Styles) -> list[Flowable]:
         return flowables
     rows = [
         [
-            _commitment_cell(c, styles),
+            _commitment_cell(c, styles, with_evidence=True),
             pack_date(c.closed_on) if c.closed_on else "—",
             c.responsible or "—",
             c.project_title or "—",
@@ -374,15 +379,26 @@ def _commitment_table(
     return [data_table(headers, rows, [70 * mm, 30 * mm, 30 * mm, 40 * mm], styles)]
 
 
-def _commitment_cell(record: CommitmentRecord, styles: Styles) -> str | Flowable:
-    """The commitment's title, and its description under it in smaller type."""
-    if not record.description:
+def _commitment_cell(
+    record: CommitmentRecord, styles: Styles, with_evidence: bool = False
+) -> str | Flowable:
+    """The commitment's title, its description under it in smaller type, and for a kept one
+    the evidence that it was kept."""
+    evidence = record.evidence if with_evidence else ""
+    if not record.description and not evidence:
         return record.title
+    template = "{title}"
+    if record.description:
+        template += '<br/><font size="7.5" color="#4A5568">{description}</font>'
+    if evidence:
+        template += '<br/><font size="7.5"><b>{label}</b> {evidence}</font>'
     return para(
         markup(
-            '{title}<br/><font size="7.5" color="#4A5568">{description}</font>',
+            template,
             title=record.title,
             description=record.description,
+            label=_("Evidence:"),
+            evidence=evidence,
         ),
         styles.cell,
     )
@@ -561,6 +577,7 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
                 styles.body,
             )
         )
+    flowables += _ap_votes(data.ppi_lines, styles)
     flowables += [
         *others_note(
             hidden,
@@ -585,6 +602,40 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
             )
         )
     return flowables
+
+
+def _ap_votes(lines: Sequence[PpiLineRecord], styles: Styles) -> list[Flowable]:
+    """Each line's AP votes in order, the first vote then each revision, the last in force."""
+    voted = [line for line in lines if line.ap_history]
+    if not voted:
+        return [para(_("No AP has been voted on these lines yet."), styles.muted)]
+    rows: list[list[str | Flowable]] = []
+    for line in voted:
+        votes = []
+        for index, (voted_on, amount) in enumerate(line.ap_history):
+            wording = _("voted on {date}") if index == 0 else _("revised on {date}")
+            votes.append(
+                _("{when}: {amount}").format(
+                    when=wording.format(date=pack_date(voted_on)), amount=format_money(amount)
+                )
+            )
+        rows.append(
+            [
+                f"{line.project_code} — {line.project_title}",
+                "\n".join(votes),
+                pack_money(line.ap),
+            ]
+        )
+    return [
+        para(_("AP vote history"), styles.h3),
+        data_table(
+            [_("Line"), _("Votes, in order"), _("AP in force")],
+            rows,
+            [70 * mm, 72 * mm, 28 * mm],
+            styles,
+            right_columns=(2,),
+        ),
+    ]
 
 
 def _overrun_cell(amount: Decimal, styles: Styles) -> Flowable:

@@ -14,7 +14,7 @@ from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBr
 from sitiv_desktop.domain.briefings import CommuneYear, VoeuxPackData
 from sitiv_desktop.domain.records import CommitmentRecord
 from sitiv_desktop.i18n import _, format_money, ngettext
-from sitiv_desktop.reports.common import Sections, cover, others_note, talking_points
+from sitiv_desktop.reports.common import Sections, cover, others_note, own_words, talking_points
 from sitiv_desktop.reports.document import BODY_TEMPLATE, BuildOptions, PackInfo, contents, render
 from sitiv_desktop.reports.flowables import (
     SectionHeading,
@@ -77,10 +77,40 @@ def voeux_story(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
     story += [PageBreak(), sections.section(_("PPI {year}").format(year=data.next_year))]
     story += _next_ppi(data, styles)
     story += [CondPageBreak(60 * mm), sections.section(_("Speaker's notes"))]
+    story += _speech_notes(data, styles)
     story += talking_points(
         data.speaker_notes, styles, _("The data of the year gives no particular point to make.")
     )
     return story
+
+
+def _speech_notes(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
+    """The president's own notes for the speech first, typed on the vœux meeting; when there
+    are none, one line says where they would come from, and the points of the data follow."""
+    meeting = data.address_meeting
+    if meeting is None:
+        return [
+            para(
+                _(
+                    "No New Year address meeting is recorded for {year}: the notes for the "
+                    "speech typed on it would come first. The points below are drawn from the "
+                    "data."
+                ).format(year=data.next_year),
+                styles.muted,
+            )
+        ]
+    notes = own_words(meeting.speaker_notes, _("Notes for the speech"), styles)
+    if not notes:
+        return [
+            para(
+                _(
+                    "No notes for the speech are typed on « {title} » yet. The points below "
+                    "are drawn from the data."
+                ).format(title=meeting.title),
+                styles.muted,
+            )
+        ]
+    return [*notes, para(_("Points drawn from the data:"), styles.muted)]
 
 
 def write_voeux_pack(data: VoeuxPackData, stream: BinaryIO, options: BuildOptions) -> None:
@@ -378,11 +408,29 @@ def _commitments(
 ) -> list[Flowable]:
     if not records:
         return [empty_note(empty, styles)]
-    rows = [
-        [c.title, _day(c.closed_on if kept else c.due_date), c.responsible or "—"] for c in records
+    rows: list[list[str | Flowable]] = [
+        [
+            _kept_cell(c, styles) if kept and c.evidence else c.title,
+            _day(c.closed_on if kept else c.due_date),
+            c.responsible or "—",
+        ]
+        for c in records
     ]
     headers = [_("Commitment"), _("Kept on") if kept else _("Due date"), _("Responsible")]
     return [data_table(headers, rows, [108 * mm, 30 * mm, 32 * mm], styles)]
+
+
+def _kept_cell(record: CommitmentRecord, styles: Styles) -> Flowable:
+    """A kept commitment's title, and under it in smaller type the evidence that it was kept."""
+    return para(
+        markup(
+            '{title}<br/><font size="7.5" color="#4A5568"><b>{label}</b> {evidence}</font>',
+            title=record.title,
+            label=_("Evidence:"),
+            evidence=record.evidence,
+        ),
+        styles.cell,
+    )
 
 
 def _day(value: dt.date | None) -> str:

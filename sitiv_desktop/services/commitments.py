@@ -133,21 +133,19 @@ class CommitmentDraft:
     evidence: str = ""
 
 
-EVIDENCE_MARK = "\n\n— "
+# Before the schema had a column for it, the window wrote the evidence at the end of the
+# description, after this mark, in the language of the moment: read back so that the next save
+# moves it to its column.
+_LEGACY_EVIDENCE_MARKS = ("\n\n— Preuve\u00a0: ", "\n\n— Preuve : ", "\n\n— Evidence: ")
 
 
-def evidence_of(description: str) -> tuple[str, str]:
-    """A description and the evidence written after it (the schema has no column of its own)."""
-    mark = EVIDENCE_MARK + _("Evidence:") + " "
-    if mark in description:
-        text, evidence = description.rsplit(mark, 1)
-        return text, evidence
+def split_legacy_evidence(description: str) -> tuple[str, str]:
+    """A description and the evidence once written after it; ``(description, "")`` without."""
+    for mark in _LEGACY_EVIDENCE_MARKS:
+        if mark in description:
+            text, evidence = description.rsplit(mark, 1)
+            return text, evidence.strip()
     return description, ""
-
-
-def _with_evidence(description: str, evidence: str) -> str:
-    text, _old = evidence_of(description)
-    return f"{text}{EVIDENCE_MARK}{_('Evidence:')} {evidence}"
 
 
 def save_commitment(
@@ -170,8 +168,6 @@ def save_commitment(
     if draft.meeting_id is not None and session.get(models.Meeting, draft.meeting_id) is None:
         raise UserError(_("Meeting: the meeting chosen no longer exists."), "meeting")
     description = draft.description.strip()
-    if draft.evidence.strip():
-        description = _with_evidence(description, draft.evidence.strip())
     row = models.Commitment() if draft.id is None else session.get(models.Commitment, draft.id)
     if row is None:
         raise NotFound(_("No commitment has this identifier."))
@@ -186,6 +182,8 @@ def save_commitment(
         due_date,
     )
     row.status, row.description = status.value, description
+    # Evidence says how a commitment was kept: an open or abandoned one keeps none.
+    row.evidence = draft.evidence.strip() if status is CommitmentStatus.KEPT else ""
     row.promised_by, row.responsible = draft.promised_by.strip(), draft.responsible.strip()
     row.meeting_id, row.project_id = draft.meeting_id, draft.project_id
     session.add(row)

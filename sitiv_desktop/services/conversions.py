@@ -48,6 +48,7 @@ def commune_record(row: models.Commune) -> CommuneRecord:
         mayor=row.mayor,
         joined_on=row.joined_on,
         note=row.note,
+        left_on=row.left_on,
     )
 
 
@@ -59,6 +60,7 @@ def contact_record(row: models.Contact) -> ContactRecord:
         role=ContactRole(row.role),
         email=row.email,
         phone=row.phone,
+        title=row.title,
     )
 
 
@@ -110,6 +112,7 @@ def commitment_record(row: models.Commitment) -> CommitmentRecord:
         meeting_id=row.meeting_id,
         project_id=row.project_id,
         project_title=row.project.title if row.project is not None else "",
+        evidence=row.evidence,
     )
 
 
@@ -147,6 +150,7 @@ def meeting_record(row: models.Meeting, with_agenda: bool = False) -> MeetingRec
         status=MeetingStatus(row.status),
         participants=row.participants,
         minutes=row.minutes,
+        speaker_notes=row.speaker_notes,
         commune_ids=tuple(link.commune_id for link in communes),
         commune_names=tuple(link.commune.name for link in communes),
         agenda=tuple(agenda_item_record(item) for item in row.agenda_items) if with_agenda else (),

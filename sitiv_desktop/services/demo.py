@@ -879,7 +879,12 @@ def _make_communes(maker: _Maker) -> list[_Commune]:
     for row in _member_communes():
         metropole = Metropole.LYON if "Lyon" in row["intercommunalite"] else Metropole.SAINT_ETIENNE
         joined = dt.date(int(row["member_since"]), 1, 1) if row["member_since"] else None
-        people = {role: maker.person() for role in ContactRole}
+        # Drawn as ``person()`` draws them, so that a seed gives the same people as before.
+        feminine: dict[ContactRole, bool] = {}
+        people: dict[ContactRole, str] = {}
+        for role in ContactRole:
+            feminine[role] = maker.rng.random() < 0.5
+            people[role] = maker.person(feminine[role])
         commune_id = maker.add(
             models.Commune,
             name=row["name"],
@@ -898,6 +903,7 @@ def _make_communes(maker: _Maker) -> list[_Commune]:
                 models.Contact,
                 commune_id=commune_id,
                 full_name=person,
+                title=CONTACT_TITLES[role][feminine[role]],
                 role=role.value,
                 email=f"{_ascii(person).replace('-', '.', 1)}@mairie-{slug}.fr",
                 phone=_phone(maker, mobile=elected),
@@ -915,6 +921,26 @@ def _make_communes(maker: _Maker) -> list[_Commune]:
             )
         )
     return made
+
+
+# The title each contact is addressed by, masculine and feminine: « Directrice générale des
+# services ».
+CONTACT_TITLES: dict[ContactRole, dict[bool, str]] = {
+    ContactRole.MAYOR: {False: "Maire", True: "Maire"},
+    ContactRole.DEPUTY: {
+        False: "Adjoint au maire chargé du numérique",
+        True: "Adjointe au maire chargée du numérique",
+    },
+    ContactRole.GENERAL_DIRECTOR: {
+        False: "Directeur général des services",
+        True: "Directrice générale des services",
+    },
+    ContactRole.IT_DIRECTOR: {
+        False: "Directeur des systèmes d’information",
+        True: "Directrice des systèmes d’information",
+    },
+    ContactRole.REFERENT: {False: "Référent numérique", True: "Référente numérique"},
+}
 
 
 def _commune_note(note: str) -> str:
@@ -1222,8 +1248,25 @@ def _commitment(
         closed_on=closed_on,
         meeting_id=meeting_id,
         project_id=project.id,
+        evidence=_evidence(closed_on) if status is CommitmentStatus.KEPT else "",
     )
     return _Commitment(commitment_id, commune, title, made_on, due, subject)
+
+
+# What shows a commitment was kept, on the day it was (chosen by the day, not drawn, so that
+# the rest of the data stays as the seed made it).
+EVIDENCES = (
+    "Procès-verbal de réception signé le {date}.",
+    "Courrier de la présidence à la commune du {date}.",
+    "Mise en service constatée avec la commune le {date}.",
+    "Relevé de décisions transmis à la commune le {date}.",
+)
+
+
+def _evidence(closed_on: dt.date | None) -> str:
+    if closed_on is None:
+        return ""
+    return EVIDENCES[closed_on.toordinal() % len(EVIDENCES)].format(date=_french_date(closed_on))
 
 
 def _commitment_state(
@@ -1291,6 +1334,7 @@ class _Calendar:
         place: str,
         communes: Sequence[_Commune],
         participants: str,
+        speaker_notes: str = "",
     ) -> tuple[uuid.UUID, MeetingStatus]:
         maker = self.maker
         status = MeetingStatus.HELD if at.date() < maker.today else MeetingStatus.PLANNED
@@ -1311,6 +1355,7 @@ class _Calendar:
             status=status.value,
             participants=participants,
             minutes=minutes,
+            speaker_notes=speaker_notes if status is not MeetingStatus.CANCELLED else "",
         )
         for commune in communes:
             maker.add(models.MeetingCommune, meeting_id=meeting_id, commune_id=commune.id)
@@ -1423,7 +1468,15 @@ def _make_meetings(
         at = dt.datetime.combine(day, EVENING)
         title = f"{MEETING_NAMES[MeetingKind.NEW_YEAR]} {day.year}"
         _collective_meeting(
-            calendar, MeetingKind.NEW_YEAR, title, at, 90, HEADQUARTERS, communes, projects
+            calendar,
+            MeetingKind.NEW_YEAR,
+            title,
+            at,
+            90,
+            HEADQUARTERS,
+            communes,
+            projects,
+            _speech_notes(day.year, len(communes)),
         )
     for offset in TECHNICAL_MEETING_DAYS:
         _technical_meeting(calendar, maker.rng.choice(projects), offset)
@@ -1431,6 +1484,37 @@ def _make_meetings(
 
 NINE, EVENING = dt.time(9, 0), dt.time(18, 30)
 HEADQUARTERS = "Siège du syndicat, grande salle"
+
+
+# French municipal elections come every six years, in March (2020, 2026, 2032…).
+ELECTION_YEAR = 2026
+
+
+def _speech_notes(year: int, communes: int) -> str:
+    """The president's notes for the vœux of ``year``: words, not figures (the pack gives them)."""
+    since_election = (year - ELECTION_YEAR) % 6
+    mandate = {
+        1: "- Premiers vœux du mandat : souhaiter la bienvenue aux équipes municipales élues en "
+        f"mars {year - 1}.",
+        0: f"- Derniers vœux du mandat avant les élections de mars {year} : remercier les élus "
+        "qui ne se représentent pas.",
+    }.get(since_election, "- Rappeler le cap du plan de mandat et ce qui reste à faire.")
+    return (
+        "Ouvrir par un mot pour les agents du syndicat et des communes, qui ont tenu les "
+        "services numériques toute l’année.\n"
+        f"- Remercier les maires des {communes} communes membres de leur confiance.\n"
+        f"{mandate}\n"
+        "- Conclure sur la mutualisation : faire ensemble ce qu’aucune commune ne ferait seule."
+    )
+
+
+def _personal_points(commune: _Commune) -> str:
+    """The president's own points for a mayor meeting to come."""
+    return (
+        f"- Remercier {commune.mayor} de son accueil à l’hôtel de ville de {commune.name}.\n"
+        "- Redire que le syndicat prévient la commune avant qu’une échéance ne glisse.\n"
+        "- Proposer la visite d’un chantier en cours avec les élus de la commune."
+    )
 
 
 def _mayor_meeting_days(maker: _Maker, vows_days: list[dt.date]) -> list[dt.date]:
@@ -1468,8 +1552,11 @@ def _mayor_meetings(
             [commune],
             f"{mayor}, {commune.general_director} (DGS), {staff.titled['president']}, "
             f"{staff.titled['dgs']}",
+            _personal_points(commune) if day >= maker.today else "",
         )
         earlier = [c for c in commitments[commune.id] if c.made_on < day]
+        # Two commitments may read alike: an agenda follows up each wording once.
+        followed = list({c.title: c for c in earlier}.values())
         items = [
             _Item("Actualités de la commune", mayor, 10),
             *(
@@ -1483,7 +1570,7 @@ def _mayor_meetings(
             ),
             *(
                 _Item(f"Suivi d’engagement : {c.title}", staff.titled["dgs"], 10, commitment=c)
-                for c in maker.rng.sample(earlier, min(2, len(earlier)))
+                for c in maker.rng.sample(followed, min(2, len(followed)))
             ),
             _Item("Enjeux du plan de mandat et numérique", mayor, 15),
         ]
@@ -1515,6 +1602,7 @@ def _collective_meeting(
     place: str,
     communes: list[_Commune],
     projects: list[_Project],
+    speaker_notes: str = "",
 ) -> None:
     maker, staff = calendar.maker, calendar.staff
     participants = {
@@ -1527,7 +1615,9 @@ def _collective_meeting(
         f"Les délégués des communes membres ; {staff.titled['president']}, "
         f"{staff.titled['vice_president']}, {staff.titled['dgs']}",
     )
-    meeting_id, status = calendar.meeting(kind, title, at, duration, place, communes, participants)
+    meeting_id, status = calendar.meeting(
+        kind, title, at, duration, place, communes, participants, speaker_notes
+    )
     # The New Year address shows what was delivered; the PPI seminar, what waits for a vote.
     wanted = {
         MeetingKind.NEW_YEAR: (ProjectStatus.DELIVERED,),

@@ -66,6 +66,14 @@ FIELD_LABELS: dict[str, str] = {
     "insee_code": N_("INSEE code"),
     "population": N_("Population"),
     "mayor": N_("Mayor"),
+    "speaker_notes": N_("Speaker's notes"),
+    "evidence": N_("Evidence"),
+    "left_on": N_("Member until"),
+    "joined_on": N_("Member since"),
+    "full_name": N_("Name"),
+    "role": N_("Role"),
+    "email": N_("Email"),
+    "phone": N_("Phone"),
 }
 
 TABLES: dict[str, type[Any]] = {

@@ -62,6 +62,7 @@ from sitiv_desktop.services.spreadsheets import (
     DOMAIN,
     DUE_DATE,
     END,
+    EVIDENCE,
     MADE_ON,
     NOTE,
     OWNER,
@@ -755,6 +756,7 @@ _COMMITMENT_FIELDS: dict[Column, str] = {
     PROMISED_BY: "promised_by",
     RESPONSIBLE: "responsible",
     DESCRIPTION: "description",
+    EVIDENCE: "evidence",
 }
 
 
@@ -803,6 +805,7 @@ class _CommitmentPlanner(_Planner):
             PROMISED_BY: "",
             RESPONSIBLE: "",
             DESCRIPTION: "",
+            EVIDENCE: "",
         }
         values: dict[Column, Any] = {}
         values[DUE_DATE] = row.date(DUE_DATE) if row.has(DUE_DATE) else kept[DUE_DATE]
@@ -827,6 +830,7 @@ class _CommitmentPlanner(_Planner):
         for column in (PROMISED_BY, RESPONSIBLE):
             values[column] = row.text(column, SHORT_TEXT) if row.has(column) else kept[column]
         values[DESCRIPTION] = row.text(DESCRIPTION) if row.has(DESCRIPTION) else kept[DESCRIPTION]
+        values[EVIDENCE] = row.text(EVIDENCE) if row.has(EVIDENCE) else kept[EVIDENCE]
         if key in self.seen:
             raise _same_value_problem(COMMITMENT, self.seen[key])
         self.seen[key] = row.number

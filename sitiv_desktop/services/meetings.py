@@ -118,6 +118,8 @@ class MeetingDraft:
     minutes: str = ""
     commune_ids: Sequence[uuid.UUID] = field(default_factory=tuple)
     id: uuid.UUID | None = None
+    # The president's own words (personal points, or the speech of the vœux); None keeps them.
+    speaker_notes: str | None = None
 
 
 def save_meeting(session: Session, draft: MeetingDraft) -> MeetingRecord:
@@ -148,6 +150,8 @@ def save_meeting(session: Session, draft: MeetingDraft) -> MeetingRecord:
         draft.participants.strip(),
         draft.minutes,
     )
+    if draft.speaker_notes is not None:
+        row.speaker_notes = draft.speaker_notes.strip()
     wanted = set(commune_ids)
     for link in list(row.communes):
         if link.commune_id not in wanted:

@@ -122,6 +122,7 @@ CLOSED_ON = Column(N_("Closed on"), ColumnKind.DATE)
 PROJECT_CODE = Column(N_("Project code"))
 PROMISED_BY = Column(N_("Promised by"))
 RESPONSIBLE = Column(N_("Responsible"))
+EVIDENCE = Column(N_("Evidence"))
 
 PROJECT = Column(N_("Project"))
 YEAR = Column(N_("Year"), ColumnKind.INTEGER)
@@ -154,6 +155,7 @@ COMMITMENT_COLUMNS = (
     PROMISED_BY,
     RESPONSIBLE,
     DESCRIPTION,
+    EVIDENCE,
 )
 PPI_LINE_COLUMNS = (PROJECT_CODE, PROJECT, OWNER, YEAR, CP, AP_IN_FORCE, AP_VOTED_ON, NOTE)
 
@@ -225,6 +227,7 @@ def commitments_table(session: Session, commune_id: uuid.UUID | None = None) -> 
             c.promised_by,
             c.responsible,
             c.description,
+            c.evidence,
         )
         for c in list_commitments(session, CommitmentFilter(commune_id=commune_id))
     )

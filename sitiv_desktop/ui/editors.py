@@ -65,7 +65,11 @@ from sitiv_desktop.domain.records import (
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _, format_money, format_number
 from sitiv_desktop.services.budgets import ApVoteDraft, PpiLineDraft, save_ppi_line
-from sitiv_desktop.services.commitments import CommitmentDraft, evidence_of, save_commitment
+from sitiv_desktop.services.commitments import (
+    CommitmentDraft,
+    save_commitment,
+    split_legacy_evidence,
+)
 from sitiv_desktop.services.exchanges import ExchangeDraft, record_exchange
 from sitiv_desktop.services.meetings import MeetingDraft, save_meeting
 from sitiv_desktop.services.projects import (
@@ -486,9 +490,18 @@ class CommitmentEditor(FormDialog):
             _("Made at the meeting"),
             choice_combo(meetings, record.meeting_id if record else None, _("No meeting")),
         )
-        text, evidence = evidence_of(record.description if record else "")
+        text, evidence = record.description if record else "", record.evidence if record else ""
+        if not evidence:  # written in the description before it had a column of its own
+            text, evidence = split_legacy_evidence(text)
         self.add_field("description", _("Description"), _long_text(text))
-        self.add_field("evidence", _("Evidence it was kept"), _line(evidence))
+        self.add_field(
+            "evidence",
+            _("Evidence it was kept"),
+            _long_text(evidence, 50),
+        )
+        self.fields["evidence"].setToolTip(
+            _("What shows the commitment was kept: a delivery, a decision, a letter.")
+        )
         status.currentIndexChanged.connect(self._evidence_shown)
         self._evidence_shown()
 
@@ -927,10 +940,39 @@ class MeetingEditor(FormDialog):
             commune_list.addItem(item)
         self.add_field("communes", _("Communes"), commune_list)
         self.add_field(
-            "participants", _("Participants"), _long_text(record.participants if record else "")
+            "participants",
+            _("Participants"),
+            _long_text(record.participants if record else "", height=60),
         )
         self.add_field(
-            "minutes", _("Minutes"), _long_text(record.minutes if record else "", height=110)
+            "minutes", _("Minutes"), _long_text(record.minutes if record else "", height=90)
+        )
+        self.add_field(
+            "speaker_notes",
+            _("Personal points"),
+            _long_text(record.speaker_notes if record else "", height=80),
+        )
+        kind_combo = self.fields["kind"]
+        assert isinstance(kind_combo, QComboBox)
+        kind_combo.currentIndexChanged.connect(self._notes_named)
+        self._notes_named()
+
+    def notes_label(self) -> str:
+        """« Notes pour le discours » for the vœux, « Points personnels » for other meetings."""
+        if self.choice("kind") == MeetingKind.NEW_YEAR:
+            return _("Notes for the speech")
+        return _("Personal points")
+
+    def _notes_named(self) -> None:
+        notes = self.fields["speaker_notes"]
+        label = self.notes_label()
+        holder = notes.parentWidget()
+        caption = self.form.labelForField(holder) if holder is not None else None
+        if isinstance(caption, QLabel):
+            caption.setText(label)
+        notes.setAccessibleName(label)
+        notes.setToolTip(
+            _("The president's own words, printed in the pack before the suggested points.")
         )
 
     def check_commune(self, commune_id: uuid.UUID, checked: bool = True) -> None:
@@ -965,6 +1007,7 @@ class MeetingEditor(FormDialog):
             minutes=self.text("minutes"),
             commune_ids=tuple(chosen),
             id=record.id if record else None,
+            speaker_notes=self.text("speaker_notes"),
         )
         return lambda session: save_meeting(session, draft)
 

@@ -291,3 +291,81 @@ def test_new_list_models_pass_the_model_tester(
     proxy = StoreSortProxy(lines)
     proxy.sort(0)
     qtmodeltester.check(proxy)
+
+
+def test_the_president_s_notes_are_typed_on_the_meeting_and_named_by_its_kind(
+    started: Application, context: Context, town: Town
+) -> None:
+    from sitiv_desktop.domain.enums import MeetingKind
+    from sitiv_desktop.ui.editors import select_data
+
+    window = started.window
+    choose(window, "Vénissieux")
+    editor = window.new_meeting()
+    assert isinstance(editor, MeetingEditor)
+    notes = editor.fields["speaker_notes"]
+    caption = editor.form.labelForField(notes.parentWidget())
+    assert caption.text() == "Points personnels"  # type: ignore[attr-defined]
+    select_data(editor.fields["kind"], MeetingKind.NEW_YEAR)  # type: ignore[arg-type]
+    assert caption.text() == "Notes pour le discours"  # type: ignore[attr-defined]
+    assert notes.accessibleName() == "Notes pour le discours"
+    select_data(editor.fields["kind"], MeetingKind.MAYOR_MEETING)  # type: ignore[arg-type]
+    editor.fields["title"].setText("Rencontre de février")  # type: ignore[attr-defined]
+    notes.setPlainText("- Féliciter le maire pour la médiathèque\n")  # type: ignore[attr-defined]
+    save(editor)
+    assert not editor.isVisible(), editor.general_error.text()
+    with context.database.read_session() as session:
+        saved = session.scalar(
+            select(models.Meeting.speaker_notes).where(
+                models.Meeting.title == "Rencontre de février"
+            )
+        )
+    assert saved == "- Féliciter le maire pour la médiathèque"
+    window.undo_action.trigger()
+    window.redo_action.trigger()
+    with context.database.read_session() as session:
+        again = session.scalar(
+            select(models.Meeting.speaker_notes).where(
+                models.Meeting.title == "Rencontre de février"
+            )
+        )
+    assert again == saved
+
+
+def test_a_kept_commitment_s_evidence_goes_to_its_own_column(
+    started: Application, context: Context, town: Town
+) -> None:
+    from sitiv_desktop.domain.enums import CommitmentStatus
+    from sitiv_desktop.ui.editors import select_data
+
+    window = started.window
+    choose(window, "Vénissieux")
+    with context.database.session() as session:
+        old = session.scalars(
+            select(models.Commitment).where(models.Commitment.title == "Équiper la médiathèque")
+        ).one()
+        # As the window wrote it before the column existed.
+        old.description = "Douze postes\n\n— Preuve : Bon de livraison du 3 mars"
+    window.tabs.setCurrentWidget(window.commitments)
+    window.commitments.filter.setText("Équiper la médiathèque")
+    window.commitments.view.selectRow(0)
+    editor = window.edit_selected()
+    assert isinstance(editor, CommitmentEditor)
+    evidence = editor.fields["evidence"]
+    assert editor.text("description") == "Douze postes"
+    assert editor.text("evidence") == "Bon de livraison du 3 mars"
+    assert not evidence.isEnabled()  # open: no evidence yet
+    select_data(editor.fields["status"], CommitmentStatus.KEPT)  # type: ignore[arg-type]
+    assert evidence.isEnabled()
+    evidence.setPlainText("Bon de livraison du 3 mars, signé")  # type: ignore[attr-defined]
+    save(editor)
+    assert not editor.isVisible(), editor.general_error.text()
+    with context.database.read_session() as session:
+        row = session.scalars(
+            select(models.Commitment).where(models.Commitment.title == "Équiper la médiathèque")
+        ).one()
+        assert (row.description, row.evidence) == (
+            "Douze postes",
+            "Bon de livraison du 3 mars, signé",
+        )
+        assert row.status == "kept"

@@ -340,3 +340,42 @@ def test_one_person_one_role(database: Database) -> None:
     with database.read_session() as session:
         names = list(session.scalars(select(models.Contact.full_name)))
     assert len(names) == len(set(names))
+
+
+def test_contacts_are_addressed_by_a_title_that_agrees_with_them(database: Database) -> None:
+    from sitiv_desktop.services.demo import CONTACT_TITLES, FEMALE_NAMES, MALE_NAMES
+
+    with database.session() as session:
+        generate_demo(session, seed=7, today=TODAY)
+    with database.read_session() as session:
+        contacts = session.execute(
+            select(models.Contact.full_name, models.Contact.role, models.Contact.title)
+        ).all()
+    seen = set()
+    for name, role, title in contacts:
+        first = name.split(" ")[0]
+        feminine = first in FEMALE_NAMES
+        assert feminine or first in MALE_NAMES
+        assert title == CONTACT_TITLES[ContactRole(role)][feminine], name
+        seen.add((role, feminine))
+    # Women and men in every role but the mayor's, whose title is the same for both.
+    assert ("general_director", True) in seen and ("general_director", False) in seen
+    assert "Directrice générale des services" in {title for _n, _r, title in contacts}
+
+
+def test_the_president_has_words_for_the_vows_and_the_mayor_meetings_to_come(
+    database: Database,
+) -> None:
+    with database.session() as session:
+        generate_demo(session, seed=7, today=TODAY)
+    with database.read_session() as session:
+        meetings = session.execute(
+            select(models.Meeting.kind, models.Meeting.starts_at, models.Meeting.speaker_notes)
+        ).all()
+    vows = [m for m in meetings if m.kind == MeetingKind.NEW_YEAR.value]
+    assert len(vows) == 2 and all(m.speaker_notes for m in vows)
+    assert any("élues en mars 2026" in m.speaker_notes for m in vows)
+    mayor = [m for m in meetings if m.kind == MeetingKind.MAYOR_MEETING.value]
+    coming = [m for m in mayor if m.starts_at.date() >= TODAY]
+    assert coming and all(m.speaker_notes for m in coming)
+    assert all(not m.speaker_notes for m in mayor if m.starts_at.date() < TODAY)

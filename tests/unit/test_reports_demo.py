@@ -167,3 +167,10 @@ def test_the_new_year_packs_are_full(demo: Database, year: int) -> None:
     notes = [n.text for n in data.speaker_notes]  # type: ignore[union-attr]
     assert len(notes) == len(set(notes))
     assert any("Annoncer le PPI" in n for n in notes)
+    # The vœux of the year after carry the president's notes, printed first.
+    assert data.address_meeting is not None  # type: ignore[union-attr]
+    assert data.address_meeting.starts_at.year == year + 1  # type: ignore[union-attr]
+    _data, reader = pdf_of(demo, "voeux", year=year)
+    text = flat(" ".join(page.extract_text() or "" for page in reader.pages))
+    speech = text[text.rindex("Notes pour le discours") :]
+    assert speech.index("Remercier les maires") < speech.index("Points tirés des données")

@@ -143,6 +143,7 @@ COMMITMENTS = st.lists(
         ANY_TEXT,
         ANY_TEXT,
         ANY_TEXT,
+        ANY_TEXT,
     ),
     max_size=6,
 )
@@ -159,7 +160,18 @@ def test_commitments_round_trip(
     first, second = _reset(copy)
     seen: set[tuple[bool, str, dt.date]] = set()
     with copy.database.session() as session:
-        for which, title, made_on, due, status, closed, promised, responsible, text in commitments:
+        for (
+            which,
+            title,
+            made_on,
+            due,
+            status,
+            closed,
+            promised,
+            responsible,
+            text,
+            evidence,
+        ) in commitments:
             key = (which, " ".join(title.casefold().split()), made_on)
             if key in seen:
                 continue
@@ -175,6 +187,7 @@ def test_commitments_round_trip(
                     promised_by=promised,
                     responsible=responsible,
                     description=text,
+                    evidence=evidence if status is CommitmentStatus.KEPT else "",
                 )
             )
     _round_trip(copy, "commitments", suffix, tmp_path)

@@ -1,5 +1,6 @@
 """Talking points of the mayor meeting pack and speaker's notes of the New Year address pack,
-worded from the data (there is no field for the president's own words yet).
+worded from the data; the packs print the president's own words (a meeting's speaker's notes)
+before them.
 
 A point is never said twice, never announces a zero, and a pack with nothing to say says so.
 """

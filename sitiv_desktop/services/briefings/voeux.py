@@ -15,8 +15,14 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.briefings import CommuneYear, VoeuxPackData, YearFigures
-from sitiv_desktop.domain.enums import CommitmentStatus, MeetingStatus, ProjectStatus
-from sitiv_desktop.domain.records import CommuneRecord, PpiLineRecord, PpiRow, PpiTable
+from sitiv_desktop.domain.enums import CommitmentStatus, MeetingKind, MeetingStatus, ProjectStatus
+from sitiv_desktop.domain.records import (
+    CommuneRecord,
+    MeetingRecord,
+    PpiLineRecord,
+    PpiRow,
+    PpiTable,
+)
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.briefings.common import (
@@ -31,6 +37,7 @@ from sitiv_desktop.services.briefings.common import (
 from sitiv_desktop.services.briefings.talking_points import speaker_notes
 from sitiv_desktop.services.commitments import OPEN_STATUSES
 from sitiv_desktop.services.communes import list_communes
+from sitiv_desktop.services.meetings import get_meeting
 from sitiv_desktop.services.ppi import list_ppi_lines, ppi_table
 from sitiv_desktop.services.projects import commune_project_filter
 from sitiv_desktop.store import models
@@ -85,8 +92,29 @@ def voeux_pack_data(session: Session, year: int, today: dt.date | None = None) -
         next_ppi_lines=next_lines,
         next_ppi_line_count=next_line_count,
         speaker_notes=(),
+        address_meeting=address_meeting(session, year + 1),
     )
     return VoeuxPackData(**{**data.__dict__, "speaker_notes": speaker_notes(data)})
+
+
+def address_meeting(session: Session, year: int) -> MeetingRecord | None:
+    """The New Year address meeting of ``year`` (its vœux, given in its first weeks, or in the
+    December before): the one with the president's notes when several are recorded, else the
+    first; a cancelled one never."""
+    rows = session.execute(
+        select(models.Meeting.id, models.Meeting.speaker_notes)
+        .where(
+            models.Meeting.kind == MeetingKind.NEW_YEAR.value,
+            models.Meeting.status != MeetingStatus.CANCELLED.value,
+            models.Meeting.starts_at >= dt.datetime(year - 1, 12, 1),
+            models.Meeting.starts_at < dt.datetime(year + 1, 1, 1),
+        )
+        .order_by(models.Meeting.starts_at, models.Meeting.id)
+    ).all()
+    if not rows:
+        return None
+    chosen = next((row.id for row in rows if row.speaker_notes.strip()), rows[0].id)
+    return get_meeting(session, chosen)
 
 
 class _Period:
