@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from sitiv_desktop.errors import NotFound, UserError
-from sitiv_desktop.i18n import _
+from sitiv_desktop.i18n import _, format_date
 from sitiv_desktop.store import models
 from sitiv_desktop.store.database import Database
 from sitiv_desktop.store.migration import upgrade
@@ -487,11 +487,8 @@ class Administration:
 
 
 def format_day(day: dt.date) -> str:
-    from babel.dates import format_date
-
-    from sitiv_desktop.i18n import babel_locale
-
-    return str(format_date(day, "long", locale=babel_locale()))
+    """« 1 janvier 2024 »."""
+    return format_date(day, "long")
 
 
 T = TypeVar("T")
