@@ -34,6 +34,8 @@ class CommuneRecord:
     mayor: str
     joined_on: dt.date | None
     note: str
+    # The day membership ended (a commune that left, or merged into another).
+    left_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class ContactRecord:
     role: ContactRole
     email: str
     phone: str
+    title: str = ""
 
 
 @dataclass(frozen=True)

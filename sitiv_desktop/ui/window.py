@@ -430,6 +430,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.dashboard = Dashboard(self.runner)
+        self.dashboard.contacts_opened.connect(lambda commune_id: self.open_contacts(commune_id))
         self.tabs.addTab(self.dashboard, _("Dashboard"))
 
         def paged(kind: str, columns: Sequence[Column]) -> PagedTableModel:
@@ -837,6 +838,26 @@ class MainWindow(QMainWindow):
                 self.runner, self.notifier, self.communes, commune_id=self.commune_id, parent=self
             )
         )
+
+    def open_contacts(self, commune_id: uuid.UUID | None = None) -> QDialog | None:
+        """The chosen commune's contacts, its mayor among them."""
+        from sitiv_desktop.ui.editors import ContactsDialog
+
+        wanted = commune_id or self.commune_id
+        commune = next((c for c in self.communes if c.id == wanted), None)
+        if commune is None:
+            return None
+        dialog = ContactsDialog(
+            self.runner,
+            self.notifier,
+            commune,
+            self.read_only_reason("contact", (commune.id,)),
+            self.undo_stack,
+            self,
+        )
+        dialog.open()
+        self.contacts_dialog = dialog
+        return dialog
 
     def note_exchange(self) -> FormDialog | None:
         author = str(self.context.settings.get("author_name"))

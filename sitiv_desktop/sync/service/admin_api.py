@@ -8,7 +8,6 @@ the service. Whoever adds a commune becomes its administrator, so that they keep
 Every change to a commune is logged under the administrator's name and reaches the laptops.
 """
 
-
 import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
