@@ -615,6 +615,9 @@ class MainWindow(QMainWindow):
             self, self.context, self.runner, self.notifier, self.undo_stack, self.edit_record
         )
         self.sync.add_menu(before=self.help_menu.menuAction())
+        from sitiv_desktop.ui.administration import install
+
+        self.administration_action = install(self)
         self.connection_label = self.sync.label
         self.progress = self.sync.progress
 
