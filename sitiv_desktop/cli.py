@@ -545,7 +545,54 @@ def add_server(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "import-communes", help=_("add the communes of a CSV or xlsx file")
     )
     communes.add_argument("file", help=_("the file, with the columns of the syndicate's list"))
-    for action in (init, run, adding, granting, revoking, disabling, listing, commune, communes):
+    editing = actions.add_parser("edit-commune", help=_("change a member commune's details"))
+    editing.add_argument("commune", help=_("commune (name or INSEE code)"))
+    editing.add_argument("--name", help=_("its new name"))
+    editing.add_argument("--insee", help=_("its INSEE code"))
+    editing.add_argument("--population", type=int, help=_("its population"))
+    editing.add_argument("--note", help=_("a note about it"))
+    editing.add_argument(
+        "--intercommunalite", help=_("Métropole de Lyon or Saint-Étienne Métropole")
+    )
+    editing.add_argument("--member-since", type=int, help=_("year it joined the syndicate"))
+    ending = actions.add_parser(
+        "end-membership", help=_("a commune leaves the syndicate (its history stays)")
+    )
+    ending.add_argument("commune", help=_("commune (name or INSEE code)"))
+    ending.add_argument(
+        "--on", required=True, metavar=_("DATE"), help=_("the last day, 31/12/2025")
+    )
+    merging = actions.add_parser(
+        "merge-communes", help=_("record that a member commune merged into a new commune")
+    )
+    merging.add_argument("commune", help=_("commune (name or INSEE code)"))
+    merging.add_argument("--into", required=True, help=_("the new commune's name"))
+    merging.add_argument("--insee", required=True, help=_("the new commune's INSEE code"))
+    merging.add_argument("--on", required=True, metavar=_("DATE"), help=_("the day of the merger"))
+    merging.add_argument("--population", type=int, help=_("the new commune's population"))
+    mayor = actions.add_parser("set-mayor", help=_("record a commune's new mayor"))
+    mayor.add_argument("commune", help=_("commune (name or INSEE code)"))
+    mayor.add_argument("mayor", help=_("the mayor's full name"))
+    mayor.add_argument("--email", default="", help=_("the mayor's e-mail"))
+    mayor.add_argument("--phone", default="", help=_("the mayor's phone"))
+    listing_communes = actions.add_parser("communes", help=_("list the member communes"))
+    listing_communes.add_argument("--json", action="store_true", help=_("print JSON"))
+    for action in (
+        init,
+        run,
+        adding,
+        granting,
+        revoking,
+        disabling,
+        listing,
+        commune,
+        communes,
+        editing,
+        ending,
+        merging,
+        mayor,
+        listing_communes,
+    ):
         action.add_argument(
             "--database",
             required=True,
@@ -607,8 +654,73 @@ def run_server(paths: Paths, arguments: argparse.Namespace) -> int:
                 count=known
             )
         )
+    elif action in ("edit-commune", "end-membership", "merge-communes", "set-mayor", "communes"):
+        return _run_commune_action(url, arguments)
     else:
         _print_accounts(admin.accounts(url), arguments.json)
+    return 0
+
+
+def _run_commune_action(url: str, arguments: argparse.Namespace) -> int:
+    from sitiv_desktop.services.validation import require_date
+    from sitiv_desktop.sync.service import admin
+
+    action = arguments.server_action
+    if action == "edit-commune":
+        changes: dict[str, Any] = {
+            "name": arguments.name,
+            "insee_code": arguments.insee,
+            "population": arguments.population,
+            "note": arguments.note,
+        }
+        if arguments.intercommunalite is not None:
+            changes["metropole"] = admin.metropole_code(arguments.intercommunalite)
+        if arguments.member_since is not None:
+            changes["joined_on"] = dt.date(arguments.member_since, 1, 1)
+        name = admin.edit_commune(url, arguments.commune, **changes)
+        print(_("{commune} is up to date.").format(commune=name))
+    elif action == "end-membership":
+        day = require_date(arguments.on, "on", "--on")
+        name = admin.end_membership(url, arguments.commune, day)
+        print(
+            _("{commune} is no longer a member after {date}; its history stays.").format(
+                commune=name, date=admin.format_day(day)
+            )
+        )
+    elif action == "merge-communes":
+        day = require_date(arguments.on, "on", "--on")
+        old, new = admin.merge_communes(
+            url, arguments.commune, arguments.into, arguments.insee, day, arguments.population
+        )
+        print(
+            _(
+                "{old} is now {new} (INSEE {code}) since {date}: its projects, commitments, "
+                "exchanges and history carry over."
+            ).format(old=old, new=new, code=arguments.insee.strip(), date=admin.format_day(day))
+        )
+    elif action == "set-mayor":
+        name, former = admin.set_mayor(
+            url, arguments.commune, arguments.mayor, arguments.email, arguments.phone
+        )
+        print(
+            _("{mayor} is the mayor of {commune}.").format(
+                mayor=arguments.mayor.strip(), commune=name
+            )
+        )
+        if former and former != arguments.mayor.strip():
+            print(_("{former} is no longer listed as mayor.").format(former=former))
+    else:
+        found = admin.communes(url)
+        if arguments.json:
+            print_json(found)
+        for commune in [] if arguments.json else found:
+            left = (
+                _(" (member until {date})").format(date=admin.format_day(commune.left_on))
+                if commune.left_on
+                else ""
+            )
+            mayor = commune.mayor or _("mayor not known")
+            print(f"{commune.name} ({commune.insee_code}){left}: {mayor}")
     return 0
 
 

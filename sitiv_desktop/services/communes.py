@@ -1,8 +1,14 @@
-"""Communes: the list, finding one by name or INSEE code, and a commune at a glance."""
+"""Communes: the list, finding one by name or INSEE code, a commune at a glance, and its
+contacts (mayor, deputies, DGS, DSI, referents).
+
+The commune's mayor is its contact with the role mayor: the field ``communes.mayor`` is no longer
+read, so that the mayor shown can never disagree with the list of contacts.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,9 +16,14 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, case, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from sitiv_desktop.domain.enums import CommitmentStatus, MeetingStatus, ProjectStatus
+from sitiv_desktop.domain.enums import (
+    CommitmentStatus,
+    ContactRole,
+    MeetingStatus,
+    ProjectStatus,
+)
 from sitiv_desktop.domain.records import CommuneOverview, CommuneRecord, ContactRecord
-from sitiv_desktop.errors import NotFound
+from sitiv_desktop.errors import NotFound, UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.conversions import (
     commitment_record,
@@ -24,6 +35,7 @@ from sitiv_desktop.services.conversions import (
 from sitiv_desktop.services.ppi import cp_totals_by_year
 from sitiv_desktop.services.projects import commune_project_filter
 from sitiv_desktop.services.text import fold
+from sitiv_desktop.services.validation import check_text, parse_choice, require_text
 from sitiv_desktop.store import models
 
 DUE_SOON_DAYS = 60
@@ -77,6 +89,71 @@ def list_contacts(session: Session, commune_id: uuid.UUID) -> list[ContactRecord
         .order_by(models.Contact.full_name)
     )
     return [contact_record(row) for row in rows]
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class ContactDraft:
+    """A contact as typed in its form."""
+
+    commune_id: uuid.UUID | None
+    full_name: str
+    role: ContactRole | str
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+    id: uuid.UUID | None = None
+
+
+def save_contact(session: Session, draft: ContactDraft) -> ContactRecord:
+    """Create or update a contact after checking it; a commune has one mayor at a time (to
+    record a new mayor, change the mayor's contact)."""
+    commune = session.get(models.Commune, draft.commune_id) if draft.commune_id else None
+    if commune is None:
+        raise UserError(_("Commune: choose the commune of this contact."), "commune")
+    full_name = require_text(draft.full_name, "full_name", _("Full name"))
+    role = parse_choice(draft.role, ContactRole, "role", _("Role"))
+    title = check_text(draft.title, "title", _("Title"), 200)
+    email = check_text(draft.email, "email", _("E-mail"), 200)
+    if email and not _EMAIL.match(email):
+        raise UserError(
+            _("E-mail: « {value} » is not an e-mail address.").format(value=email), "email"
+        )
+    phone = check_text(draft.phone, "phone", _("Phone"), 200)
+    if role is ContactRole.MAYOR:
+        other = session.scalars(
+            select(models.Contact).where(
+                models.Contact.commune_id == commune.id,
+                models.Contact.role == ContactRole.MAYOR.value,
+                models.Contact.id != (draft.id or uuid.UUID(int=0)),
+            )
+        ).first()
+        if other is not None:
+            raise UserError(
+                _(
+                    "Role: {commune} already has a mayor, {name}; open that contact to record "
+                    "the new mayor."
+                ).format(commune=commune.name, name=other.full_name),
+                "role",
+            )
+    row = models.Contact() if draft.id is None else session.get(models.Contact, draft.id)
+    if row is None:
+        raise NotFound(_("No contact has this identifier."))
+    row.commune_id, row.full_name, row.role = commune.id, full_name, role.value
+    row.title, row.email, row.phone = title, email, phone
+    session.add(row)
+    session.flush()
+    session.refresh(row)
+    return contact_record(row)
+
+
+def delete_contact(session: Session, contact_id: uuid.UUID) -> None:
+    row = session.get(models.Contact, contact_id)
+    if row is None:
+        raise NotFound(_("No contact has this identifier."))
+    session.delete(row)
 
 
 def late_commitment_counts(session: Session, today: dt.date) -> dict[uuid.UUID, int]:

@@ -45,10 +45,18 @@ def commune_record(row: models.Commune) -> CommuneRecord:
         population=row.population,
         departement=row.departement,
         metropole=Metropole(row.metropole),
-        mayor=row.mayor,
+        mayor=mayor_of(row),
         joined_on=row.joined_on,
         note=row.note,
         left_on=row.left_on,
+    )
+
+
+def mayor_of(row: models.Commune) -> str:
+    """The mayor is the commune's contact with the role mayor (``communes.mayor`` is no longer
+    read: it could disagree with the list of contacts)."""
+    return ", ".join(
+        contact.full_name for contact in row.contacts if contact.role == ContactRole.MAYOR.value
     )
 
 

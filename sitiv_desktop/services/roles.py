@@ -27,10 +27,28 @@ EDITABLE: dict[Role, frozenset[str]] = {
     Role.ELU: frozenset(),
     Role.SECRETARIAT: frozenset(),
     Role.LIAISON: frozenset(
-        {"project", "commitment", "meeting", "agenda_item", "exchange", "stake", "ppi_line"}
+        {
+            "project",
+            "commitment",
+            "meeting",
+            "agenda_item",
+            "exchange",
+            "stake",
+            "ppi_line",
+            "contact",
+        }
     ),
     Role.ADMIN: frozenset(
-        {"project", "commitment", "meeting", "agenda_item", "exchange", "stake", "ppi_line"}
+        {
+            "project",
+            "commitment",
+            "meeting",
+            "agenda_item",
+            "exchange",
+            "stake",
+            "ppi_line",
+            "contact",
+        }
     ),
 }
 

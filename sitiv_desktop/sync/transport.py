@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -73,7 +73,7 @@ class ServiceClient:
 
     # -- requests --
 
-    def _request(self, method: str, path: str, **options: Any) -> Any:
+    def _request(self, method: str, path: str, admin: bool = False, **options: Any) -> Any:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
             response = self._http.request(method, path, headers=headers, **options)
@@ -92,7 +92,11 @@ class ServiceClient:
                 ).format(address=self.address)
             ) from error
         if response.status_code >= 400:
-            raise self._error(response)
+            refusal = self._error(response)
+            if admin and response.status_code == 404 and str(refusal):
+                # The administration names what it did not find: a user or a commune.
+                raise UserError(str(refusal))
+            raise refusal
         try:
             return response.json()
         except ValueError as error:
@@ -192,3 +196,45 @@ class ServiceClient:
             params["after"] = after
         found = self._request("GET", f"/snapshot/{table}", params=params)
         return list(found["columns"]), list(found["rows"]), bool(found["complete"])
+
+    # -- administration (the role admin) --
+
+    def admin_users(self) -> list[dict[str, Any]]:
+        return list(self._request("GET", "/admin/users", admin=True)["users"])
+
+    def admin_add_user(self, name: str, password: str) -> None:
+        self._request("POST", "/admin/users", admin=True, json={"name": name, "password": password})
+
+    def admin_set_password(self, name: str, password: str) -> None:
+        self._request(
+            "PUT", f"/admin/users/{quote(name)}/password", admin=True, json={"password": password}
+        )
+
+    def admin_disable(self, name: str) -> None:
+        self._request("POST", f"/admin/users/{quote(name)}/disable", admin=True)
+
+    def admin_grant(self, name: str, commune_id: uuid.UUID, role: str) -> str:
+        found = self._request(
+            "PUT",
+            f"/admin/users/{quote(name)}/grants/{commune_id.hex}",
+            admin=True,
+            json={"role": role},
+        )
+        return str(found["commune"])
+
+    def admin_revoke(self, name: str, commune_id: uuid.UUID) -> str:
+        found = self._request(
+            "DELETE", f"/admin/users/{quote(name)}/grants/{commune_id.hex}", admin=True
+        )
+        return str(found["commune"])
+
+    def admin_communes(self) -> list[dict[str, Any]]:
+        return list(self._request("GET", "/admin/communes", admin=True)["communes"])
+
+    def admin_add_commune(self, fields: dict[str, Any]) -> dict[str, Any]:
+        found: dict[str, Any] = self._request("POST", "/admin/communes", admin=True, json=fields)
+        return found
+
+    def admin_edit_commune(self, commune_id: uuid.UUID, fields: dict[str, Any]) -> str:
+        found = self._request("PATCH", f"/admin/communes/{commune_id.hex}", admin=True, json=fields)
+        return str(found["name"])

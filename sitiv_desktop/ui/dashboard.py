@@ -12,7 +12,9 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -193,6 +195,7 @@ class Dashboard(QScrollArea):
     commitment_opened = Signal(object)
     # The dashboard shows its data (the first time: the window is usable).
     filled = Signal()
+    contacts_opened = Signal(object)  # the commune's id
 
     def __init__(self, runner: StoreRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -214,7 +217,14 @@ class Dashboard(QScrollArea):
         heading.setSpacing(2)
         heading.addWidget(self.title)
         heading.addWidget(self.subtitle)
-        outer.addLayout(heading)
+        top = QHBoxLayout()
+        top.addLayout(heading, 1)
+        self.contacts_button = QPushButton(_("Contacts…"))
+        self.contacts_button.setToolTip(_("The mayor, deputies, DGS, DSI and referents"))
+        self.contacts_button.clicked.connect(lambda: self.contacts_opened.emit(self.commune_id))
+        self.contacts_button.hide()
+        top.addWidget(self.contacts_button, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(top)
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
@@ -263,6 +273,7 @@ class Dashboard(QScrollArea):
         self.status_bars.set_counts(overview.projects_by_status)
         for card in (self.late_card, self.soon_card, self.meeting_card, self.exchanges_card):
             card.clear()
+        self.contacts_button.setVisible(not isinstance(overview, AllCommunesOverview))
         if isinstance(overview, AllCommunesOverview):
             self._fill_all(overview)
             return

@@ -443,6 +443,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.dashboard = Dashboard(self.runner)
+        self.dashboard.contacts_opened.connect(lambda commune_id: self.open_contacts(commune_id))
         self.tabs.addTab(self.dashboard, _("Dashboard"))
 
         def paged(kind: str, columns: Sequence[Column]) -> PagedTableModel:
@@ -630,6 +631,9 @@ class MainWindow(QMainWindow):
             self, self.context, self.runner, self.notifier, self.undo_stack, self.edit_record
         )
         self.sync.add_menu(before=self.help_menu.menuAction())
+        from sitiv_desktop.ui.administration import install
+
+        self.administration_action = install(self)
         self.connection_label = self.sync.label
         self.progress = self.sync.progress
 
@@ -861,6 +865,26 @@ class MainWindow(QMainWindow):
                 self.runner, self.notifier, self.communes, commune_id=self.commune_id, parent=self
             )
         )
+
+    def open_contacts(self, commune_id: uuid.UUID | None = None) -> QDialog | None:
+        """The chosen commune's contacts, its mayor among them."""
+        from sitiv_desktop.ui.editors import ContactsDialog
+
+        wanted = commune_id or self.commune_id
+        commune = next((c for c in self.communes if c.id == wanted), None)
+        if commune is None:
+            return None
+        dialog = ContactsDialog(
+            self.runner,
+            self.notifier,
+            commune,
+            self.read_only_reason("contact", (commune.id,)),
+            self.undo_stack,
+            self,
+        )
+        dialog.open()
+        self.contacts_dialog = dialog
+        return dialog
 
     def note_exchange(self) -> FormDialog | None:
         author = str(self.context.settings.get("author_name"))

@@ -25,7 +25,7 @@ from sitiv_desktop.i18n import _
 from sitiv_desktop.sync import protocol
 from sitiv_desktop.sync.protocol import Change, Op
 from sitiv_desktop.sync.rows import SYNCED_TABLES
-from sitiv_desktop.sync.service import accounts, feed, merge
+from sitiv_desktop.sync.service import accounts, admin_api, feed, merge
 from sitiv_desktop.sync.service.backend import Backend
 from sitiv_desktop.sync.service.live import Waiters
 from sitiv_desktop.sync.service.scope import Rights
@@ -209,6 +209,7 @@ def create_app(url: str, fault: Fault = merge._no_fault) -> FastAPI:
         columns, rows = feed.snapshot_page(backend, user, table, after, limit)
         return {"columns": columns, "rows": rows, "complete": len(rows) < limit}
 
+    admin_api.register(app, backend, rights)
     return app
 
 

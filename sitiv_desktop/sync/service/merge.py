@@ -412,3 +412,28 @@ def record_insert(connection: Connection, author: str, table_name: str, row: Row
         )
     )
     return _record(batch)
+
+
+def record_update(
+    connection: Connection, author: str, table_name: str, row_id: str, new: Row, old: Row
+) -> int | None:
+    """Log the fields an administrator changed outside any laptop (a commune renamed, its
+    mayor replaced), with their old values, so that laptops receive it and keep its history."""
+    if not new:
+        return None
+    rights = Rights(uuid.UUID(int=0), author, {})
+    batch = _Batch(connection, rights)
+    batch.entries.append(
+        _Entry(
+            uuid.uuid4().hex,
+            table_name,
+            row_id,
+            LogOp.UPDATE,
+            new,
+            old,
+            set(),
+            reshapes=bool(scope.MOVING_COLUMNS & set(new)),
+            alive=True,
+        )
+    )
+    return _record(batch)
