@@ -94,5 +94,5 @@ def sync_now(
     # The window keeps read-only what the service would refuse.
     with context.database.read_session() as session:
         granted = roles(session)
-    context.settings.set("commune_roles", {commune.hex: role for commune, role in granted.items()})
+    context.settings.set("commune_roles", {str(commune): role for commune, role in granted.items()})
     return summary
