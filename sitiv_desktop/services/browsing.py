@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import (
     CommitmentRecord,
     ExchangeRecord,
@@ -176,11 +177,10 @@ KINDS: dict[str, _Kind] = {
 }
 
 
+# The search kind of each list that the typed text filters through the search index.
 _SEARCH_KINDS = {
-    "projects": "project",
-    "commitments": "commitment",
-    "meetings": "meeting",
-    "exchanges": "exchange",
+    kind.table: kind
+    for kind in (RecordKind.PROJECT, RecordKind.COMMITMENT, RecordKind.MEETING, RecordKind.EXCHANGE)
 }
 
 
