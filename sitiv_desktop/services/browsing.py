@@ -232,6 +232,7 @@ KINDS: dict[str, _Kind] = {
 }
 
 
+# The search kind of each list that the typed text filters through the search index.
 _SEARCH_KINDS = {
     "projects": "project",
     "commitments": "commitment",

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.i18n import N_, _
 from sitiv_desktop.store import models
 
@@ -76,15 +77,19 @@ FIELD_LABELS: dict[str, str] = {
     "phone": N_("Phone"),
 }
 
+# The tables whose records have a history, by the kind they hold.
 TABLES: dict[str, type[Any]] = {
-    "projects": models.Project,
-    "commitments": models.Commitment,
-    "meetings": models.Meeting,
-    "exchanges": models.Exchange,
-    "mandate_stakes": models.MandateStake,
-    "ppi_lines": models.PpiLine,
-    "communes": models.Commune,
-    "contacts": models.Contact,
+    kind.table: model
+    for kind, model in (
+        (RecordKind.PROJECT, models.Project),
+        (RecordKind.COMMITMENT, models.Commitment),
+        (RecordKind.MEETING, models.Meeting),
+        (RecordKind.EXCHANGE, models.Exchange),
+        (RecordKind.STAKE, models.MandateStake),
+        (RecordKind.PPI_LINE, models.PpiLine),
+        (RecordKind.COMMUNE, models.Commune),
+        (RecordKind.CONTACT, models.Contact),
+    )
 }
 
 

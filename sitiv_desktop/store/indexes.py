@@ -16,48 +16,54 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from sitiv_desktop.domain.kinds import RecordKind
+
 KIND_SHIFT = 40
 # The kinds in the order search results are grouped; the number is the kind's rowid range.
-SEARCH_KINDS: dict[str, int] = {
-    "commune": 1,
-    "project": 2,
-    "commitment": 3,
-    "meeting": 4,
-    "agenda_item": 5,
-    "exchange": 6,
-    "contact": 7,
-    "stake": 8,
+SEARCH_KINDS: dict[RecordKind, int] = {
+    RecordKind.COMMUNE: 1,
+    RecordKind.PROJECT: 2,
+    RecordKind.COMMITMENT: 3,
+    RecordKind.MEETING: 4,
+    RecordKind.AGENDA_ITEM: 5,
+    RecordKind.EXCHANGE: 6,
+    RecordKind.CONTACT: 7,
+    RecordKind.STAKE: 8,
 }
 # What each kind contributes to the index: (table, title, body), ``{row}`` standing for the row.
-SEARCHED: dict[str, tuple[str, str, str]] = {
-    "commune": (
-        "communes",
+SEARCHED: dict[RecordKind, tuple[str, str, str]] = {
+    RecordKind.COMMUNE: (
+        RecordKind.COMMUNE.table,
         "{row}.name",
         "{row}.mayor || ' ' || {row}.departement || ' ' || {row}.note",
     ),
-    "project": (
-        "projects",
+    RecordKind.PROJECT: (
+        RecordKind.PROJECT.table,
         "{row}.code || ' ' || {row}.title",
         "{row}.description || ' ' || {row}.partners",
     ),
-    "commitment": (
-        "commitments",
+    RecordKind.COMMITMENT: (
+        RecordKind.COMMITMENT.table,
         "{row}.title",
         "{row}.description || ' ' || {row}.responsible || ' ' || {row}.promised_by",
     ),
-    "meeting": (
-        "meetings",
+    RecordKind.MEETING: (
+        RecordKind.MEETING.table,
         "{row}.title",
         "{row}.place || ' ' || {row}.participants || ' ' || {row}.minutes",
     ),
-    "agenda_item": (
-        "agenda_items",
+    RecordKind.AGENDA_ITEM: (
+        RecordKind.AGENDA_ITEM.table,
         "{row}.title",
         "{row}.presenter || ' ' || {row}.outcome_text",
     ),
-    "exchange": ("exchanges", "{row}.subject", "{row}.summary || ' ' || {row}.follow_up"),
-    "contact": ("contacts", "{row}.full_name", "{row}.email"),
-    "stake": ("mandate_stakes", "{row}.action", "{row}.axis || ' ' || {row}.line"),
+    RecordKind.EXCHANGE: (
+        RecordKind.EXCHANGE.table,
+        "{row}.subject",
+        "{row}.summary || ' ' || {row}.follow_up",
+    ),
+    RecordKind.CONTACT: (RecordKind.CONTACT.table, "{row}.full_name", "{row}.email"),
+    RecordKind.STAKE: (RecordKind.STAKE.table, "{row}.action", "{row}.axis || ' ' || {row}.line"),
 }
 
 SEARCH_INDEX_DDL = (
@@ -106,7 +112,10 @@ def interactive_index_ddl() -> list[str]:
 
 def kind_range(kind: str) -> tuple[int, int]:
     """The rowids of one kind's search entries: lower bound excluded, upper bound excluded."""
-    low = SEARCH_KINDS[kind] << KIND_SHIFT
+    searched = RecordKind.of(kind)
+    if searched is None:
+        raise KeyError(kind)
+    low = SEARCH_KINDS[searched] << KIND_SHIFT
     return low, low + (1 << KIND_SHIFT)
 
 

@@ -14,22 +14,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from sitiv_desktop.domain.kinds import kind_label
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.errors import NotFound, UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.sync.rows import loads, table_of
-
-# What each table's records are called in the interface (search kinds where they exist).
-_KINDS = {
-    "communes": "commune",
-    "contacts": "contact",
-    "projects": "project",
-    "commitments": "commitment",
-    "meetings": "meeting",
-    "agenda_items": "agenda_item",
-    "exchanges": "exchange",
-    "mandate_stakes": "stake",
-}
 
 
 @dataclass(frozen=True)
@@ -44,7 +32,8 @@ class ConflictRecord:
 
     @property
     def record_label(self) -> str:
-        return kind_label(_KINDS.get(self.table, self.table))
+        kind = RecordKind.of_table(self.table)
+        return kind.label if kind is not None else self.table
 
     @property
     def title(self) -> str:

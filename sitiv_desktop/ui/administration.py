@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -38,6 +37,9 @@ from sitiv_desktop.services.roles import Role, role_label
 from sitiv_desktop.sync.transport import ServiceClient
 from sitiv_desktop.ui.editors import ERROR_STYLE
 from sitiv_desktop.ui.tasks import LongTask, StoreRunner, TaskState
+
+if TYPE_CHECKING:
+    from sitiv_desktop.ui.window import MainWindow
 
 
 def is_administrator(roles: object) -> bool:
@@ -359,11 +361,8 @@ class AdministrationDialog(QDialog):
         self._ask(lambda service: service.admin_edit_commune(commune_id, fields), done)
 
 
-def install(window: QMainWindow) -> QAction:
+def install(window: MainWindow) -> QAction:
     """Add « Administration… » to the window's Sync menu; shown only to administrators."""
-    from sitiv_desktop.ui.window import MainWindow
-
-    assert isinstance(window, MainWindow)
     action = QAction(_("Administration…"), window)
     action.triggered.connect(lambda _checked=False: open_administration(window))
     window.sync.menu.addAction(action)
@@ -376,10 +375,7 @@ def install(window: QMainWindow) -> QAction:
     return action
 
 
-def open_administration(window: QMainWindow) -> AdministrationDialog | None:
-    from sitiv_desktop.ui.window import MainWindow
-
-    assert isinstance(window, MainWindow)
+def open_administration(window: MainWindow) -> AdministrationDialog | None:
     settings = window.context.settings
     url, user = str(settings.get("server_url")), str(settings.get("server_user"))
     token = window.sync.credentials.token(url, user) if url else None

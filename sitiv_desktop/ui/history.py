@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from sitiv_desktop.i18n import N_, _, format_datetime
+from sitiv_desktop.i18n import N_, _, format_datetime, ngettext
 from sitiv_desktop.services.history import HistoryEvent, describe_value, names_for, record_history
 from sitiv_desktop.ui.tasks import StoreRunner
 
@@ -143,7 +143,10 @@ class HistoryDialog(QDialog):
             )
         else:
             pending = sum(1 for event in events if event.pending)
-            text = _("{count} change(s) recorded.").format(count=len(events))
+            count = len(events)
+            text = ngettext("{count} change recorded.", "{count} changes recorded.", count).format(
+                count=count
+            )
             if pending:
                 text += " " + _("Changes in italics are on this computer only, not synced yet.")
             self.summary.setText(text)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from sitiv_desktop.domain.records import MeetingRecord
 from sitiv_desktop.errors import Cancelled
-from sitiv_desktop.i18n import _
+from sitiv_desktop.i18n import _, ngettext
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.tasks import LongTask, StoreRunner, TaskState, emit
 
@@ -144,7 +144,11 @@ class PackDialog(QDialog):
         self.progress.hide()
         self.cancel_button.hide()
         pages = self.document.pageCount()
-        self.status.setText(_("{file} — {pages} pages").format(file=path.name, pages=pages))
+        self.status.setText(
+            ngettext("{file} — {pages} page", "{file} — {pages} pages", pages).format(
+                file=path.name, pages=pages
+            )
+        )
         self.save_button.setEnabled(True)
         self.print_button.setEnabled(True)
         emit(self.ready, path)

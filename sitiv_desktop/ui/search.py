@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sitiv_desktop.domain.kinds import KIND_LABELS, kind_label
+from sitiv_desktop.domain.kinds import RecordKind, kind_label
 from sitiv_desktop.domain.records import SearchHit
 from sitiv_desktop.i18n import _, ngettext
 from sitiv_desktop.services.search import search
@@ -90,7 +90,7 @@ class SearchDialog(QDialog):
         self.hits = hits
         self.results.clear()
         groups: dict[str, QTreeWidgetItem] = {}
-        order = list(KIND_LABELS)
+        order: list[str] = list(RecordKind)
         for hit in sorted(hits, key=lambda h: order.index(h.kind) if h.kind in order else 99):
             group = groups.get(hit.kind)
             if group is None:

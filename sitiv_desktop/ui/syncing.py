@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from sitiv_desktop.context import Context
 from sitiv_desktop.domain import enums
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.errors import Cancelled, ExternalError, UserError
 from sitiv_desktop.i18n import N_, _, babel_locale, format_date, format_timestamp, ngettext
 from sitiv_desktop.sync.client import SyncSummary
@@ -60,10 +61,8 @@ if TYPE_CHECKING:
 
 # The tables whose records have an editor in the window, and the change kind they notify.
 EDITABLE = {
-    "projects": "project",
-    "commitments": "commitment",
-    "meetings": "meeting",
-    "exchanges": "exchange",
+    kind.table: kind
+    for kind in (RecordKind.PROJECT, RecordKind.COMMITMENT, RecordKind.MEETING, RecordKind.EXCHANGE)
 }
 
 FIELD_LABELS = {

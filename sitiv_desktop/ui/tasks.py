@@ -18,13 +18,16 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.errors import Cancelled
-from sitiv_desktop.store.database import Database
+
+if TYPE_CHECKING:
+    # The handle only: the runner opens sessions through it and never reads the store's tables.
+    from sitiv_desktop.store.database import Database
 
 log = logging.getLogger(__name__)
 

@@ -259,7 +259,17 @@ def test_the_history_shows_synced_changes_and_local_edits(
     rows = dialog.model.rows
     assert any(r[1] == "mdupont" and r[3] == "Responsable" and r[5] == "DSI" for r in rows)
     assert any(r[4] == "Ancien titre" for r in rows)
+    assert dialog.summary.text().startswith("2 modifications enregistrées.")
     qtmodeltester.check(dialog.model)
+    # A record with one change says so in the singular.
+    window.commitments.view.selectRow(1)
+    other = window.commitments.selected_record()
+    assert other is not None and other.id != commitment.id
+    with context.database.read_session() as session:
+        assert len(record_history(session, "commitments", other.id)) == 1  # its creation
+    single = window.show_selected_history()
+    assert isinstance(single, HistoryDialog)
+    assert single.summary.text().startswith("1 modification enregistrée.")
     qtmodeltester.check(HistoryModel())
 
 

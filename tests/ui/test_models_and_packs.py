@@ -88,7 +88,21 @@ def test_a_meeting_pack_is_built_and_previewed(started: Application, town: Town)
     assert dialog.print_button.isEnabled()
     text = "".join(page.extract_text() for page in PdfReader(dialog.path).pages)
     assert "Vénissieux" in text
-    assert f"{dialog.document.pageCount()} pages" in dialog.status.text()
+    assert dialog.status.text() == f"{dialog.path.name} — {dialog.document.pageCount()} pages"
+    dialog.document.close()
+    dialog.close()
+
+
+def test_a_one_page_agenda_says_one_page(started: Application, town: Town) -> None:
+    window = started.window
+    with started.context.database.read_session() as session:
+        meeting = list_meetings(session, town.venissieux)[0]
+    dialog = PackDialog(
+        window.runner, started.context.paths.packs, "agenda", "Ordre du jour", meeting.id
+    )
+    dialog.start()
+    assert dialog.path is not None and dialog.document.pageCount() == 1
+    assert dialog.status.text() == f"{dialog.path.name} — 1 page"
     dialog.document.close()
     dialog.close()
 
