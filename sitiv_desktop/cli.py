@@ -606,6 +606,7 @@ ROLE_CHOICES = ("elu", "liaison", "secretariat", "admin")
 
 
 def run_server(paths: Paths, arguments: argparse.Namespace) -> int:
+    from sitiv_desktop.services.roles import Role, role_label
     from sitiv_desktop.sync.service import admin
 
     action = arguments.server_action
@@ -625,7 +626,7 @@ def run_server(paths: Paths, arguments: argparse.Namespace) -> int:
         commune = admin.grant(url, arguments.name, arguments.commune, arguments.role)
         print(
             _("{name} now has {commune} ({role}).").format(
-                name=arguments.name, commune=commune, role=role_label(arguments.role)
+                name=arguments.name, commune=commune, role=role_label(Role(arguments.role))
             )
         )
     elif action == "revoke":
@@ -722,16 +723,6 @@ def _run_commune_action(url: str, arguments: argparse.Namespace) -> int:
             mayor = commune.mayor or _("mayor not known")
             print(f"{commune.name} ({commune.insee_code}){left}: {mayor}")
     return 0
-
-
-def role_label(role: str) -> str:
-    labels = {
-        "elu": _("elected official (reads)"),
-        "liaison": _("liaison (edits)"),
-        "secretariat": _("secretariat (reads)"),
-        "admin": _("administrator"),
-    }
-    return labels[role]
 
 
 def _print_accounts(accounts: Sequence[Any], as_json: bool) -> None:

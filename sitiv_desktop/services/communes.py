@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, case, func, select, text
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from sitiv_desktop.domain.enums import (
@@ -34,6 +34,7 @@ from sitiv_desktop.services.conversions import (
 )
 from sitiv_desktop.services.ppi import cp_totals_by_year
 from sitiv_desktop.services.projects import commune_project_filter
+from sitiv_desktop.services.roles import granted_roles
 from sitiv_desktop.services.text import fold
 from sitiv_desktop.services.validation import check_text, parse_choice, require_text
 from sitiv_desktop.store import models
@@ -56,10 +57,7 @@ def list_communes(session: Session) -> list[CommuneRecord]:
 
 def granted_communes(session: Session) -> set[uuid.UUID]:
     """The communes the sync service granted this laptop's user (empty before any sync)."""
-    import json
-
-    stored = session.execute(text("SELECT roles FROM sync_state WHERE id = 1")).scalar()
-    return {uuid.UUID(commune) for commune in json.loads(stored)} if stored else set()
+    return set(granted_roles(session))
 
 
 def get_commune(session: Session, commune_id: uuid.UUID) -> CommuneRecord:

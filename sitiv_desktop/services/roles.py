@@ -7,9 +7,13 @@ of one's own, the user has every right.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from sitiv_desktop.i18n import _
 
@@ -88,3 +92,11 @@ def read_only_reason(
                 role=role_label(role)
             )
     return ""
+
+
+def granted_roles(session: Session) -> dict[uuid.UUID, str]:
+    """The user's role per commune as the sync service last said (empty before any sync)."""
+    stored = session.execute(text("SELECT roles FROM sync_state WHERE id = 1")).scalar()
+    if not stored:
+        return {}
+    return {uuid.UUID(commune): str(role) for commune, role in json.loads(stored).items()}

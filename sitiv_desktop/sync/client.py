@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -82,11 +82,12 @@ def synchronise(
     if not grants:
         raise UserError(_("No commune is granted to this user on the sync service."))
     granted = _joined(grants)
+    # The push changes none of these: the state is read once, before it.
     with database.read_session() as session:
-        never_synced = (
-            session.execute(text("SELECT last_sync_at FROM sync_state WHERE id = 1")).scalar()
-            is None
-        )
+        state = session.execute(
+            text("SELECT cursor, granted, last_sync_at FROM sync_state WHERE id = 1")
+        ).one()
+    never_synced = state.last_sync_at is None
     if never_synced and _holds_data(database):
         if backup is not None:
             summary.backup = backup()
@@ -94,11 +95,7 @@ def synchronise(
     progress(0.02, _("Sending local changes"))
     _push(database, service, summary, fault, is_cancelled)
     fault("after-push")
-    with database.read_session() as session:
-        state = session.execute(
-            text("SELECT cursor, granted, last_sync_at FROM sync_state WHERE id = 1")
-        ).one()
-    if state.last_sync_at is None or state.granted != granted:
+    if never_synced or state.granted != granted:
         progress(0.3, _("Receiving everything you may see"))
         if never_synced:
             _set_aside(database)
@@ -168,9 +165,7 @@ def _set_aside(database: Database) -> None:
     overwrite. Records still waiting to be sent stay too."""
     with database.session() as session, _applying(session):
         _defer_foreign_keys(session)
-        pending = {
-            (t, r) for t, r in session.execute(text("SELECT table_name, row_id FROM sync_outbox"))
-        }
+        pending = _pending_rows(session)
         for name in reversed(SYNCED_TABLES):
             if name == "communes":
                 continue
@@ -520,10 +515,7 @@ def _refresh(
             _defer_foreign_keys(session)
             # The search index is rebuilt once at the end rather than kept row by row.
             drop_search_triggers(session.connection())
-            pending = {
-                (t, r)
-                for t, r in session.execute(text("SELECT table_name, row_id FROM sync_outbox"))
-            }
+            pending = _pending_rows(session)
             for index, name in enumerate(SYNCED_TABLES):
                 if is_cancelled():
                     raise Cancelled()
@@ -691,6 +683,12 @@ def _set_shadow(session: Session, table_name: str, row_id: str, data: Row | None
         )
 
 
+def _pending_rows(session: Session) -> set[tuple[str, str]]:
+    """Every (table, row) with an edit not yet sent."""
+    rows = session.execute(text("SELECT table_name, row_id FROM sync_outbox"))
+    return {(table_name, row_id) for table_name, row_id in rows}
+
+
 def _pending(session: Session, table_name: str, row_id: str) -> bool:
     return (
         session.scalar(
@@ -723,12 +721,3 @@ def _conflict_row(
 
 def pending_count(session: Session) -> int:
     return int(session.scalar(text("SELECT count(*) FROM sync_outbox")) or 0)
-
-
-def roles(session: Session) -> dict[uuid.UUID, str]:
-    """The user's role per commune as the service last said (empty before any sync)."""
-    stored = session.scalar(text("SELECT roles FROM sync_state WHERE id = 1"))
-    if not stored:
-        return {}
-    found: dict[str, Any] = loads(stored)
-    return {uuid.UUID(commune): str(role) for commune, role in found.items()}

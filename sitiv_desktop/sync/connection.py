@@ -13,7 +13,8 @@ from sitiv_desktop.context import Context
 from sitiv_desktop.credentials import Credentials
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.sync.client import Fault, SyncSummary, roles, synchronise
+from sitiv_desktop.services.roles import granted_roles
+from sitiv_desktop.sync.client import Fault, SyncSummary, synchronise
 from sitiv_desktop.sync.transport import ServiceClient, SessionEnded, checked_address
 
 AskPassword = Callable[[str], str]
@@ -93,6 +94,6 @@ def sync_now(
         raise
     # The window keeps read-only what the service would refuse.
     with context.database.read_session() as session:
-        granted = roles(session)
+        granted = granted_roles(session)
     context.settings.set("commune_roles", {str(commune): role for commune, role in granted.items()})
     return summary

@@ -100,11 +100,14 @@ class ServiceClient:
         try:
             return response.json()
         except ValueError as error:
-            raise ExternalError(
-                _("The address {address} does not answer as a sync service.").format(
-                    address=self.address
-                )
-            ) from error
+            raise self._not_a_service() from error
+
+    def _not_a_service(self) -> ExternalError:
+        return ExternalError(
+            _("The address {address} does not answer as a sync service.").format(
+                address=self.address
+            )
+        )
 
     def _error(self, response: httpx.Response) -> Exception:
         try:
@@ -122,11 +125,7 @@ class ServiceClient:
         if status in (403, 422, 429, 413):
             return UserError(detail or _("The sync service refused the request."))
         if status == 404 and not detail:
-            return ExternalError(
-                _("The address {address} does not answer as a sync service.").format(
-                    address=self.address
-                )
-            )
+            return self._not_a_service()
         return ExternalError(
             detail
             or _("The sync service failed ({status}); try again later.").format(status=status)
@@ -137,11 +136,7 @@ class ServiceClient:
     def info(self) -> dict[str, Any]:
         found: dict[str, Any] = self._request("GET", "/info")
         if found.get("service") != "sitiv-sync":
-            raise ExternalError(
-                _("The address {address} does not answer as a sync service.").format(
-                    address=self.address
-                )
-            )
+            raise self._not_a_service()
         if int(found.get("oldest_client_api", 0)) > protocol.API_VERSION:
             raise TooOld(
                 _("This version of SITIV Desktop is too old for the sync service: update it.")

@@ -142,10 +142,6 @@ def status_text(
     return text_
 
 
-def summary_text(summary: SyncSummary) -> str:
-    return summary_sentence(summary)
-
-
 def field_label(name: str) -> str:
     label = FIELD_LABELS.get(name)
     return _(label) if label else name
@@ -517,7 +513,7 @@ class SyncController(QObject):
         self._set_running(False)
         # A deletion undone after a sync would resurrect a row the others already dropped.
         self.undo_stack.clear()
-        message = summary_text(summary)
+        message = summary_sentence(summary)
         if summary.conflicts:
             message += " " + _("Open Sync › Conflicts to choose.")
         self.window.statusBar().showMessage(message)

@@ -26,8 +26,7 @@ def committed(connection: Connection) -> int:
 
 
 def _mine(rights: Rights) -> Any:
-    listed = rights.granted
-    return CHANGE_COMMUNES.c.commune_id.in_(listed) if listed else literal(False)
+    return scope.within(CHANGE_COMMUNES.c.commune_id, rights.granted)
 
 
 def has_changes(backend: Backend, rights: Rights, cursor: int) -> bool:

@@ -79,22 +79,23 @@ class Rights:
 # --- what a user may see -------------------------------------------------------------------------
 
 
-def _in(column: Any, communes: Iterable[uuid.UUID]) -> ColumnElement[bool]:
+def within(column: Any, communes: Iterable[uuid.UUID]) -> ColumnElement[bool]:
+    """``column IN communes``; false for no commune (an empty IN is not valid everywhere)."""
     listed = list(communes)
     return column.in_(listed) if listed else false()
 
 
 def visible_projects(rights: Rights) -> Select[Any]:
-    owned = select(models.Project.id).where(_in(models.Project.owner_commune_id, rights.granted))
+    owned = select(models.Project.id).where(within(models.Project.owner_commune_id, rights.granted))
     shared = select(models.Participation.project_id).where(
-        _in(models.Participation.commune_id, rights.granted)
+        within(models.Participation.commune_id, rights.granted)
     )
     return select(union(owned, shared).subquery().c[0])
 
 
 def visible_meetings(rights: Rights) -> Select[Any]:
     return select(models.MeetingCommune.meeting_id).where(
-        _in(models.MeetingCommune.commune_id, rights.granted)
+        within(models.MeetingCommune.commune_id, rights.granted)
     )
 
 
@@ -103,11 +104,13 @@ def visible_lines(rights: Rights) -> Select[Any]:
 
 
 def visible_stakes(rights: Rights) -> Select[Any]:
-    return select(models.MandateStake.id).where(_in(models.MandateStake.commune_id, rights.granted))
+    return select(models.MandateStake.id).where(
+        within(models.MandateStake.commune_id, rights.granted)
+    )
 
 
 def visible_commitments(rights: Rights) -> Select[Any]:
-    return select(models.Commitment.id).where(_in(models.Commitment.commune_id, rights.granted))
+    return select(models.Commitment.id).where(within(models.Commitment.commune_id, rights.granted))
 
 
 def visible_agenda_items(rights: Rights) -> Select[Any]:
@@ -118,7 +121,7 @@ def visible_agenda_items(rights: Rights) -> Select[Any]:
 
 def visible_communes(rights: Rights) -> Select[Any]:
     projects = visible_projects(rights)
-    granted = select(models.Commune.id).where(_in(models.Commune.id, rights.granted))
+    granted = select(models.Commune.id).where(within(models.Commune.id, rights.granted))
     owners = select(models.Project.owner_commune_id).where(
         models.Project.owner_commune_id.is_not(None), models.Project.id.in_(projects)
     )
@@ -134,7 +137,7 @@ def row_filter(rights: Rights, table_name: str) -> ColumnElement[bool]:
     if table_name == "communes":
         return table.c.id.in_(visible_communes(rights))
     if table_name in _DIRECT:
-        return _in(table.c.commune_id, rights.granted)
+        return within(table.c.commune_id, rights.granted)
     if table_name == "projects":
         return table.c.id.in_(visible_projects(rights))
     if table_name in ("participations", "milestones", "ppi_lines"):
