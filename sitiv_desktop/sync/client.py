@@ -10,15 +10,16 @@ rows it covers. A full refresh streams the user's scope page by page into one tr
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, insert, select, text, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,11 +31,12 @@ from sitiv_desktop.store.indexes import (
     drop_search_triggers,
     rebuild_search_index,
 )
+from sitiv_desktop.sync.pages import PageStatements
 from sitiv_desktop.sync.protocol import Change, LogOp, Op, Outcome, ServerChange, Status
 from sitiv_desktop.sync.rows import SYNCED_TABLES, Row, decode, dumps, encode, key, loads, table_of
 
 if TYPE_CHECKING:
-    from sitiv_desktop.sync.transport import ServiceClient
+    from sitiv_desktop.sync.transport import ServiceClient, SnapshotPage
 
 Progress = Callable[[float, str], None]
 Fault = Callable[[str], None]
@@ -136,8 +138,9 @@ def _adopt_communes(database: Database, service: ServiceClient) -> None:
     """A laptop that never synced made its records against communes of its own: each takes the
     identity the service gives the same commune (same INSEE code), so that records typed
     offline reach the service attached to the right commune."""
-    columns, rows, _complete = service.snapshot_page("communes", None, SNAPSHOT_PAGE)
-    theirs = {row[columns.index("insee_code")]: row[columns.index("id")] for row in rows}
+    page = service.snapshot_page("communes", None, SNAPSHOT_PAGE)
+    columns = page.columns
+    theirs = {row[columns.index("insee_code")]: row[columns.index("id")] for row in page.rows()}
     with database.session() as session, _applying(session):
         _defer_foreign_keys(session)
         local = session.execute(text("SELECT id, insee_code FROM communes")).all()
@@ -544,59 +547,105 @@ def _refresh_table(
 ) -> int:
     table = table_of(name)
     connection = session.connection()
-    received: set[str] = set()
-    after: str | None = None
-    while True:
-        columns, rows, complete = service.snapshot_page(name, after, SNAPSHOT_PAGE)
-        page = [dict(zip(columns, values, strict=True)) for values in rows]
-        _store_page(session, connection, name, page, pending)
-        received.update(row["id"] for row in page)
-        if complete or not page:
-            break
-        after = page[-1]["id"]
-    present = {key(row_id) for row_id in connection.scalars(select(table.c.id))}
-    for row_id in present - received:
-        if (name, row_id) not in pending:
-            connection.execute(delete(table).where(table.c.id == uuid.UUID(row_id)))
-    kept = [row_id for (t, row_id) in pending if t == name]
-    shadows = session.execute(
-        text("SELECT row_id FROM sync_shadows WHERE table_name = :t"), {"t": name}
-    ).scalars()
-    stale = [row_id for row_id in shadows if row_id not in received and row_id not in kept]
-    if stale:
-        session.execute(
-            text("DELETE FROM sync_shadows WHERE table_name = :t AND row_id = :r"),
-            [{"t": name, "r": row_id} for row_id in stale],
+    kept = {row_id for (t, row_id) in pending if t == name}
+    # Rows here that the service no longer shows must go: knowing which arrived is only needed
+    # when the table held rows before (never at a first sync).
+    tracking = connection.execute(select(table.c.id).limit(1)).first() is not None
+    if tracking:
+        connection.exec_driver_sql(
+            "CREATE TEMP TABLE IF NOT EXISTS sync_received (id TEXT PRIMARY KEY)"
         )
-    return len(received)
+        connection.exec_driver_sql("DELETE FROM temp.sync_received")
+    received = 0
+    for page in _pages(service, name):
+        _store_page(session, connection, name, page, kept, tracking)
+        received += page.count
+    if tracking:
+        gone = connection.scalars(
+            text(f"SELECT id FROM {name} WHERE id NOT IN (SELECT id FROM temp.sync_received)")
+        ).all()
+        for row_id in gone:
+            if row_id not in kept:
+                connection.execute(delete(table).where(table.c.id == uuid.UUID(row_id)))
+    connection.execute(
+        text(
+            f"DELETE FROM sync_shadows WHERE table_name = :t AND row_id NOT IN "
+            f"(SELECT id FROM {name}) AND row_id NOT IN (SELECT value FROM json_each(:kept))"
+        ),
+        {"t": name, "kept": json.dumps(sorted(kept))},
+    )
+    return received
+
+
+def _pages(service: ServiceClient, name: str) -> Iterator[SnapshotPage]:
+    """The table's pages in order, the next one asked for while this one is being stored: the
+    service reads and the laptop writes at the same time."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitiv-snapshot") as fetcher:
+        upcoming = fetcher.submit(service.snapshot_page, name, None, SNAPSHOT_PAGE)
+        while True:
+            page = upcoming.result()
+            more = not page.complete and page.count > 0 and page.last_id is not None
+            if more:
+                upcoming = fetcher.submit(service.snapshot_page, name, page.last_id, SNAPSHOT_PAGE)
+            yield page
+            if not more:
+                return
 
 
 def _store_page(
     session: Session,
     connection: Connection,
     name: str,
-    page: list[Row],
-    pending: set[tuple[str, str]],
+    page: SnapshotPage,
+    kept: set[str],
+    tracking: bool,
 ) -> None:
+    """Write one page as the service sent it, in set-wise statements that read its JSON."""
     table = table_of(name)
-    plain = [row for row in page if (name, row["id"]) not in pending]
-    if plain:
-        statement = sqlite_insert(table)
-        updated = {c.name: statement.excluded[c.name] for c in table.columns if c.name != "id"}
-        connection.execute(
-            statement.on_conflict_do_update(index_elements=["id"], set_=updated),
-            [decode(table, row) for row in plain],
-        )
-        session.execute(
-            text(
-                "INSERT INTO sync_shadows (table_name, row_id, data) VALUES (:t, :r, :d)"
-                " ON CONFLICT (table_name, row_id) DO UPDATE SET data = excluded.data"
-            ),
-            [{"t": name, "r": row["id"], "d": dumps(row)} for row in plain],
-        )
-    for row in page:
-        if (name, row["id"]) in pending:
+    if page.count == 0:
+        return
+    if sorted(page.columns) != sorted(column.name for column in table.columns):
+        _store_rows(session, connection, name, page, kept, tracking)
+        return
+    statements = PageStatements(table, page.columns)
+    values = {"t": name, "body": page.body}
+    connection.execute(text(statements.upsert_rows), values)
+    connection.execute(text(statements.upsert_shadows), values)
+    if tracking:
+        connection.execute(text(statements.note_received), values)
+    if kept:
+        for raw in connection.execute(text(statements.edited_here), values).scalars():
+            row = dict(zip(page.columns, json.loads(raw), strict=True))
             _store_edited(session, connection, name, row)
+
+
+def _store_rows(
+    session: Session,
+    connection: Connection,
+    name: str,
+    page: SnapshotPage,
+    kept: set[str],
+    tracking: bool,
+) -> None:
+    """A page whose columns differ from this copy's (a service of another version): row by row,
+    the columns this copy lacks left out."""
+    table = table_of(name)
+    known = {column.name for column in table.columns}
+    for values in page.rows():
+        row = {
+            column: value
+            for column, value in zip(page.columns, values, strict=True)
+            if column in known
+        }
+        if row["id"] in kept:
+            _store_edited(session, connection, name, row)
+        else:
+            _write_row(connection, name, row["id"], row)
+            _set_shadow(session, name, row["id"], row)
+        if tracking:
+            connection.execute(
+                text("INSERT OR IGNORE INTO temp.sync_received (id) VALUES (:r)"), {"r": row["id"]}
+            )
 
 
 def _store_edited(session: Session, connection: Connection, name: str, server: Row) -> None:

@@ -24,8 +24,14 @@ PREFIX = f"/v{API_VERSION}"
 # Bounds on what one request may carry, so that no client can make the service hold much.
 MAX_PUSH_CHANGES = 500
 MAX_BODY_BYTES = 8 * 1024 * 1024
-MAX_PAGE_ROWS = 5_000
+MAX_PAGE_ROWS = 20_000
 DEFAULT_PAGE_ROWS = 5_000
+# A snapshot page's body is its JSON; these headers describe it, so that a laptop can hand the
+# body to its database as it is.
+PAGE_COLUMNS_HEADER = "X-Sitiv-Columns"
+PAGE_ROWS_HEADER = "X-Sitiv-Rows"
+PAGE_LAST_HEADER = "X-Sitiv-Last"
+PAGE_COMPLETE_HEADER = "X-Sitiv-Complete"
 MAX_WAIT_SECONDS = 30.0
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -47,6 +49,21 @@ def checked_address(address: str) -> str:
     return cleaned
 
 
+@dataclass(frozen=True)
+class SnapshotPage:
+    """One page of a table as the service sent it: ``body`` is its JSON text, whose ``rows``
+    hold one array per row in the order of ``columns``."""
+
+    columns: list[str]
+    body: str
+    count: int
+    last_id: str | None
+    complete: bool
+
+    def rows(self) -> list[list[Any]]:
+        return list(json.loads(self.body)["rows"])
+
+
 class ServiceClient:
     """The sync service as one laptop reaches it."""
 
@@ -74,6 +91,15 @@ class ServiceClient:
     # -- requests --
 
     def _request(self, method: str, path: str, admin: bool = False, **options: Any) -> Any:
+        response = self._response(method, path, admin, **options)
+        try:
+            return response.json()
+        except ValueError as error:
+            raise self._not_a_service() from error
+
+    def _response(
+        self, method: str, path: str, admin: bool = False, **options: Any
+    ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:
             response = self._http.request(method, path, headers=headers, **options)
@@ -97,10 +123,7 @@ class ServiceClient:
                 # The administration names what it did not find: a user or a commune.
                 raise UserError(str(refusal))
             raise refusal
-        try:
-            return response.json()
-        except ValueError as error:
-            raise self._not_a_service() from error
+        return response
 
     def _not_a_service(self) -> ExternalError:
         return ExternalError(
@@ -183,14 +206,32 @@ class ServiceClient:
     def snapshot_cursor(self) -> int:
         return int(self._request("GET", "/snapshot")["cursor"])
 
-    def snapshot_page(
-        self, table: str, after: str | None, limit: int
-    ) -> tuple[list[str], list[list[Any]], bool]:
+    def snapshot_page(self, table: str, after: str | None, limit: int) -> SnapshotPage:
         params: dict[str, Any] = {"limit": limit}
         if after:
             params["after"] = after
-        found = self._request("GET", f"/snapshot/{table}", params=params)
-        return list(found["columns"]), list(found["rows"]), bool(found["complete"])
+        response = self._response("GET", f"/snapshot/{table}", params=params)
+        headers = response.headers
+        try:
+            if protocol.PAGE_ROWS_HEADER in headers:
+                return SnapshotPage(
+                    columns=headers[protocol.PAGE_COLUMNS_HEADER].split(","),
+                    body=response.text,
+                    count=int(headers[protocol.PAGE_ROWS_HEADER]),
+                    last_id=headers.get(protocol.PAGE_LAST_HEADER),
+                    complete=headers[protocol.PAGE_COMPLETE_HEADER] == "1",
+                )
+            found = response.json()  # a service that does not describe its pages
+            rows = list(found["rows"])
+            return SnapshotPage(
+                columns=list(found["columns"]),
+                body=response.text,
+                count=len(rows),
+                last_id=rows[-1][0] if rows else None,
+                complete=bool(found["complete"]),
+            )
+        except (KeyError, ValueError, TypeError, IndexError) as error:
+            raise self._not_a_service() from error
 
     # -- administration (the role admin) --
 
