@@ -4,14 +4,19 @@ or PostgreSQL, reached as the service's own role), its communes, and laptops syn
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
@@ -56,6 +61,36 @@ class RunningService:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=20)
+
+
+class ServiceProcess:
+    """``sitiv-desktop server run`` in its own process, as a syndicate runs it."""
+
+    def __init__(self, database: str, **env: str) -> None:
+        self.database = database
+        self.port = free_port()
+        self.address = f"http://127.0.0.1:{self.port}"
+        self.start(**env)
+
+    def start(self, **env: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sitiv_desktop", "server", "run", "--database", self.database,
+             "--listen", f"127.0.0.1:{self.port}"],
+            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.address}/v1/info", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("the service did not start")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(20)
 
 
 def service_url(owner_url: str, role: str | None, password: str) -> str:

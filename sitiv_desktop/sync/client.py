@@ -32,7 +32,15 @@ from sitiv_desktop.store.indexes import (
     rebuild_search_index,
 )
 from sitiv_desktop.sync.pages import PageStatements
-from sitiv_desktop.sync.protocol import Change, LogOp, Op, Outcome, ServerChange, Status
+from sitiv_desktop.sync.protocol import (
+    DEFAULT_PAGE_ROWS,
+    Change,
+    LogOp,
+    Op,
+    Outcome,
+    ServerChange,
+    Status,
+)
 from sitiv_desktop.sync.rows import SYNCED_TABLES, Row, decode, dumps, encode, key, loads, table_of
 
 if TYPE_CHECKING:
@@ -43,7 +51,9 @@ Fault = Callable[[str], None]
 Backup = Callable[[], Path]
 PUSH_BATCH = 500
 PULL_PAGE = 2000
-SNAPSHOT_PAGE = 5000
+# Pages of a first sync: large enough that each table takes few requests, small enough that a
+# page's JSON stays a few megabytes in memory.
+SNAPSHOT_PAGE = 20_000
 REFRESH_ATTEMPTS = 3
 
 
@@ -138,7 +148,7 @@ def _adopt_communes(database: Database, service: ServiceClient) -> None:
     """A laptop that never synced made its records against communes of its own: each takes the
     identity the service gives the same commune (same INSEE code), so that records typed
     offline reach the service attached to the right commune."""
-    page = service.snapshot_page("communes", None, SNAPSHOT_PAGE)
+    page = service.snapshot_page("communes", None, DEFAULT_PAGE_ROWS)
     columns = page.columns
     theirs = {row[columns.index("insee_code")]: row[columns.index("id")] for row in page.rows()}
     with database.session() as session, _applying(session):
@@ -512,7 +522,7 @@ def _refresh(
     meanwhile are then taken from the cursor read before the first page.
     """
     summary.full_refresh = True
-    cursor = service.snapshot_cursor()
+    cursor, page_rows = service.snapshot_start()
     try:
         with database.session() as session, _applying(session):
             _defer_foreign_keys(session)
@@ -522,7 +532,7 @@ def _refresh(
             for index, name in enumerate(SYNCED_TABLES):
                 if is_cancelled():
                     raise Cancelled()
-                summary.received += _refresh_table(session, service, name, pending)
+                summary.received += _refresh_table(session, service, name, pending, page_rows)
                 progress(0.3 + 0.6 * (index + 1) / len(SYNCED_TABLES), _("Receiving your data"))
             rebuild_search_index(session.connection())
             create_search_triggers(session.connection())
@@ -543,7 +553,11 @@ def _refresh(
 
 
 def _refresh_table(
-    session: Session, service: ServiceClient, name: str, pending: set[tuple[str, str]]
+    session: Session,
+    service: ServiceClient,
+    name: str,
+    pending: set[tuple[str, str]],
+    page_rows: int,
 ) -> int:
     table = table_of(name)
     connection = session.connection()
@@ -557,7 +571,7 @@ def _refresh_table(
         )
         connection.exec_driver_sql("DELETE FROM temp.sync_received")
     received = 0
-    for page in _pages(service, name):
+    for page in _pages(service, name, min(page_rows, SNAPSHOT_PAGE)):
         _store_page(session, connection, name, page, kept, tracking)
         received += page.count
     if tracking:
@@ -577,16 +591,16 @@ def _refresh_table(
     return received
 
 
-def _pages(service: ServiceClient, name: str) -> Iterator[SnapshotPage]:
+def _pages(service: ServiceClient, name: str, page_rows: int) -> Iterator[SnapshotPage]:
     """The table's pages in order, the next one asked for while this one is being stored: the
     service reads and the laptop writes at the same time."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitiv-snapshot") as fetcher:
-        upcoming = fetcher.submit(service.snapshot_page, name, None, SNAPSHOT_PAGE)
+        upcoming = fetcher.submit(service.snapshot_page, name, None, page_rows)
         while True:
             page = upcoming.result()
             more = not page.complete and page.count > 0 and page.last_id is not None
             if more:
-                upcoming = fetcher.submit(service.snapshot_page, name, page.last_id, SNAPSHOT_PAGE)
+                upcoming = fetcher.submit(service.snapshot_page, name, page.last_id, page_rows)
             yield page
             if not more:
                 return

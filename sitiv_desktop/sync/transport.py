@@ -204,7 +204,13 @@ class ServiceClient:
         return bool(found["available"])
 
     def snapshot_cursor(self) -> int:
-        return int(self._request("GET", "/snapshot")["cursor"])
+        return self.snapshot_start()[0]
+
+    def snapshot_start(self) -> tuple[int, int]:
+        """Where the pull resumes after a snapshot, and the largest page the service sends
+        (services that do not say send pages of the protocol's first size)."""
+        found = self._request("GET", "/snapshot")
+        return int(found["cursor"]), int(found.get("page_rows", protocol.DEFAULT_PAGE_ROWS))
 
     def snapshot_page(self, table: str, after: str | None, limit: int) -> SnapshotPage:
         params: dict[str, Any] = {"limit": limit}

@@ -1,7 +1,9 @@
 """Sync at scale through the sync service on PostgreSQL, each figure beside its floor.
 
-- the first sync of a scope, beside the bare local floor (the same rows read from PostgreSQL and
-  inserted into SQLite by executemany, no service, no HTTP);
+- the first sync of a scope, with the service in its own process as a syndicate runs it, beside
+  the bare local floor (the same rows read from PostgreSQL and inserted into SQLite by
+  executemany with the outbox and search triggers off; no service, no HTTP, no shadows, no
+  search index);
 - a sync with nothing to do and one with one changed record, at this scale and at a tenth of it;
 - a no-op sync after many changes the user may not see, beside the same with none;
 - load: many laptops syncing at once (no-op p50/p99 and one-change p50/p99), and changes per
@@ -27,13 +29,14 @@ from sqlalchemy import create_engine, insert, select, text, update
 from sitiv_desktop.context import open_context
 from sitiv_desktop.store import models
 from sitiv_desktop.store.database import Database, sqlite_url
+from sitiv_desktop.store.indexes import drop_search_triggers
 from sitiv_desktop.sync.client import synchronise
 from sitiv_desktop.sync.protocol import Change, Op
 from sitiv_desktop.sync.rows import SYNCED_TABLES, table_of
 from sitiv_desktop.sync.service import admin
 from sitiv_desktop.sync.transport import ServiceClient
 from tests.benchmarks.common import Figure, demo_copy, median_seconds
-from tests.sync_harness import RunningService, service_url
+from tests.sync_harness import ServiceProcess, service_url
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 INSEE = ("69259", "69256", "69091", "69096", "69152", "42186", "69273", "42207")
@@ -64,7 +67,7 @@ class Shared:
         role = admin.init_server(self.owner_url, password)
         self.rows = self._load(scale)
         self.url = service_url(self.owner_url, role, password)
-        self.service = RunningService(self.url)
+        self.service = ServiceProcess(self.url)
 
     def _load(self, scale: int) -> int:
         source = Database.open(sqlite_url(demo_copy(scale) / "sitiv.sqlite3"))
@@ -109,13 +112,16 @@ def first_sync(shared: Shared) -> tuple[float, Path, ServiceClient]:
 
 
 def floor_copy(url: str) -> float:
-    """The same rows read with SQLAlchemy Core and inserted into SQLite with executemany."""
+    """The same rows read with SQLAlchemy Core and inserted into SQLite with executemany, the
+    triggers off."""
     folder = Path(tempfile.mkdtemp(prefix="sitiv-floor-"))
     context = open_context(folder)
     source = create_engine(url)
     started = time.perf_counter()
     with source.connect() as reading, context.database.session() as writing:
         writing.execute(text("PRAGMA defer_foreign_keys = ON"))
+        writing.execute(text("UPDATE sync_state SET applying = 1 WHERE id = 1"))
+        drop_search_triggers(writing.connection())
         for table_name in SYNCED_TABLES:
             table = table_of(table_name)
             batch = [dict(r) for r in reading.execute(select(table)).mappings()]

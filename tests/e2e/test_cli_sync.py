@@ -5,53 +5,18 @@ the service killed at each step of a sync, and bad days in one French line."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import text
 
 from sitiv_desktop.store.database import Database
 from tests.e2e.conftest import Runner
+from tests.sync_harness import ServiceProcess as Service
 from tests.sync_harness import free_port
 
 COMMUNES_FILE = Path(__file__).resolve().parent.parent / "data" / "communes.csv"
-
-
-class Service:
-    """``sitiv-desktop server run`` in its own process."""
-
-    def __init__(self, database: str, **env: str) -> None:
-        self.database = database
-        self.port = free_port()
-        self.address = f"http://127.0.0.1:{self.port}"
-        self.start(**env)
-
-    def start(self, **env: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "sitiv_desktop", "server", "run", "--database", self.database,
-             "--listen", f"127.0.0.1:{self.port}"],
-            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.address}/v1/info", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("the service did not start")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(20)
 
 
 @pytest.fixture
