@@ -45,10 +45,12 @@ from sitiv_desktop.domain.transfers import (
     RowProblem,
 )
 from sitiv_desktop.errors import UserError
-from sitiv_desktop.i18n import _
+from sitiv_desktop.i18n import _, format_money
 from sitiv_desktop.services.conversions import syndicate_name
 from sitiv_desktop.services.files import ProgressCallback, no_progress
+from sitiv_desktop.services.projects import ap_in_force_cents
 from sitiv_desktop.services.reading import Cell, SheetRows
+from sitiv_desktop.services.roles import EDITABLE, granted_roles, role_in, role_label
 from sitiv_desktop.services.spreadsheets import (
     AP_IN_FORCE,
     AP_VOTED_ON,
@@ -71,7 +73,6 @@ from sitiv_desktop.services.spreadsheets import (
     PPI_LINE_COLUMNS,
     PROGRESS,
     PROJECT_CODE,
-    PROJECT_COLUMNS,
     PROMISED_BY,
     RESPONSIBLE,
     START,
@@ -110,7 +111,7 @@ REQUIRED_COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
 }
 # Columns an export writes for people to read, which an import does not bring back.
 EXPORT_ONLY_COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
-    ImportKind.PROJECTS: tuple(c for c in PROJECT_COLUMNS if c is AP_IN_FORCE),
+    ImportKind.PROJECTS: (),
     ImportKind.COMMITMENTS: (),
     ImportKind.PPI: tuple(c for c in PPI_LINE_COLUMNS if c.header in ("Project", "Owner")),
 }
@@ -278,6 +279,7 @@ class ImportPlan:
 class _Plan:
     changes: list[PlannedChange] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    notices: list[RowProblem] = field(default_factory=list)
     writes: Writes = field(default_factory=Writes)
     unchanged: int = 0
 
@@ -312,8 +314,8 @@ def plan_import(
     }
     planner_class = planners[kind]
     plan = _Plan()
-    known = {_header_key(c.label) for c in (*planner_class.columns, *EXPORT_ONLY_COLUMNS[kind])}
-    known |= {_header_key(c.header) for c in (*planner_class.columns, *EXPORT_ONLY_COLUMNS[kind])}
+    read = (*planner_class.columns, *planner_class.checked_columns, *EXPORT_ONLY_COLUMNS[kind])
+    known = {_header_key(c.label) for c in read} | {_header_key(c.header) for c in read}
     unknown = tuple(h for h in sheet.headers if h and _header_key(h) not in known)
     missing_optional = tuple(
         c.label
@@ -351,6 +353,7 @@ def plan_import(
         problems=tuple(plan.problems),
         missing_columns=missing_optional,
         unknown_columns=unknown,
+        notices=tuple(plan.notices),
     )
     return ImportPlan(preview, plan.writes)
 
@@ -465,9 +468,11 @@ class _Communes:
 
     def __init__(self, session: Session) -> None:
         self.by_key: dict[str, uuid.UUID] = {}
+        self.names: dict[uuid.UUID, str] = {}
         for commune_id, name, insee in session.execute(
             select(models.Commune.id, models.Commune.name, models.Commune.insee_code)
         ):
+            self.names[commune_id] = name
             self.by_key.setdefault(fold(name), commune_id)
             self.by_key.setdefault(insee, commune_id)
 
@@ -490,18 +495,22 @@ class _Planner:
     """Reads every row into a plan; a row that raises ``UserError`` becomes a problem."""
 
     columns: tuple[Column, ...] = ()
+    # Columns read to check a row, whose value the import does not write (not listed missing).
+    checked_columns: tuple[Column, ...] = ()
 
     def __init__(self, session: Session, sheet: SheetRows, plan: _Plan) -> None:
         self.session = session
         self.sheet = sheet
         self.plan = plan
         self.positions: dict[str, int] = {}
-        for column in self.columns:
+        read = (*self.columns, *self.checked_columns)
+        for column in read:
             position = _position(sheet.headers, column)
             if position is not None:
                 self.positions[column.header] = position
-        self.labels = {column.header: column.label for column in self.columns}
+        self.labels = {column.header: column.label for column in read}
         self.communes = _Communes(session)
+        self.roles = {str(commune): role for commune, role in granted_roles(session).items()}
         self.bad_cells: dict[int, list[RowProblem]] = {}
         for problem in sheet.problems:
             header = (
@@ -536,6 +545,26 @@ class _Planner:
 
     def plan_row(self, row: _Row) -> None:
         raise NotImplementedError
+
+    def check_writable(
+        self, kind: str, commune_ids: tuple[uuid.UUID | None, ...], column: Column
+    ) -> None:
+        """Refuse a row that would change what the user's role only lets them read (an elected
+        official or the secretariat); the sync service would refuse it anyway."""
+        for commune_id in commune_ids:
+            role = role_in(self.roles, commune_id)
+            if kind in EDITABLE[role]:
+                continue
+            name = (
+                self.communes.names.get(commune_id, "") if commune_id is not None else ""
+            ) or syndicate_name()
+            raise UserError(
+                _(
+                    "{field}: your role in {commune} is « {role} »: you may read its records, "
+                    "not change them."
+                ).format(field=column.label, commune=name, role=role_label(role)),
+                column.header,
+            )
 
     def record(self, row: _Row, action: ChangeAction, label: str, columns: list[str]) -> None:
         self.plan.changes.append(PlannedChange(row.number, action, label, tuple(columns)))
@@ -579,9 +608,14 @@ class _ProjectPlanner(_Planner):
         PARTNERS,
         DESCRIPTION,
     )
+    # Only the AP in force travels in a spreadsheet, and an AP changes by a vote, which has a
+    # date: the projects sheet shows it, the PPI lines change it.
+    checked_columns = (AP_IN_FORCE,)
 
     def __init__(self, session: Session, sheet: SheetRows, plan: _Plan) -> None:
         super().__init__(session, sheet, plan)
+        votes: list[Any] = list(session.execute(ap_in_force_cents()))
+        self.ap_cents: dict[uuid.UUID, int] = {row[0]: row[1] for row in votes}
         self.existing: dict[str, dict[Column, Any]] = {}
         self.ids: dict[str, uuid.UUID] = {}
         for row in session.execute(select(models.Project)).scalars():
@@ -609,10 +643,12 @@ class _ProjectPlanner(_Planner):
         existing = self.existing.get(code)
         values = self._values(row, existing)
         shares = self._shares(row)
+        self._check_ap(row, self.ids.get(code))
         self.seen[code] = row.number
         label = _("project {code}").format(code=code)
         writes = self.plan.writes
         if existing is None:
+            self.check_writable("project", (values[OWNER],), OWNER)
             project_id = new_id()
             self.record(row, ChangeAction.CREATE, label, [])
             writes.insert(
@@ -634,7 +670,10 @@ class _ProjectPlanner(_Planner):
         project_id = self.ids[code]
         labels, changed = _changes(existing, values)
         current = self.shares.get(project_id, {})
-        if shares is not None and {c: s for c, (_i, s) in current.items()} != shares:
+        new_shares = shares is not None and {c: s for c, (_i, s) in current.items()} != shares
+        if labels or new_shares:
+            self.check_writable("project", (existing[OWNER], values[OWNER]), OWNER)
+        if shares is not None and new_shares:
             labels.append(PARTICIPANTS.label)
             for commune_id, (participation_id, share) in current.items():
                 if commune_id not in shares:
@@ -702,6 +741,38 @@ class _ProjectPlanner(_Planner):
         values[PARTNERS] = row.text(PARTNERS) if row.has(PARTNERS) else kept[PARTNERS]
         values[DESCRIPTION] = row.text(DESCRIPTION) if row.has(DESCRIPTION) else kept[DESCRIPTION]
         return values
+
+    def _check_ap(self, row: _Row, project_id: uuid.UUID | None) -> None:
+        """The AP in force comes back as exported. One that contradicts the vote the copy holds
+        makes the row bad; one for a project without a vote yet is named in the preview's
+        notices (it comes with the PPI lines, as when a whole export is imported afresh)."""
+        amount = row.amount(AP_IN_FORCE) if row.has(AP_IN_FORCE) else None
+        if amount is None:
+            return
+        voted = self.ap_cents.get(project_id) if project_id is not None else None
+        if to_cents(amount) == (voted or 0):
+            return
+        where = _(
+            "an AP changes only by a vote: import it with the PPI lines ({code}, {amount}, {date})."
+        ).format(code=PROJECT_CODE.label, amount=AP_IN_FORCE.label, date=AP_VOTED_ON.label)
+        if voted is None:
+            message = _(
+                "{field}: this project has no AP voted yet, so this one is not written; {where}"
+            )
+            self.plan.notices.append(
+                RowProblem(
+                    row.number,
+                    AP_IN_FORCE.label,
+                    message.format(field=AP_IN_FORCE.label, where=where),
+                )
+            )
+            return
+        raise UserError(
+            _("{field}: the AP voted is {voted}; {where}").format(
+                field=AP_IN_FORCE.label, voted=format_money(Decimal(voted) / 100), where=where
+            ),
+            AP_IN_FORCE.header,
+        )
 
     def _owner(self, row: _Row) -> uuid.UUID | None:
         text = row.text(OWNER)
@@ -836,6 +907,7 @@ class _CommitmentPlanner(_Planner):
         self.seen[key] = row.number
         label = _("commitment « {title} »").format(title=title)
         if found is None:
+            self.check_writable("commitment", (commune_id,), COMMUNE)
             self.record(row, ChangeAction.CREATE, label, [])
             self.plan.writes.insert(
                 models.Commitment,
@@ -853,6 +925,7 @@ class _CommitmentPlanner(_Planner):
         if not changed:
             self.plan.unchanged += 1
             return
+        self.check_writable("commitment", (commune_id,), COMMUNE)
         self.record(row, ChangeAction.UPDATE, label, labels)
         self.plan.writes.update(
             models.Commitment,
@@ -891,12 +964,39 @@ class _LineState:
     ap_rows: dict[dt.date, int] = field(default_factory=dict)
 
 
+def _line_changes(
+    state: _LineState,
+    year: int | None,
+    cp_cents: int | None,
+    vote: tuple[dt.date, int] | None,
+    note: str,
+) -> bool:
+    """Whether a PPI row writes anything (the same tests as ``_PpiPlanner._plan_changes``)."""
+    if not state.exists or (note and note != state.note):
+        return True
+    if year is not None and cp_cents is not None:
+        credit = state.cp.get(year)
+        if credit is None or credit[1] != cp_cents:
+            return True
+    if vote is not None:
+        existing = state.ap.get(vote[0])
+        if existing is None or existing[1] != vote[1]:
+            return True
+    return False
+
+
 class _PpiPlanner(_Planner):
     columns = (PROJECT_CODE, YEAR, CP, AP_IN_FORCE, AP_VOTED_ON, NOTE)
 
     def __init__(self, session: Session, sheet: SheetRows, plan: _Plan) -> None:
         super().__init__(session, sheet, plan)
         self.project_ids = project_ids_by_code(session)
+        self.owners: dict[uuid.UUID, uuid.UUID | None] = {
+            project_id: owner
+            for project_id, owner in session.execute(
+                select(models.Project.id, models.Project.owner_commune_id)
+            )
+        }
         self.lines: dict[uuid.UUID, _LineState] = {}
         by_line: dict[uuid.UUID, _LineState] = {}
         for line_id, project_id, note in session.execute(
@@ -946,6 +1046,8 @@ class _PpiPlanner(_Planner):
                 ),
                 AP_IN_FORCE.header,
             )
+        if _line_changes(state, year, cp_cents, vote, note):
+            self.check_writable("ppi_line", (self.owners.get(project_id),), PROJECT_CODE)
         self._plan_changes(row, code, project_id, state, year, cp_cents, vote, note)
 
     def _plan_changes(
