@@ -11,10 +11,10 @@ from decimal import Decimal
 
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.services.reading import Cell
-from sitiv_desktop.services.spreadsheets import (
+from sitiv_desktop.services.columns import (
     Column,
 )
+from sitiv_desktop.services.reading import Cell
 from sitiv_desktop.services.text import fold
 from sitiv_desktop.services.validation import (
     MAX_WHOLE_NUMBER,

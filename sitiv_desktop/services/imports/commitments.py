@@ -18,11 +18,7 @@ from sitiv_desktop.domain.transfers import (
 )
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.services.imports.cells import Row, same_value_problem
-from sitiv_desktop.services.imports.matching import commitment_key, project_ids_by_code
-from sitiv_desktop.services.imports.staging import Planner, Staged, changed_columns
-from sitiv_desktop.services.reading import SheetRows
-from sitiv_desktop.services.spreadsheets import (
+from sitiv_desktop.services.columns import (
     CLOSED_ON,
     COMMITMENT,
     COMMITMENT_COLUMNS,
@@ -37,6 +33,10 @@ from sitiv_desktop.services.spreadsheets import (
     STATUS,
     Column,
 )
+from sitiv_desktop.services.imports.cells import Row, same_value_problem
+from sitiv_desktop.services.imports.matching import commitment_key, project_ids_by_code
+from sitiv_desktop.services.imports.staging import Planner, Staged, changed_columns
+from sitiv_desktop.services.reading import SheetRows
 from sitiv_desktop.services.validation import (
     parse_choice,
     require_text,

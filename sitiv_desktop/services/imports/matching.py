@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.services.spreadsheets import (
+from sitiv_desktop.services.columns import (
     Column,
 )
 from sitiv_desktop.services.text import fold

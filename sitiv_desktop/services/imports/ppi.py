@@ -14,18 +14,19 @@ from sitiv_desktop.domain.transfers import (
 )
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.services.imports.cells import Row, same_value_problem
-from sitiv_desktop.services.imports.matching import project_ids_by_code
-from sitiv_desktop.services.imports.staging import Planner, Staged
-from sitiv_desktop.services.reading import SheetRows
-from sitiv_desktop.services.spreadsheets import (
+from sitiv_desktop.services.columns import (
     AP_IN_FORCE,
     AP_VOTED_ON,
     CP,
     NOTE,
+    PPI_IMPORTED,
     PROJECT_CODE,
     YEAR,
 )
+from sitiv_desktop.services.imports.cells import Row, same_value_problem
+from sitiv_desktop.services.imports.matching import project_ids_by_code
+from sitiv_desktop.services.imports.staging import Planner, Staged
+from sitiv_desktop.services.reading import SheetRows
 from sitiv_desktop.services.validation import (
     require_text,
     to_cents,
@@ -69,7 +70,7 @@ def line_changes(
 
 
 class PpiPlanner(Planner):
-    columns = (PROJECT_CODE, YEAR, CP, AP_IN_FORCE, AP_VOTED_ON, NOTE)
+    columns = PPI_IMPORTED
 
     def __init__(self, session: Session, sheet: SheetRows, plan: Staged) -> None:
         super().__init__(session, sheet, plan)

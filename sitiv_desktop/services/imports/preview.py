@@ -7,6 +7,17 @@ from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.transfers import ImportKind, ImportPreview, RowProblem
 from sitiv_desktop.i18n import _
+from sitiv_desktop.services.columns import (
+    CODE,
+    COMMITMENT,
+    COMMUNE,
+    DOMAIN,
+    MADE_ON,
+    PPI_SHOWN_ONLY,
+    PROJECT_CODE,
+    TITLE,
+    Column,
+)
 from sitiv_desktop.services.files import ProgressCallback, no_progress
 from sitiv_desktop.services.imports.cells import header_key, position_of
 from sitiv_desktop.services.imports.commitments import CommitmentPlanner
@@ -14,17 +25,6 @@ from sitiv_desktop.services.imports.ppi import PpiPlanner
 from sitiv_desktop.services.imports.projects import ProjectPlanner
 from sitiv_desktop.services.imports.staging import ImportPlan, Planner, Staged
 from sitiv_desktop.services.reading import SheetRows
-from sitiv_desktop.services.spreadsheets import (
-    CODE,
-    COMMITMENT,
-    COMMUNE,
-    DOMAIN,
-    MADE_ON,
-    PPI_LINE_COLUMNS,
-    PROJECT_CODE,
-    TITLE,
-    Column,
-)
 
 REQUIRED_COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
     ImportKind.PROJECTS: (CODE, TITLE, DOMAIN),
@@ -35,7 +35,7 @@ REQUIRED_COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
 EXPORT_ONLY_COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
     ImportKind.PROJECTS: (),
     ImportKind.COMMITMENTS: (),
-    ImportKind.PPI: tuple(c for c in PPI_LINE_COLUMNS if c.header in ("Project", "Owner")),
+    ImportKind.PPI: PPI_SHOWN_ONLY,
 }
 
 

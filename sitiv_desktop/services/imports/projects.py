@@ -17,12 +17,7 @@ from sitiv_desktop.domain.transfers import (
 )
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _, format_money
-from sitiv_desktop.services.conversions import syndicate_name
-from sitiv_desktop.services.imports.cells import Row, same_value_problem
-from sitiv_desktop.services.imports.staging import Planner, Staged, changed_columns
-from sitiv_desktop.services.projects import ap_in_force_cents
-from sitiv_desktop.services.reading import SheetRows
-from sitiv_desktop.services.spreadsheets import (
+from sitiv_desktop.services.columns import (
     AP_IN_FORCE,
     AP_VOTED_ON,
     CODE,
@@ -34,11 +29,17 @@ from sitiv_desktop.services.spreadsheets import (
     PARTNERS,
     PROGRESS,
     PROJECT_CODE,
+    PROJECT_IMPORTED,
     START,
     STATUS,
     TITLE,
     Column,
 )
+from sitiv_desktop.services.conversions import syndicate_name
+from sitiv_desktop.services.imports.cells import Row, same_value_problem
+from sitiv_desktop.services.imports.staging import Planner, Staged, changed_columns
+from sitiv_desktop.services.projects import ap_in_force_cents
+from sitiv_desktop.services.reading import SheetRows
 from sitiv_desktop.services.text import fold
 from sitiv_desktop.services.validation import (
     check_order,
@@ -67,19 +68,7 @@ _PROJECT_FIELDS: dict[Column, str] = {
 
 
 class ProjectPlanner(Planner):
-    columns = (
-        CODE,
-        TITLE,
-        DOMAIN,
-        STATUS,
-        OWNER,
-        PARTICIPANTS,
-        START,
-        END,
-        PROGRESS,
-        PARTNERS,
-        DESCRIPTION,
-    )
+    columns = PROJECT_IMPORTED
     # Only the AP in force travels in a spreadsheet, and an AP changes by a vote, which has a
     # date: the projects sheet shows it, the PPI lines change it.
     checked_columns = (AP_IN_FORCE,)

@@ -15,6 +15,9 @@ from sitiv_desktop.domain.transfers import (
 )
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
+from sitiv_desktop.services.columns import (
+    Column,
+)
 from sitiv_desktop.services.conversions import syndicate_name
 from sitiv_desktop.services.files import ProgressCallback
 from sitiv_desktop.services.imports.cells import Row, position_of
@@ -22,9 +25,6 @@ from sitiv_desktop.services.imports.matching import Communes
 from sitiv_desktop.services.imports.writing import Writes
 from sitiv_desktop.services.reading import SheetRows
 from sitiv_desktop.services.roles import EDITABLE, granted_roles, role_in, role_label
-from sitiv_desktop.services.spreadsheets import (
-    Column,
-)
 
 
 @dataclass
