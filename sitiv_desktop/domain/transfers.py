@@ -65,6 +65,9 @@ class ImportPreview:
     missing_columns: tuple[str, ...] = ()
     # Columns of the file that this kind does not know: they are not read.
     unknown_columns: tuple[str, ...] = ()
+    # Cells read and not written, with the reason (an AP in force the projects sheet shows for
+    # a project whose AP has not been voted yet: it comes with the PPI lines).
+    notices: tuple[RowProblem, ...] = ()
 
     @property
     def created(self) -> int:

@@ -1,8 +1,8 @@
 """Spreadsheets in and out: ``.xlsx`` (openpyxl) and ``;``-separated CSV as French Excel writes it.
 
 Exports have French headers, real dates, amounts as numbers shown in euros, a frozen header row
-and columns as wide as their content. The same headers are read back by ``services.imports``,
-so an exported file can be edited and imported again.
+and columns as wide as their content. The columns are declared in ``services.columns`` and read
+back by ``services.imports``, so an exported file can be edited and imported again.
 
 Number formats are stored in the file in Excel's neutral notation (``#,##0.00``): Excel and
 LibreOffice show them with the reader's separators, « 1 234,56 € » on a French computer.
@@ -30,6 +30,16 @@ from sqlalchemy.orm import Session
 
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import N_, _
+from sitiv_desktop.services.columns import (
+    COMMITMENT_COLUMNS,
+    COMMUNE,
+    EXCHANGE_COLUMNS,
+    MEETING_COLUMNS,
+    PPI_LINE_COLUMNS,
+    PROJECT_COLUMNS,
+    Column,
+    ColumnKind,
+)
 from sitiv_desktop.services.commitments import CommitmentFilter, list_commitments
 from sitiv_desktop.services.exchanges import exchange_timeline
 from sitiv_desktop.services.files import (
@@ -69,26 +79,6 @@ class ExportKind(StrEnum):
     MEETINGS = "meetings"
 
 
-class ColumnKind(StrEnum):
-    TEXT = "text"
-    DATE = "date"
-    DATETIME = "datetime"
-    MONEY = "money"
-    INTEGER = "integer"
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of an exported table; ``header`` is an English msgid shown translated."""
-
-    header: str
-    kind: ColumnKind = ColumnKind.TEXT
-
-    @property
-    def label(self) -> str:
-        return _(self.header)
-
-
 @dataclass(frozen=True)
 class Table:
     """One sheet of a workbook, or the whole of a CSV file."""
@@ -96,68 +86,6 @@ class Table:
     title: str
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
-
-
-# ---------------------------------------------------------------------------------------------
-# Column headers, shared with the import so that an exported file reads back.
-
-CODE = Column(N_("Code"))
-TITLE = Column(N_("Title"))
-DOMAIN = Column(N_("Domain"))
-STATUS = Column(N_("Status"))
-OWNER = Column(N_("Owner"))
-PARTICIPANTS = Column(N_("Participating communes (share)"))
-START = Column(N_("Start"), ColumnKind.DATE)
-END = Column(N_("End"), ColumnKind.DATE)
-PROGRESS = Column(N_("Progress (%)"), ColumnKind.INTEGER)
-AP_IN_FORCE = Column(N_("AP in force"), ColumnKind.MONEY)
-PARTNERS = Column(N_("Partners"))
-DESCRIPTION = Column(N_("Description"))
-
-COMMUNE = Column(N_("Commune"))
-COMMITMENT = Column(N_("Commitment"))
-MADE_ON = Column(N_("Made on"), ColumnKind.DATE)
-DUE_DATE = Column(N_("Due date"), ColumnKind.DATE)
-CLOSED_ON = Column(N_("Closed on"), ColumnKind.DATE)
-PROJECT_CODE = Column(N_("Project code"))
-PROMISED_BY = Column(N_("Promised by"))
-RESPONSIBLE = Column(N_("Responsible"))
-EVIDENCE = Column(N_("Evidence"))
-
-PROJECT = Column(N_("Project"))
-YEAR = Column(N_("Year"), ColumnKind.INTEGER)
-CP = Column(N_("CP"), ColumnKind.MONEY)
-AP_VOTED_ON = Column(N_("AP voted on"), ColumnKind.DATE)
-NOTE = Column(N_("Note"))
-
-PROJECT_COLUMNS = (
-    CODE,
-    TITLE,
-    DOMAIN,
-    STATUS,
-    OWNER,
-    PARTICIPANTS,
-    START,
-    END,
-    PROGRESS,
-    AP_IN_FORCE,
-    PARTNERS,
-    DESCRIPTION,
-)
-COMMITMENT_COLUMNS = (
-    COMMUNE,
-    COMMITMENT,
-    MADE_ON,
-    DUE_DATE,
-    STATUS,
-    CLOSED_ON,
-    PROJECT_CODE,
-    PROMISED_BY,
-    RESPONSIBLE,
-    DESCRIPTION,
-    EVIDENCE,
-)
-PPI_LINE_COLUMNS = (PROJECT_CODE, PROJECT, OWNER, YEAR, CP, AP_IN_FORCE, AP_VOTED_ON, NOTE)
 
 
 def format_share(commune_name: str, share: int) -> str:
@@ -280,17 +208,6 @@ def ppi_communes_table(session: Session, commune_id: uuid.UUID | None = None) ->
 
 def exchanges_table(session: Session, commune_id: uuid.UUID | None = None) -> Table:
     codes = _project_codes(session)
-    columns = (
-        Column(N_("Date"), ColumnKind.DATE),
-        COMMUNE,
-        Column(N_("Channel")),
-        Column(N_("Direction")),
-        Column(N_("Subject")),
-        Column(N_("Summary")),
-        Column(N_("Follow-up")),
-        Column(N_("Author")),
-        PROJECT_CODE,
-    )
     rows = tuple(
         (
             e.occurred_on,
@@ -305,19 +222,10 @@ def exchanges_table(session: Session, commune_id: uuid.UUID | None = None) -> Ta
         )
         for e in exchange_timeline(session, commune_id)
     )
-    return Table(N_("Exchanges"), columns, rows)
+    return Table(N_("Exchanges"), EXCHANGE_COLUMNS, rows)
 
 
 def meetings_table(session: Session, commune_id: uuid.UUID | None = None) -> Table:
-    columns = (
-        Column(N_("Starts at"), ColumnKind.DATETIME),
-        Column(N_("Duration (min)"), ColumnKind.INTEGER),
-        Column(N_("Kind")),
-        TITLE,
-        Column(N_("Place")),
-        Column(N_("Communes")),
-        STATUS,
-    )
     rows = tuple(
         (
             m.starts_at,
@@ -330,7 +238,7 @@ def meetings_table(session: Session, commune_id: uuid.UUID | None = None) -> Tab
         )
         for m in list_meetings(session, commune_id)
     )
-    return Table(N_("Meetings"), columns, rows)
+    return Table(N_("Meetings"), MEETING_COLUMNS, rows)
 
 
 def export_tables(

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -26,9 +26,19 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from sitiv_desktop.domain.records import CommitmentRecord, PpiLineRecord
-from sitiv_desktop.i18n import N_, _, format_date, format_money, format_percent, format_time
+from sitiv_desktop.domain.records import CommitmentRecord
+from sitiv_desktop.i18n import _
 from sitiv_desktop.services.browsing import PageRequest, count_page_rows, fetch_page
+from sitiv_desktop.services.columns import (
+    AGENDA_LIST,
+    COMMITMENT_LIST,
+    EXCHANGE_LIST,
+    MEETING_LIST,
+    PROJECT_LIST,
+    STAKE_LIST,
+    ListColumn,
+    ppi_list,
+)
 from sitiv_desktop.services.text import natural_key
 from sitiv_desktop.ui.tasks import StoreRunner
 
@@ -41,187 +51,26 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column: its header (an English msgid), its text, its typed value and store sort key."""
-
-    header: str
-    display: Callable[[Any], str]
-    value: Callable[[Any], Any] | None = None
-    sort_key: str = ""
-    right_aligned: bool = False
-    name: str = ""
-    width: int = 110
-
-
-def _short_date(value: dt.date | None) -> str:
-    return format_date(value, "short") if value is not None else "—"
-
-
-def _money(value: Decimal | None) -> str:
-    return format_money(value) if value is not None else "—"
-
+# The columns of each kind are declared once, Qt-free, in ``services.columns``.
+Column = ListColumn
+PROJECT_COLUMNS = PROJECT_LIST
+COMMITMENT_COLUMNS = COMMITMENT_LIST
+MEETING_COLUMNS = MEETING_LIST
+EXCHANGE_COLUMNS = EXCHANGE_LIST
+STAKE_COLUMNS = STAKE_LIST
+AGENDA_COLUMNS = AGENDA_LIST
+ppi_columns = ppi_list
 
 LATE_MARK = "⚠ "
 
 
-def _late_mark(record: Any) -> str:
-    """Late rows carry a sign as well as a colour (and the word in the tooltip)."""
-    return LATE_MARK if _is_late(record) else ""
-
-
-PROJECT_COLUMNS = (
-    Column(N_("Title"), lambda p: p.title, lambda p: p.title, "title", width=320, name="title"),
-    Column(N_("Owner"), lambda p: p.owner_name, lambda p: p.owner_name, "owner", name="commune"),
-    Column(N_("Status"), lambda p: p.status.label, lambda p: p.status.label, "status"),
-    Column(N_("End"), lambda p: _short_date(p.end_date), lambda p: p.end_date, "end_date"),
-    Column(
-        N_("AP"),
-        lambda p: _money(p.budget),
-        lambda p: p.budget,
-        right_aligned=True,
-        name="amount",
-    ),
-    Column(
-        N_("Progress"),
-        lambda p: format_percent(p.progress),
-        lambda p: p.progress,
-        "progress",
-        right_aligned=True,
-    ),
-    Column(N_("Code"), lambda p: p.code, lambda p: p.code, "code"),
-    Column(N_("Domain"), lambda p: p.domain.label, lambda p: p.domain.label, "domain"),
-)
-
-COMMITMENT_COLUMNS = (
-    Column(
-        N_("Commitment"),
-        lambda c: _late_mark(c) + c.title,
-        lambda c: c.title,
-        "title",
-        width=340,
-        name="title",
-    ),
-    Column(
-        N_("Commune"), lambda c: c.commune_name, lambda c: c.commune_name, "commune", name="commune"
-    ),
-    Column(N_("Status"), lambda c: c.status.label, lambda c: c.status.label, "status"),
-    Column(N_("Due date"), lambda c: _short_date(c.due_date), lambda c: c.due_date, "due_date"),
-    Column(N_("Responsible"), lambda c: c.responsible, lambda c: c.responsible, "responsible"),
-    Column(N_("Made on"), lambda c: _short_date(c.made_on), lambda c: c.made_on, "made_on"),
-    Column(N_("Project"), lambda c: c.project_title, lambda c: c.project_title),
-)
-
-MEETING_COLUMNS = (
-    Column(
-        N_("Date"),
-        lambda m: f"{format_date(m.starts_at.date(), 'short')} {format_time(m.starts_at)}",
-        lambda m: m.starts_at,
-        "starts_at",
-        width=130,
-    ),
-    Column(N_("Title"), lambda m: m.title, lambda m: m.title, "title", width=260, name="title"),
-    Column(
-        N_("Communes"),
-        lambda m: ", ".join(m.commune_names),
-        lambda m: ", ".join(m.commune_names),
-        name="communes",
-    ),
-    Column(N_("Status"), lambda m: m.status.label, lambda m: m.status.label, "status"),
-    Column(N_("Kind"), lambda m: m.kind.label, lambda m: m.kind.label, "kind", width=170),
-    Column(N_("Place"), lambda m: m.place, lambda m: m.place, "place"),
-)
-
-EXCHANGE_COLUMNS = (
-    Column(
-        N_("Date"), lambda e: _short_date(e.occurred_on), lambda e: e.occurred_on, "occurred_on"
-    ),
-    Column(
-        N_("Subject"), lambda e: e.subject, lambda e: e.subject, "subject", width=340, name="title"
-    ),
-    Column(
-        N_("Commune"), lambda e: e.commune_name, lambda e: e.commune_name, "commune", name="commune"
-    ),
-    Column(N_("Author"), lambda e: e.author, lambda e: e.author, "author"),
-    Column(N_("Channel"), lambda e: e.channel.label, lambda e: e.channel.label, "channel"),
-    Column(N_("Direction"), lambda e: e.direction.label, lambda e: e.direction.label, "direction"),
-)
-
-STAKE_COLUMNS = (
-    Column(N_("Action"), lambda s: s.action, lambda s: s.action, "action", width=320, name="title"),
-    Column(
-        N_("Commune"), lambda s: s.commune_name, lambda s: s.commune_name, "commune", name="commune"
-    ),
-    Column(
-        N_("Priority"),
-        lambda s: s.priority.label,
-        lambda s: s.priority.codes().index(s.priority.value),
-        "priority",
-    ),
-    Column(
-        N_("Progress"),
-        lambda s: format_percent(s.progress),
-        lambda s: s.progress,
-        "progress",
-        right_aligned=True,
-    ),
-    Column(N_("Axis"), lambda s: s.axis, lambda s: s.axis, "axis", width=200),
-    Column(N_("Line"), lambda s: s.line, lambda s: s.line, "line", width=220),
-    Column(N_("Projects"), lambda s: ", ".join(s.project_titles), lambda s: len(s.project_titles)),
-)
-
-AGENDA_COLUMNS = (
-    Column(N_("Item"), lambda a: a.title, width=220),
-    Column(N_("Presenter"), lambda a: a.presenter),
-    Column(
-        N_("Duration"),
-        lambda a: _("{minutes} min").format(minutes=a.duration_minutes),
-        lambda a: a.duration_minutes,
-        right_aligned=True,
-    ),
-    Column(N_("Linked to"), lambda a: a.linked_label),
-    Column(N_("Outcome"), lambda a: a.outcome.label),
-)
-
-
-def _remaining(line: PpiLineRecord) -> Decimal | None:
-    """« Reste à programmer »: the AP in force less the CP already spread over the years."""
-    if line.ap is None:
-        return None
-    return line.ap - sum(line.cp_by_year.values(), Decimal(0))
-
-
-def ppi_columns(years: Sequence[int]) -> tuple[Column, ...]:
-    """PPI lines: the project, its payer, the AP, each year's CP and what remains to plan."""
-
-    def cp_of(year: int) -> Column:
-        return Column(
-            _("CP {year}").format(year=year),
-            lambda r: format_money(r.cp_by_year.get(year, Decimal(0))),
-            lambda r: r.cp_by_year.get(year, Decimal(0)),
-            right_aligned=True,
-            name="amount",
-        )
-
-    return (
-        Column(
-            N_("Project"),
-            lambda r: f"{r.project_code} — {r.project_title}",
-            lambda r: r.project_title,
-            width=300,
-            name="title",
-        ),
-        Column(N_("Owner"), lambda r: r.owner_name, lambda r: r.owner_name, name="commune"),
-        Column(N_("AP"), lambda r: _money(r.ap), lambda r: r.ap, right_aligned=True, name="amount"),
-        *(cp_of(year) for year in years),
-        Column(
-            N_("Left to plan"),
-            lambda r: _money(_remaining(r)),
-            _remaining,
-            right_aligned=True,
-            name="amount",
-        ),
-    )
+def _shown(column: Column, record: Any) -> str:
+    """The cell's text; a late commitment's title carries a sign as well as a colour (and the
+    word in the tooltip)."""
+    text = column.display(record)
+    if column.name == "title" and _is_late(record):
+        return LATE_MARK + text
+    return text
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -257,9 +106,9 @@ class RecordTableModel(QAbstractTableModel):
             return None
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(record)
+            return _shown(column, record)
         if role == Qt.ItemDataRole.ToolTipRole:
-            shown = column.display(record)
+            shown = _shown(column, record)
             return _("Late: {text}").format(text=shown) if _is_late(record) else shown
         if role == SORT_ROLE:
             value = column.value(record) if column.value else column.display(record)

@@ -1,0 +1,94 @@
+"""The preview of an import: the columns found, missing and unknown, then every row planned by
+the rules of its kind (``projects``, ``commitments``, ``ppi``)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from sitiv_desktop.domain.transfers import ImportKind, ImportPreview, RowProblem
+from sitiv_desktop.i18n import _
+from sitiv_desktop.services.columns import (
+    CODE,
+    COMMITMENT,
+    COMMUNE,
+    DOMAIN,
+    MADE_ON,
+    PPI_SHOWN_ONLY,
+    PROJECT_CODE,
+    TITLE,
+    Column,
+)
+from sitiv_desktop.services.files import ProgressCallback, no_progress
+from sitiv_desktop.services.imports.cells import header_key, position_of
+from sitiv_desktop.services.imports.commitments import CommitmentPlanner
+from sitiv_desktop.services.imports.ppi import PpiPlanner
+from sitiv_desktop.services.imports.projects import ProjectPlanner
+from sitiv_desktop.services.imports.staging import ImportPlan, Planner, Staged
+from sitiv_desktop.services.reading import SheetRows
+
+REQUIRED_COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
+    ImportKind.PROJECTS: (CODE, TITLE, DOMAIN),
+    ImportKind.COMMITMENTS: (COMMUNE, COMMITMENT, MADE_ON),
+    ImportKind.PPI: (PROJECT_CODE,),
+}
+# Columns an export writes for people to read, which an import does not bring back.
+EXPORT_ONLY_COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
+    ImportKind.PROJECTS: (),
+    ImportKind.COMMITMENTS: (),
+    ImportKind.PPI: PPI_SHOWN_ONLY,
+}
+
+
+def plan_import(
+    session: Session, kind: ImportKind, sheet: SheetRows, progress: ProgressCallback = no_progress
+) -> ImportPlan:
+    """Read every row against the local copy: changes, problems, and the writes to make."""
+    planners: dict[ImportKind, type[Planner]] = {
+        ImportKind.PROJECTS: ProjectPlanner,
+        ImportKind.COMMITMENTS: CommitmentPlanner,
+        ImportKind.PPI: PpiPlanner,
+    }
+    planner_class = planners[kind]
+    plan = Staged()
+    read = (*planner_class.columns, *planner_class.checked_columns, *EXPORT_ONLY_COLUMNS[kind])
+    known = {header_key(c.label) for c in read} | {header_key(c.header) for c in read}
+    unknown = tuple(h for h in sheet.headers if h and header_key(h) not in known)
+    missing_optional = tuple(
+        c.label
+        for c in planner_class.columns
+        if c not in REQUIRED_COLUMNS[kind] and position_of(sheet.headers, c) is None
+    )
+    missing = [c for c in REQUIRED_COLUMNS[kind] if position_of(sheet.headers, c) is None]
+    header_problems = [p for p in sheet.problems if p.row == sheet.header_row]
+    for column in missing:
+        plan.problems.append(
+            RowProblem(
+                sheet.header_row,
+                column.label,
+                _("{field}: this column is missing from the first row.").format(field=column.label),
+            )
+        )
+    for problem in header_problems:
+        plan.problems.append(
+            RowProblem(
+                problem.row,
+                problem.letter,
+                _("Column {column}: {message}").format(
+                    column=problem.letter, message=problem.message
+                ),
+            )
+        )
+    if not missing and not header_problems:
+        planner_class(session, sheet, plan).plan_all(progress)
+    plan.problems.sort(key=lambda problem: problem.row)
+    preview = ImportPreview(
+        kind=kind,
+        rows_read=len(sheet.rows),
+        changes=tuple(plan.changes),
+        unchanged=plan.unchanged,
+        problems=tuple(plan.problems),
+        missing_columns=missing_optional,
+        unknown_columns=unknown,
+        notices=tuple(plan.notices),
+    )
+    return ImportPlan(preview, plan.writes)

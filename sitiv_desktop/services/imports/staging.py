@@ -1,0 +1,133 @@
+"""The staging of an import: each row read into planned changes, problems and writes."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from sitiv_desktop.domain.transfers import (
+    ChangeAction,
+    ImportPreview,
+    PlannedChange,
+    RowProblem,
+)
+from sitiv_desktop.errors import UserError
+from sitiv_desktop.i18n import _
+from sitiv_desktop.services.columns import (
+    Column,
+)
+from sitiv_desktop.services.conversions import syndicate_name
+from sitiv_desktop.services.files import ProgressCallback
+from sitiv_desktop.services.imports.cells import Row, position_of
+from sitiv_desktop.services.imports.matching import Communes
+from sitiv_desktop.services.imports.writing import Writes
+from sitiv_desktop.services.reading import SheetRows
+from sitiv_desktop.services.roles import EDITABLE, granted_roles, role_in, role_label
+
+
+@dataclass
+class ImportPlan:
+    preview: ImportPreview
+    writes: Writes
+
+    def applied_preview(self) -> ImportPreview:
+        from dataclasses import replace
+
+        return replace(self.preview, applied=True)
+
+
+@dataclass
+class Staged:
+    changes: list[PlannedChange] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    notices: list[RowProblem] = field(default_factory=list)
+    writes: Writes = field(default_factory=Writes)
+    unchanged: int = 0
+
+
+class Planner:
+    """Reads every row into a plan; a row that raises ``UserError`` becomes a problem."""
+
+    columns: tuple[Column, ...] = ()
+    # Columns read to check a row, whose value the import does not write (not listed missing).
+    checked_columns: tuple[Column, ...] = ()
+
+    def __init__(self, session: Session, sheet: SheetRows, plan: Staged) -> None:
+        self.session = session
+        self.sheet = sheet
+        self.plan = plan
+        self.positions: dict[str, int] = {}
+        read = (*self.columns, *self.checked_columns)
+        for column in read:
+            position = position_of(sheet.headers, column)
+            if position is not None:
+                self.positions[column.header] = position
+        self.labels = {column.header: column.label for column in read}
+        self.communes = Communes(session)
+        self.roles = {str(commune): role for commune, role in granted_roles(session).items()}
+        self.bad_cells: dict[int, list[RowProblem]] = {}
+        for problem in sheet.problems:
+            header = (
+                sheet.headers[problem.column - 1] if problem.column <= len(sheet.headers) else ""
+            )
+            label = header or _("Column {column}").format(column=problem.letter)
+            self.bad_cells.setdefault(problem.row, []).append(
+                RowProblem(
+                    problem.row,
+                    label,
+                    _("{field}: {message}").format(field=label, message=problem.message),
+                )
+            )
+
+    def plan_all(self, progress: ProgressCallback) -> None:
+        total = max(len(self.sheet.rows), 1)
+        for index, (number, cells) in enumerate(self.sheet.rows):
+            if index % 500 == 0:
+                progress(0.6 * index / total, _("Checking row {row}").format(row=number))
+            bad = self.bad_cells.pop(number, None)
+            if bad:
+                self.plan.problems.extend(bad)
+                continue
+            row = Row(number, cells, self.positions)
+            try:
+                self.plan_row(row)
+            except UserError as error:
+                column = self.labels.get(error.field or "", "")
+                self.plan.problems.append(RowProblem(number, column, error.message))
+        for problems in self.bad_cells.values():
+            self.plan.problems.extend(problems)
+
+    def plan_row(self, row: Row) -> None:
+        raise NotImplementedError
+
+    def check_writable(
+        self, kind: str, commune_ids: tuple[uuid.UUID | None, ...], column: Column
+    ) -> None:
+        """Refuse a row that would change what the user's role only lets them read (an elected
+        official or the secretariat); the sync service would refuse it anyway."""
+        for commune_id in commune_ids:
+            role = role_in(self.roles, commune_id)
+            if kind in EDITABLE[role]:
+                continue
+            name = (
+                self.communes.names.get(commune_id, "") if commune_id is not None else ""
+            ) or syndicate_name()
+            raise UserError(
+                _(
+                    "{field}: your role in {commune} is « {role} »: you may read its records, "
+                    "not change them."
+                ).format(field=column.label, commune=name, role=role_label(role)),
+                column.header,
+            )
+
+    def record(self, row: Row, action: ChangeAction, label: str, columns: list[str]) -> None:
+        self.plan.changes.append(PlannedChange(row.number, action, label, tuple(columns)))
+
+
+def changed_columns(
+    before: dict[Column, object], after: dict[Column, object]
+) -> tuple[list[str], list[Column]]:
+    changed = [column for column, value in after.items() if before.get(column) != value]
+    return [column.label for column in changed], changed
