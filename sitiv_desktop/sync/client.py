@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,9 +51,9 @@ Fault = Callable[[str], None]
 Backup = Callable[[], Path]
 PUSH_BATCH = 500
 PULL_PAGE = 2000
-# Pages of a first sync: large enough that each table takes few requests, small enough that a
-# page's JSON stays a few megabytes in memory.
-SNAPSHOT_PAGE = 20_000
+# Rows per page of a first sync. Since the service reads a page along the primary key, larger
+# pages save little time (6 % at 20,000 rows) and cost memory (+57 MiB of peak at 149,000 rows).
+SNAPSHOT_PAGE = 5_000
 REFRESH_ATTEMPTS = 3
 
 
@@ -66,6 +66,12 @@ class SyncSummary:
     refused: int = 0
     full_refresh: bool = False
     backup: Path | None = None
+    # What this sync sent and the service took: the pull brings it back, and it is not news.
+    sent_here: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
+
+    def is_echo(self, change: ServerChange) -> bool:
+        fields = "" if change.op is LogOp.DELETE else dumps(change.data)
+        return (change.table, change.row_id, fields) in self.sent_here
 
 
 def _no_progress(fraction: float, text: str) -> None:
@@ -305,6 +311,8 @@ def _settle(session: Session, item: _InFlight, outcome: Outcome, summary: SyncSu
     change = item.change
     if outcome.status in (Status.APPLIED, Status.DUPLICATE):
         summary.sent += 1
+        fields = "" if change.op is Op.DELETE else dumps(change.fields)
+        summary.sent_here.add((change.table, change.row_id, fields))
         # The service now holds what was sent: that is the base of any later edit.
         if change.op is Op.DELETE:
             _set_shadow(session, change.table, change.row_id, None)
@@ -412,7 +420,7 @@ def _pull(
         except (IntegrityError, UserError, _Gap):
             reshaped = True
         else:
-            summary.received += len(changes)
+            summary.received += sum(1 for change in changes if not summary.is_echo(change))
         fault("after-page")
         if reshaped:
             # What this user may see has changed shape (a project newly shared, a meeting left):

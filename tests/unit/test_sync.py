@@ -55,7 +55,9 @@ def test_an_offline_creation_reaches_the_other_laptops(syndicate: Syndicate) -> 
             session,
             CommitmentDraft(commune.id, "Câbler l’école Jean-Jaurès", "10/03/2026", "30/06/2026"),
         )
-    assert alice.sync().sent == 1
+    sent = alice.sync()
+    # Its own commitment comes back in the pull: that is not something it received.
+    assert (sent.sent, sent.received) == (1, 0)
     assert bob.sync().received == 1
     titles = sorted(row["title"] for row in bob.rows("commitments").values())
     assert "Câbler l’école Jean-Jaurès" in titles
@@ -70,7 +72,9 @@ def test_edits_of_different_fields_merge(syndicate: Syndicate) -> None:
         with laptop.database.session() as session:
             project = session.scalars(select(models.Project)).one()
             setattr(project, field, value)
-    alice.sync(), bob.sync(), alice.sync()
+    alice.sync(), bob.sync()
+    # Bob's edit is news to Alice; her own title, coming back, is not.
+    assert alice.sync().received == 1
     for rows in (alice.rows("projects"), bob.rows("projects"), syndicate.rows("projects")):
         (project,) = [row for row in rows.values() if row["code"] == "P-69259"]
         assert (project["title"], project["progress"]) == ("Fibre optique", 60)
