@@ -138,6 +138,21 @@ def _priority_order() -> Any:
     )
 
 
+def _load_meetings(session: Session, rows: list[Any]) -> list[Record]:
+    """A page of meetings with their communes, read as plain rows: a syndicate committee
+    concerns every commune, and a page of them would otherwise load thousands of links."""
+    links: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {row.id: [] for row in rows}
+    if rows:
+        statement = (
+            select(models.MeetingCommune.meeting_id, models.Commune.id, models.Commune.name)
+            .join(models.Commune, models.Commune.id == models.MeetingCommune.commune_id)
+            .where(models.MeetingCommune.meeting_id.in_(list(links)))
+        )
+        for meeting_id, commune_id, name in session.execute(statement):
+            links[meeting_id].append((commune_id, name))
+    return [meeting_record(row, communes=links[row.id]) for row in rows]
+
+
 def _load_projects(session: Session, rows: list[Any]) -> list[Record]:
     budgets = budgets_in_force(session, [row.id for row in rows])
     return [project_record(row, budgets.get(row.id)) for row in rows]
@@ -190,7 +205,7 @@ KINDS: dict[str, _Kind] = {
         },
         default_sort=("starts_at", True),
         nullable=frozenset(),
-        load=lambda _session, rows: [meeting_record(row) for row in rows],
+        load=_load_meetings,
     ),
     "exchanges": _Kind(
         model=models.Exchange,
@@ -304,9 +319,7 @@ def _loaded(statement: Select[Any], kind_name: str) -> Select[Any]:
             selectinload(models.Commitment.commune), selectinload(models.Commitment.project)
         )
     if kind_name == "meetings":
-        return statement.options(
-            selectinload(models.Meeting.communes).selectinload(models.MeetingCommune.commune)
-        )
+        return statement  # its communes are read as plain rows (_load_meetings)
     if kind_name == "stakes":
         return statement.options(
             selectinload(models.MandateStake.answers).selectinload(models.StakeProject.project),

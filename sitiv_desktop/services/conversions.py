@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 
 from sitiv_desktop.domain.enums import (
@@ -146,8 +148,16 @@ def agenda_item_record(row: models.AgendaItem) -> AgendaItemRecord:
     )
 
 
-def meeting_record(row: models.Meeting, with_agenda: bool = False) -> MeetingRecord:
-    communes = sorted(row.communes, key=lambda link: link.commune.name)
+def meeting_record(
+    row: models.Meeting,
+    with_agenda: bool = False,
+    communes: Sequence[tuple[uuid.UUID, str]] | None = None,
+) -> MeetingRecord:
+    """A meeting as the window shows it. ``communes`` are its communes' ids and names when
+    they were read beforehand as plain rows (a page of a list), in any order."""
+    if communes is None:
+        communes = [(link.commune_id, link.commune.name) for link in row.communes]
+    communes = sorted(communes, key=lambda link: link[1])
     return MeetingRecord(
         id=row.id,
         kind=MeetingKind(row.kind),
@@ -159,8 +169,8 @@ def meeting_record(row: models.Meeting, with_agenda: bool = False) -> MeetingRec
         participants=row.participants,
         minutes=row.minutes,
         speaker_notes=row.speaker_notes,
-        commune_ids=tuple(link.commune_id for link in communes),
-        commune_names=tuple(link.commune.name for link in communes),
+        commune_ids=tuple(commune_id for commune_id, _name in communes),
+        commune_names=tuple(name for _id, name in communes),
         agenda=tuple(agenda_item_record(item) for item in row.agenda_items) if with_agenda else (),
     )
 
