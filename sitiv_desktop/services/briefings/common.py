@@ -63,7 +63,7 @@ def projects_where(
     session: Session, conditions: list[ColumnElement[bool]], limit: int
 ) -> list[ProjectRecord]:
     """The largest projects by AP in force, then by code."""
-    latest = ap_in_force_cents().subquery()
+    latest = ap_in_force_cents(select(models.Project.id).where(*conditions)).subquery()
     statement = (
         select(models.Project.id)
         .outerjoin(latest, latest.c.project_id == models.Project.id)
