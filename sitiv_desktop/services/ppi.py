@@ -234,8 +234,6 @@ def cp_totals_by_year(session: Session, commune_id: uuid.UUID | None = None) -> 
     project, what no participation covers (as ``ppi_table`` splits it), so a commune's totals
     are those of its row of ``ppi_table``; all payers together bear each line at least whole.
     """
-    if commune_id is None:
-        return _cp_totals_of_everyone(session)
     part = models.Participation
     shares = select(part.project_id, func.sum(part.cost_share).label("total"))
     if commune_id is not None:
@@ -268,36 +266,6 @@ def cp_totals_by_year(session: Session, commune_id: uuid.UUID | None = None) -> 
     for year, cents_percent in session.execute(statement):
         totals[year] = (Decimal(cents_percent or 0) / 10_000).quantize(CENT)
     return totals
-
-
-def _cp_totals_of_everyone(session: Session) -> dict[int, Decimal]:
-    """What every payer bears each year: each credit whole, and beyond it what participations
-    of more than 100 % add. The credits are summed alone, without a join, the over-covered
-    projects (few) joined apart."""
-    credit = models.PaymentCredit
-    totals: dict[int, int] = {}
-    whole = select(credit.year, func.sum(credit.amount_cents)).group_by(credit.year)
-    for year, cents in session.execute(whole):
-        totals[year] = (cents or 0) * 100
-    part = models.Participation
-    over = (
-        select(part.project_id, func.sum(part.cost_share).label("total"))
-        .group_by(part.project_id)
-        .having(func.sum(part.cost_share) > 100)
-        .subquery()
-    )
-    beyond = (
-        select(credit.year, func.sum(credit.amount_cents * (over.c.total - 100)))
-        .join(models.PpiLine, models.PpiLine.id == credit.line_id)
-        .join(over, over.c.project_id == models.PpiLine.project_id)
-        .group_by(credit.year)
-    )
-    for year, cents_percent in session.execute(beyond):
-        totals[year] += cents_percent or 0
-    return {
-        year: (Decimal(cents_percent) / 10_000).quantize(CENT)
-        for year, cents_percent in sorted(totals.items())
-    }
 
 
 @dataclass(frozen=True)
