@@ -106,11 +106,19 @@ def project_record(
     )
 
 
-def commitment_record(row: models.Commitment) -> CommitmentRecord:
+def commitment_record(
+    row: models.Commitment,
+    commune_name: str | None = None,
+    project_title: str | None = None,
+) -> CommitmentRecord:
+    """A commitment as the window shows it; its commune's name and its project's title are
+    read from its relations unless given (read beforehand as plain rows, for a page)."""
+    if project_title is None:
+        project_title = row.project.title if row.project is not None else ""
     return CommitmentRecord(
         id=row.id,
         commune_id=row.commune_id,
-        commune_name=row.commune.name,
+        commune_name=row.commune.name if commune_name is None else commune_name,
         title=row.title,
         description=row.description,
         promised_by=row.promised_by,
@@ -121,7 +129,7 @@ def commitment_record(row: models.Commitment) -> CommitmentRecord:
         closed_on=row.closed_on,
         meeting_id=row.meeting_id,
         project_id=row.project_id,
-        project_title=row.project.title if row.project is not None else "",
+        project_title=project_title,
         evidence=row.evidence,
     )
 
@@ -175,11 +183,13 @@ def meeting_record(
     )
 
 
-def exchange_record(row: models.Exchange) -> ExchangeRecord:
+def exchange_record(row: models.Exchange, commune_name: str | None = None) -> ExchangeRecord:
+    """An exchange as the window shows it; its commune's name read from its relation unless
+    given."""
     return ExchangeRecord(
         id=row.id,
         commune_id=row.commune_id,
-        commune_name=row.commune.name,
+        commune_name=row.commune.name if commune_name is None else commune_name,
         occurred_on=row.occurred_on,
         channel=ExchangeChannel(row.channel),
         direction=ExchangeDirection(row.direction),
