@@ -43,6 +43,7 @@ from sitiv_desktop.services.conversions import (
     meeting_record,
     project_record,
     stake_record,
+    syndicate_name,
 )
 from sitiv_desktop.services.meetings import meetings_query
 from sitiv_desktop.services.projects import budgets_in_force, commune_project_filter
@@ -187,8 +188,21 @@ def _load_exchanges(session: Session, rows: list[Any]) -> list[Record]:
 
 
 def _load_projects(session: Session, rows: list[Any]) -> list[Record]:
+    """A page of projects with their AP in force and their owners' names (the syndicate's for
+    its own projects)."""
     budgets = budgets_in_force(session, [row.id for row in rows])
-    return [project_record(row, budgets.get(row.id)) for row in rows]
+    names = _commune_names(session)
+    syndicate = syndicate_name()
+    return [
+        project_record(
+            row,
+            budgets.get(row.id),
+            owner_name=names[row.owner_commune_id]
+            if row.owner_commune_id is not None
+            else syndicate,
+        )
+        for row in rows
+    ]
 
 
 KINDS: dict[str, _Kind] = {
@@ -346,9 +360,8 @@ def _sort(kind: _Kind, request: PageRequest) -> tuple[str, bool]:
 
 def _loaded(statement: Select[Any], kind_name: str) -> Select[Any]:
     """The relations a page's records read, loaded with it; the communes and projects of
-    commitments, exchanges and meetings are read as plain rows instead (``_load_…``)."""
-    if kind_name == "projects":
-        return statement.options(selectinload(models.Project.owner))
+    projects, commitments, exchanges and meetings are read as plain rows instead
+    (``_load_…``)."""
     if kind_name == "stakes":
         return statement.options(
             selectinload(models.MandateStake.answers).selectinload(models.StakeProject.project),

@@ -75,8 +75,15 @@ def contact_record(row: models.Contact) -> ContactRecord:
 
 
 def project_record(
-    row: models.Project, budget: Decimal | None = None, detailed: bool = False
+    row: models.Project,
+    budget: Decimal | None = None,
+    detailed: bool = False,
+    owner_name: str | None = None,
 ) -> ProjectRecord:
+    """A project as the window shows it; its owner's name is read from its relation unless
+    given (read beforehand as a plain row, for a page)."""
+    if owner_name is None:
+        owner_name = row.owner.name if row.owner is not None else syndicate_name()
     participations: tuple[ParticipationRecord, ...] = ()
     milestones: tuple[MilestoneRecord, ...] = ()
     if detailed:
@@ -95,7 +102,7 @@ def project_record(
         domain=ProjectDomain(row.domain),
         status=ProjectStatus(row.status),
         owner_commune_id=row.owner_commune_id,
-        owner_name=row.owner.name if row.owner is not None else syndicate_name(),
+        owner_name=owner_name,
         partners=row.partners,
         start_date=row.start_date,
         end_date=row.end_date,
