@@ -228,15 +228,21 @@ def _commune_year(
 
 
 def _exchanges_per_commune(session: Session, period: _Period) -> dict[uuid.UUID, int]:
-    rows = session.execute(
-        select(models.Exchange.commune_id, func.count())
+    """Each commune's exchanges of the period (communes without any left out), counted commune
+    by commune along the index on (commune, date), which holds all a count needs: one count
+    over the period's dates would read every exchange of the year from the table."""
+    exchange = models.Exchange
+    counted = (
+        select(func.count())
         .where(
-            models.Exchange.occurred_on >= period.first,
-            models.Exchange.occurred_on <= period.last,
+            exchange.commune_id == models.Commune.id,
+            exchange.occurred_on >= period.first,
+            exchange.occurred_on <= period.last,
         )
-        .group_by(models.Exchange.commune_id)
+        .scalar_subquery()
     )
-    return {commune_id: count for commune_id, count in rows}
+    rows = session.execute(select(models.Commune.id, counted))
+    return {commune_id: count for commune_id, count in rows if count}
 
 
 def _meetings_held(session: Session, period: _Period) -> int:
