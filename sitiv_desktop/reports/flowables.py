@@ -51,6 +51,27 @@ def escape_text(value: str) -> str:
     return escape(value).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
+class _Paragraph(Paragraph):
+    """A paragraph that breaks its lines once per width.
+
+    A table lays its cells out to measure its rows, again for each piece it is split into at
+    a page end, and again to draw them: for the same width the lines are the same, so they are
+    kept from the first time.
+    """
+
+    _broken: tuple[float, Any, float] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        broken = self._broken
+        if broken is not None and broken[0] == availWidth:
+            self.width, self.blPara, self.height = availWidth, broken[1], broken[2]
+            return availWidth, broken[2]
+        width, height = super().wrap(availWidth, availHeight)
+        if width == availWidth:  # not the « cannot fit here » answer
+            self._broken = (availWidth, self.blPara, height)
+        return width, height
+
+
 def para(value: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text (escaped), or of markup made by :func:`markup`.
 
@@ -59,7 +80,7 @@ def para(value: str, style: ParagraphStyle) -> Paragraph:
     which reportlab keeps, so that « 1 234 567,89 € » never splits across two lines.
     """
     text = value if isinstance(value, Markup) else escape_text(value)
-    return Paragraph(text.replace("\u202f", "\u00a0"), style)
+    return _Paragraph(text.replace("\u202f", "\u00a0"), style)
 
 
 class SectionHeading(Paragraph):

@@ -43,6 +43,7 @@ from sitiv_desktop.services.conversions import (
     meeting_record,
     project_record,
     stake_record,
+    syndicate_name,
 )
 from sitiv_desktop.services.meetings import meetings_query
 from sitiv_desktop.services.projects import budgets_in_force, commune_project_filter
@@ -138,9 +139,70 @@ def _priority_order() -> Any:
     )
 
 
+def _load_meetings(session: Session, rows: list[Any]) -> list[Record]:
+    """A page of meetings with their communes, read as plain rows: a syndicate committee
+    concerns every commune, and a page of them would otherwise load thousands of links."""
+    links: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {row.id: [] for row in rows}
+    if rows:
+        statement = (
+            select(models.MeetingCommune.meeting_id, models.Commune.id, models.Commune.name)
+            .join(models.Commune, models.Commune.id == models.MeetingCommune.commune_id)
+            .where(models.MeetingCommune.meeting_id.in_(list(links)))
+        )
+        for meeting_id, commune_id, name in session.execute(statement):
+            links[meeting_id].append((commune_id, name))
+    return [meeting_record(row, communes=links[row.id]) for row in rows]
+
+
+def _commune_names(session: Session) -> dict[uuid.UUID, str]:
+    """Every commune's name: a syndicate has a few dozen communes, a page hundreds of rows."""
+    rows = session.execute(select(models.Commune.id, models.Commune.name))
+    return {commune_id: name for commune_id, name in rows}
+
+
+def _load_commitments(session: Session, rows: list[Any]) -> list[Record]:
+    """A page of commitments, their communes' names and projects' titles read as plain rows."""
+    names = _commune_names(session)
+    project_ids = list({row.project_id for row in rows if row.project_id is not None})
+    titles: dict[uuid.UUID, str] = {}
+    if project_ids:
+        rows_found = session.execute(
+            select(models.Project.id, models.Project.title).where(
+                models.Project.id.in_(project_ids)
+            )
+        )
+        titles = {project_id: title for project_id, title in rows_found}
+    return [
+        commitment_record(
+            row,
+            commune_name=names[row.commune_id],
+            project_title=titles.get(row.project_id, "") if row.project_id is not None else "",
+        )
+        for row in rows
+    ]
+
+
+def _load_exchanges(session: Session, rows: list[Any]) -> list[Record]:
+    names = _commune_names(session)
+    return [exchange_record(row, commune_name=names[row.commune_id]) for row in rows]
+
+
 def _load_projects(session: Session, rows: list[Any]) -> list[Record]:
+    """A page of projects with their AP in force and their owners' names (the syndicate's for
+    its own projects)."""
     budgets = budgets_in_force(session, [row.id for row in rows])
-    return [project_record(row, budgets.get(row.id)) for row in rows]
+    names = _commune_names(session)
+    syndicate = syndicate_name()
+    return [
+        project_record(
+            row,
+            budgets.get(row.id),
+            owner_name=names[row.owner_commune_id]
+            if row.owner_commune_id is not None
+            else syndicate,
+        )
+        for row in rows
+    ]
 
 
 KINDS: dict[str, _Kind] = {
@@ -175,7 +237,7 @@ KINDS: dict[str, _Kind] = {
         },
         default_sort=("due_date", False),
         nullable=frozenset({"due_date"}),
-        load=lambda _session, rows: [commitment_record(row) for row in rows],
+        load=_load_commitments,
     ),
     "meetings": _Kind(
         model=models.Meeting,
@@ -190,7 +252,7 @@ KINDS: dict[str, _Kind] = {
         },
         default_sort=("starts_at", True),
         nullable=frozenset(),
-        load=lambda _session, rows: [meeting_record(row) for row in rows],
+        load=_load_meetings,
     ),
     "exchanges": _Kind(
         model=models.Exchange,
@@ -206,7 +268,7 @@ KINDS: dict[str, _Kind] = {
         },
         default_sort=("occurred_on", True),
         nullable=frozenset(),
-        load=lambda _session, rows: [exchange_record(row) for row in rows],
+        load=_load_exchanges,
     ),
     "stakes": _Kind(
         model=models.MandateStake,
@@ -297,22 +359,15 @@ def _sort(kind: _Kind, request: PageRequest) -> tuple[str, bool]:
 
 
 def _loaded(statement: Select[Any], kind_name: str) -> Select[Any]:
-    if kind_name == "projects":
-        return statement.options(selectinload(models.Project.owner))
-    if kind_name == "commitments":
-        return statement.options(
-            selectinload(models.Commitment.commune), selectinload(models.Commitment.project)
-        )
-    if kind_name == "meetings":
-        return statement.options(
-            selectinload(models.Meeting.communes).selectinload(models.MeetingCommune.commune)
-        )
+    """The relations a page's records read, loaded with it; the communes and projects of
+    projects, commitments, exchanges and meetings are read as plain rows instead
+    (``_load_…``)."""
     if kind_name == "stakes":
         return statement.options(
             selectinload(models.MandateStake.answers).selectinload(models.StakeProject.project),
             selectinload(models.MandateStake.commune),
         )
-    return statement.options(selectinload(models.Exchange.commune))
+    return statement
 
 
 def fetch_page_after(session: Session, request: PageRequest) -> Page:

@@ -218,19 +218,7 @@ def commune_overview(
     late = first_due(is_late)
     soon = first_due(is_soon)
 
-    next_meeting = session.scalars(
-        select(models.Meeting)
-        .join(models.MeetingCommune)
-        .where(
-            models.MeetingCommune.commune_id == commune_id,
-            models.Meeting.starts_at >= dt.datetime.combine(today, dt.time()),
-            models.Meeting.status.in_(
-                (MeetingStatus.PLANNED.value, MeetingStatus.IN_PROGRESS.value)
-            ),
-        )
-        .order_by(models.Meeting.starts_at)
-        .limit(1)
-    ).first()
+    next_meeting = _next_meeting(session, commune_id, today)
     exchanges = session.scalars(
         select(models.Exchange)
         .where(models.Exchange.commune_id == commune_id)
@@ -249,6 +237,38 @@ def commune_overview(
         late_count=int(late_count),
         due_soon_count=int(soon_count),
     )
+
+
+def _next_meeting(session: Session, commune_id: uuid.UUID, today: dt.date) -> models.Meeting | None:
+    """The commune's next planned or running meeting from ``today`` on.
+
+    Read status by status: the index on (status, start) then gives the meetings in order of
+    their start and the first one of the commune ends the search, where one query over both
+    statuses would gather and sort every coming meeting of the syndicate.
+    """
+    concerns_commune = (
+        select(models.MeetingCommune.id)
+        .where(
+            models.MeetingCommune.meeting_id == models.Meeting.id,
+            models.MeetingCommune.commune_id == commune_id,
+        )
+        .exists()
+    )
+    found = [
+        meeting
+        for status in (MeetingStatus.PLANNED.value, MeetingStatus.IN_PROGRESS.value)
+        for meeting in session.scalars(
+            select(models.Meeting)
+            .where(
+                models.Meeting.status == status,
+                models.Meeting.starts_at >= dt.datetime.combine(today, dt.time()),
+                concerns_commune,
+            )
+            .order_by(models.Meeting.starts_at)
+            .limit(1)
+        )
+    ]
+    return min(found, key=lambda meeting: meeting.starts_at, default=None)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 
 from sitiv_desktop.domain.enums import (
@@ -73,8 +75,15 @@ def contact_record(row: models.Contact) -> ContactRecord:
 
 
 def project_record(
-    row: models.Project, budget: Decimal | None = None, detailed: bool = False
+    row: models.Project,
+    budget: Decimal | None = None,
+    detailed: bool = False,
+    owner_name: str | None = None,
 ) -> ProjectRecord:
+    """A project as the window shows it; its owner's name is read from its relation unless
+    given (read beforehand as a plain row, for a page)."""
+    if owner_name is None:
+        owner_name = row.owner.name if row.owner is not None else syndicate_name()
     participations: tuple[ParticipationRecord, ...] = ()
     milestones: tuple[MilestoneRecord, ...] = ()
     if detailed:
@@ -93,7 +102,7 @@ def project_record(
         domain=ProjectDomain(row.domain),
         status=ProjectStatus(row.status),
         owner_commune_id=row.owner_commune_id,
-        owner_name=row.owner.name if row.owner is not None else syndicate_name(),
+        owner_name=owner_name,
         partners=row.partners,
         start_date=row.start_date,
         end_date=row.end_date,
@@ -104,11 +113,19 @@ def project_record(
     )
 
 
-def commitment_record(row: models.Commitment) -> CommitmentRecord:
+def commitment_record(
+    row: models.Commitment,
+    commune_name: str | None = None,
+    project_title: str | None = None,
+) -> CommitmentRecord:
+    """A commitment as the window shows it; its commune's name and its project's title are
+    read from its relations unless given (read beforehand as plain rows, for a page)."""
+    if project_title is None:
+        project_title = row.project.title if row.project is not None else ""
     return CommitmentRecord(
         id=row.id,
         commune_id=row.commune_id,
-        commune_name=row.commune.name,
+        commune_name=row.commune.name if commune_name is None else commune_name,
         title=row.title,
         description=row.description,
         promised_by=row.promised_by,
@@ -119,7 +136,7 @@ def commitment_record(row: models.Commitment) -> CommitmentRecord:
         closed_on=row.closed_on,
         meeting_id=row.meeting_id,
         project_id=row.project_id,
-        project_title=row.project.title if row.project is not None else "",
+        project_title=project_title,
         evidence=row.evidence,
     )
 
@@ -146,8 +163,16 @@ def agenda_item_record(row: models.AgendaItem) -> AgendaItemRecord:
     )
 
 
-def meeting_record(row: models.Meeting, with_agenda: bool = False) -> MeetingRecord:
-    communes = sorted(row.communes, key=lambda link: link.commune.name)
+def meeting_record(
+    row: models.Meeting,
+    with_agenda: bool = False,
+    communes: Sequence[tuple[uuid.UUID, str]] | None = None,
+) -> MeetingRecord:
+    """A meeting as the window shows it. ``communes`` are its communes' ids and names when
+    they were read beforehand as plain rows (a page of a list), in any order."""
+    if communes is None:
+        communes = [(link.commune_id, link.commune.name) for link in row.communes]
+    communes = sorted(communes, key=lambda link: link[1])
     return MeetingRecord(
         id=row.id,
         kind=MeetingKind(row.kind),
@@ -159,17 +184,19 @@ def meeting_record(row: models.Meeting, with_agenda: bool = False) -> MeetingRec
         participants=row.participants,
         minutes=row.minutes,
         speaker_notes=row.speaker_notes,
-        commune_ids=tuple(link.commune_id for link in communes),
-        commune_names=tuple(link.commune.name for link in communes),
+        commune_ids=tuple(commune_id for commune_id, _name in communes),
+        commune_names=tuple(name for _id, name in communes),
         agenda=tuple(agenda_item_record(item) for item in row.agenda_items) if with_agenda else (),
     )
 
 
-def exchange_record(row: models.Exchange) -> ExchangeRecord:
+def exchange_record(row: models.Exchange, commune_name: str | None = None) -> ExchangeRecord:
+    """An exchange as the window shows it; its commune's name read from its relation unless
+    given."""
     return ExchangeRecord(
         id=row.id,
         commune_id=row.commune_id,
-        commune_name=row.commune.name,
+        commune_name=row.commune.name if commune_name is None else commune_name,
         occurred_on=row.occurred_on,
         channel=ExchangeChannel(row.channel),
         direction=ExchangeDirection(row.direction),

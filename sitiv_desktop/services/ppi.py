@@ -91,52 +91,6 @@ def _line_filter(commune_id: uuid.UUID | None) -> Select[uuid.UUID]:
     return statement
 
 
-def _payer_shares(
-    session: Session, commune_id: uuid.UUID | None
-) -> dict[uuid.UUID, dict[uuid.UUID | None, Decimal]]:
-    """Per PPI line, each payer's fraction of its project's cost; None is the syndicate."""
-    lines = session.execute(
-        select(models.PpiLine.id, models.PpiLine.project_id, models.Project.owner_commune_id)
-        .join(models.Project, models.PpiLine.project_id == models.Project.id)
-        .where(models.PpiLine.id.in_(_line_filter(commune_id)))
-    ).all()
-    participations = session.execute(
-        select(
-            models.Participation.project_id,
-            models.Participation.commune_id,
-            models.Participation.cost_share,
-        )
-        .where(
-            models.Participation.project_id.in_(
-                select(models.PpiLine.project_id).where(
-                    models.PpiLine.id.in_(_line_filter(commune_id))
-                )
-            )
-        )
-        .order_by(models.Participation.id)
-    ).all()
-    by_project: dict[uuid.UUID, list[tuple[uuid.UUID, int]]] = defaultdict(list)
-    for project_id, payer, cost_share in participations:
-        by_project[project_id].append((payer, cost_share))
-    return {
-        line_id: _shares(by_project.get(project_id, []), owner_id)
-        for line_id, project_id, owner_id in lines
-    }
-
-
-def _shares(
-    participations: list[tuple[uuid.UUID, int]], owner_id: uuid.UUID | None
-) -> dict[uuid.UUID | None, Decimal]:
-    """Each payer's fraction of a project's cost; what no participation covers is the owner's."""
-    shares: dict[uuid.UUID | None, Decimal] = {}
-    for payer, cost_share in participations:
-        shares[payer] = Decimal(cost_share) / 100
-    remainder = Decimal(1) - sum(shares.values(), Decimal(0))
-    if remainder > 0:
-        shares[owner_id] = shares.get(owner_id, Decimal(0)) + remainder
-    return shares
-
-
 def _ap_in_force(session: Session, commune_id: uuid.UUID | None) -> dict[uuid.UUID, Decimal]:
     """Per PPI line, the amount of its latest AP vote (ties broken by the later record)."""
     ranked = (
@@ -159,6 +113,41 @@ def _ap_in_force(session: Session, commune_id: uuid.UUID | None) -> dict[uuid.UU
     return {line_id: from_cents_or_none(cents) or Decimal(0) for line_id, cents in rows}
 
 
+def _payer_percents(commune_id: uuid.UUID | None) -> Any:
+    """Per PPI line, each payer's percent of its project's cost, as rows (line, payer,
+    percent): its participations, and what they leave uncovered borne by the owner commune (None
+    for the syndicate's own projects). Only the commune's own rows when one is given."""
+    part = models.Participation
+    lines = select(models.PpiLine.id.label("line_id"), models.PpiLine.project_id).join(
+        models.Project, models.PpiLine.project_id == models.Project.id
+    )
+    if commune_id is not None:
+        lines = lines.where(commune_project_filter(commune_id))
+    chosen = lines.subquery()
+    shared = select(
+        chosen.c.line_id, part.commune_id.label("payer"), part.cost_share.label("percent")
+    ).join(part, part.project_id == chosen.c.project_id)
+    covered_by = select(part.project_id, func.sum(part.cost_share).label("total"))
+    if commune_id is not None:
+        covered_by = covered_by.where(part.project_id.in_(select(chosen.c.project_id)))
+    covered = covered_by.group_by(part.project_id).subquery()
+    left_over = 100 - func.coalesce(covered.c.total, 0)
+    owned = (
+        select(
+            chosen.c.line_id,
+            models.Project.owner_commune_id.label("payer"),
+            left_over.label("percent"),
+        )
+        .join(models.Project, models.Project.id == chosen.c.project_id)
+        .outerjoin(covered, covered.c.project_id == chosen.c.project_id)
+        .where(left_over > 0)
+    )
+    if commune_id is not None:
+        shared = shared.where(part.commune_id == commune_id)
+        owned = owned.where(models.Project.owner_commune_id == commune_id)
+    return shared.union_all(owned).subquery()
+
+
 def ppi_table(
     session: Session,
     commune_id: uuid.UUID | None = None,
@@ -166,40 +155,62 @@ def ppi_table(
 ) -> PpiTable:
     """AP and CP per commune and year; limited to one commune's share when one is given.
 
-    Read as plain rows, not as mapped objects: at the scale of a large syndicate the table
-    covers thousands of lines, and it is summed, never shown line by line.
+    Summed by the database, never read line by line: at the scale of a large syndicate the
+    table covers thousands of lines. Each line's AP in force and credits are split between
+    its payers by percent, in whole cents times percent, so the sums are exact before they are
+    rounded to the cent.
     """
     names: dict[uuid.UUID | None, str] = {
         commune_id: name
         for commune_id, name in session.execute(select(models.Commune.id, models.Commune.name))
     }
-    shares = _payer_shares(session, commune_id)
-    ap_by_line = _ap_in_force(session, commune_id)
-    credits = select(
-        models.PaymentCredit.line_id, models.PaymentCredit.year, models.PaymentCredit.amount_cents
-    ).where(models.PaymentCredit.line_id.in_(_line_filter(commune_id)))
+    payers = _payer_percents(commune_id)
+    revision = models.ApRevision
+    votes = select(
+        revision.line_id,
+        revision.amount_cents,
+        func.row_number()
+        .over(
+            partition_by=revision.line_id,
+            order_by=(revision.voted_on.desc(), revision.id.desc()),
+        )
+        .label("rank"),
+    )
+    if commune_id is not None:
+        votes = votes.where(revision.line_id.in_(_line_filter(commune_id)))
+    ranked = votes.subquery()
+    in_force = select(ranked.c.line_id, ranked.c.amount_cents).where(ranked.c.rank == 1).subquery()
+    ap_rows = session.execute(
+        select(
+            payers.c.payer,
+            func.sum(func.coalesce(in_force.c.amount_cents, 0) * payers.c.percent),
+        )
+        .outerjoin(in_force, in_force.c.line_id == payers.c.line_id)
+        .group_by(payers.c.payer)
+    )
+    ap = {payer: _cents_percent(total) for payer, total in ap_rows}
+    credit = models.PaymentCredit
+    credits = (
+        select(
+            payers.c.payer,
+            credit.year,
+            func.sum(func.coalesce(credit.amount_cents, 0) * payers.c.percent),
+        )
+        .join(credit, credit.line_id == payers.c.line_id)
+        .group_by(payers.c.payer, credit.year)
+    )
     if years is not None:
-        credits = credits.where(models.PaymentCredit.year.in_(years))
-    cp_by_line: dict[uuid.UUID, dict[int, Decimal]] = defaultdict(dict)
-    for line_id, year, cents in session.execute(credits):
-        cp_by_line[line_id][year] = from_cents_or_none(cents) or Decimal(0)
-    ap: dict[uuid.UUID | None, Decimal] = defaultdict(Decimal)
-    cp: dict[uuid.UUID | None, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    seen_years: set[int] = set()
-    for line_id, line_shares in shares.items():
-        for payer, share in line_shares.items():
-            if commune_id is not None and payer != commune_id:
-                continue
-            ap[payer] += ap_by_line.get(line_id, Decimal(0)) * share
-            for year, amount in cp_by_line.get(line_id, {}).items():
-                cp[payer][year] += amount * share
-                seen_years.add(year)
+        credits = credits.where(credit.year.in_(years))
+    cp: dict[uuid.UUID | None, dict[int, Decimal]] = defaultdict(dict)
+    for payer, year, total in session.execute(credits):
+        cp[payer][year] = _cents_percent(total)
+    seen_years = {year for by_year in cp.values() for year in by_year}
     shown_years = years if years is not None else tuple(sorted(seen_years))
     rows = [
         PpiRow(
             commune_id=payer,
             commune_name=names.get(payer, "") if payer is not None else syndicate_name(),
-            ap=ap[payer].quantize(CENT),
+            ap=ap.get(payer, Decimal(0)).quantize(CENT),
             cp_by_year={
                 year: cp[payer].get(year, Decimal(0)).quantize(CENT) for year in shown_years
             },
@@ -208,6 +219,11 @@ def ppi_table(
     ]
     rows.sort(key=lambda row: (row.commune_id is None, row.commune_name))
     return PpiTable(years=shown_years, rows=tuple(rows))
+
+
+def _cents_percent(total: int | None) -> Decimal:
+    """Whole cents times percent, in euros, exactly."""
+    return Decimal(total or 0) / 10_000
 
 
 def cp_totals_by_year(session: Session, commune_id: uuid.UUID | None = None) -> dict[int, Decimal]:

@@ -37,11 +37,12 @@ def commune_project_filter(commune_id: uuid.UUID) -> ColumnElement[bool]:
 
 
 def ap_in_force_cents(
-    project_ids: list[uuid.UUID] | None = None,
+    project_ids: list[uuid.UUID] | Select[Any] | None = None,
 ) -> Select[tuple[uuid.UUID, int]]:
     """Per project, the amount of its latest AP vote (ties broken by the later record).
 
-    With ``project_ids``, only those projects' votes are ranked (a page of a list, not the PPI).
+    With ``project_ids`` (a list, or a query of project ids), only those projects' votes are
+    ranked (a page of a list, a commune's projects), not every vote of the PPI.
     """
     ranked = select(
         models.PpiLine.project_id,

@@ -61,19 +61,21 @@ def count_commitments(session: Session, conditions: list[ColumnElement[bool]]) -
 
 def projects_where(
     session: Session, conditions: list[ColumnElement[bool]], limit: int
-) -> list[ProjectRecord]:
-    """The largest projects by AP in force, then by code."""
-    latest = ap_in_force_cents().subquery()
+) -> tuple[list[ProjectRecord], int]:
+    """The largest projects by AP in force, then by code, and how many meet the conditions
+    (counted by the same query, before its limit)."""
+    latest = ap_in_force_cents(select(models.Project.id).where(*conditions)).subquery()
     statement = (
-        select(models.Project.id)
+        select(models.Project.id, func.count().over())
         .outerjoin(latest, latest.c.project_id == models.Project.id)
         .where(*conditions)
         .order_by(func.coalesce(latest.c.amount_cents, 0).desc(), models.Project.code)
         .limit(limit)
     )
-    chosen = list(session.scalars(statement))
+    found = session.execute(statement).all()
+    chosen = [project_id for project_id, _count in found]
     records = {record.id: record for record in projects_by_id(session, chosen)}
-    return [records[project_id] for project_id in chosen]
+    return [records[project_id] for project_id in chosen], found[0][1] if found else 0
 
 
 def count_projects(session: Session, conditions: list[ColumnElement[bool]]) -> int:

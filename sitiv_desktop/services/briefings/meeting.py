@@ -161,7 +161,8 @@ def _chosen_projects(
 
     The ranking reads a few columns of every project; only the chosen ones are read whole.
     """
-    latest = ap_in_force_cents().subquery()
+    mine = commune_project_filter(commune_id)
+    latest = ap_in_force_cents(select(models.Project.id).where(mine)).subquery()
     rows = session.execute(
         select(
             models.Project.id,
@@ -171,7 +172,7 @@ def _chosen_projects(
             latest.c.amount_cents,
         )
         .outerjoin(latest, latest.c.project_id == models.Project.id)
-        .where(commune_project_filter(commune_id))
+        .where(mine)
     ).all()
     counts: Counter[ProjectStatus] = Counter(ProjectStatus(row.status) for row in rows)
 

@@ -55,7 +55,7 @@ def voeux_pack_data(session: Session, year: int, today: dt.date | None = None) -
     period = _Period(dt.date(year, 1, 1), as_of)
     communes = list_communes(session)
     delivered_in_year = period.delivered()
-    delivered = projects_where(session, delivered_in_year, DELIVERED_SHOWN)
+    delivered, delivered_count = projects_where(session, delivered_in_year, DELIVERED_SHOWN)
     exchanges = _exchanges_per_commune(session, period)
     meetings = _meetings_held_per_commune(session, period)
     both_years = ppi_table(session, years=(year, year + 1))
@@ -69,7 +69,7 @@ def voeux_pack_data(session: Session, year: int, today: dt.date | None = None) -
     )
     figures = YearFigures(
         communes=len(communes),
-        projects_delivered=count_projects(session, delivered_in_year),
+        projects_delivered=delivered_count,
         projects_in_progress=count_projects(
             session, [models.Project.status == ProjectStatus.IN_PROGRESS.value]
         ),
@@ -204,12 +204,13 @@ def _commune_year(
     late = [own, *period.late()]
     kept_order = (models.Commitment.closed_on.desc(), models.Commitment.title)
     late_order = (models.Commitment.due_date, models.Commitment.title)
+    delivered, delivered_count = projects_where(
+        session, [own_projects, *period.delivered()], COMMUNE_PAGE_SHOWN
+    )
     return CommuneYear(
         commune=commune,
-        projects_delivered=tuple(
-            projects_where(session, [own_projects, *period.delivered()], COMMUNE_PAGE_SHOWN)
-        ),
-        delivered_count=count_projects(session, [own_projects, *period.delivered()]),
+        projects_delivered=tuple(delivered),
+        delivered_count=delivered_count,
         projects_in_progress=count_projects(
             session, [own_projects, models.Project.status == ProjectStatus.IN_PROGRESS.value]
         ),
@@ -227,15 +228,21 @@ def _commune_year(
 
 
 def _exchanges_per_commune(session: Session, period: _Period) -> dict[uuid.UUID, int]:
-    rows = session.execute(
-        select(models.Exchange.commune_id, func.count())
+    """Each commune's exchanges of the period (communes without any left out), counted commune
+    by commune along the index on (commune, date), which holds all a count needs: one count
+    over the period's dates would read every exchange of the year from the table."""
+    exchange = models.Exchange
+    counted = (
+        select(func.count())
         .where(
-            models.Exchange.occurred_on >= period.first,
-            models.Exchange.occurred_on <= period.last,
+            exchange.commune_id == models.Commune.id,
+            exchange.occurred_on >= period.first,
+            exchange.occurred_on <= period.last,
         )
-        .group_by(models.Exchange.commune_id)
+        .scalar_subquery()
     )
-    return {commune_id: count for commune_id, count in rows}
+    rows = session.execute(select(models.Commune.id, counted))
+    return {commune_id: count for commune_id, count in rows if count}
 
 
 def _meetings_held(session: Session, period: _Period) -> int:
