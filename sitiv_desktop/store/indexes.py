@@ -99,6 +99,10 @@ INTERACTIVE_INDEXES: dict[str, tuple[str, str]] = {
     "ix_agenda_items_commitment_id": ("agenda_items", "commitment_id"),
     "ix_exchanges_project_id": ("exchanges", "project_id"),
     "ix_exchanges_commitment_id": ("exchanges", "commitment_id"),
+    # Migration 0006: the syndicate chart sums credits from the index alone; a commune's
+    # commitments are counted by day of making.
+    "ix_payment_credits_line_year_amount": ("payment_credits", "line_id, year, amount_cents"),
+    "ix_commitments_commune_made_on": ("commitments", "commune_id, made_on"),
 }
 
 
