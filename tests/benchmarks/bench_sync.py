@@ -189,12 +189,33 @@ def _exchange(commune_id: str) -> Change:
 
 
 def hidden_changes(shared: Shared, count: int) -> None:
-    """``count`` changes logged for one commune, pushed by a writer of that commune only."""
-    writer = shared.client(("42207",))
-    (commune,) = writer.grants()
-    for start in range(0, count, 500):
-        writer.push([_exchange(commune.hex) for _index in range(min(500, count - start))])
-    writer.close()
+    """``count`` entries in the change log for a commune the measured laptops are not granted,
+    written straight into the log by the owner (pushing a million changes would take hours)."""
+    owner = create_engine(shared.owner_url)
+    with owner.begin() as connection:
+        commune = uuid.uuid4()  # a commune no measured laptop is granted
+        last = connection.scalar(text("SELECT last_seq FROM sync_counter WHERE id = 1"))
+        values = {"last": last, "count": count, "commune": commune, "named": str(commune)}
+        connection.execute(
+            text(
+                "INSERT INTO sync_changes (seq, change_id, table_name, row_id, op, data, old,"
+                " author, committed_at, commune_ids, reshapes)"
+                " SELECT :last + g, md5(g::text), 'exchanges', md5((g + 1)::text), 'insert',"
+                " '{}', '{}', 'ailleurs', now(), :named, false FROM generate_series(1, :count) g"
+            ),
+            values,
+        )
+        connection.execute(
+            text(
+                "INSERT INTO sync_change_communes (commune_id, seq)"
+                " SELECT :commune, :last + g FROM generate_series(1, :count) g"
+            ),
+            values,
+        )
+        connection.execute(
+            text("UPDATE sync_counter SET last_seq = :last + :count WHERE id = 1"), values
+        )
+    owner.dispose()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -258,10 +279,12 @@ def section(options: argparse.Namespace) -> list[Figure]:
         first, peak, folder, service = first_sync(large)
         floor = floor_copy(large.owner_url)
         nothing, one = steady_syncs(folder, service, options.repeats)
-        hidden = 2_000 if quick else 100_000
-        hidden_changes(large, hidden)
-        synchronise(open_context(folder).database, service)  # past the others' work once
-        after_hidden, _one = steady_syncs(folder, service, options.repeats)
+        after_hidden: list[tuple[int, float]] = []
+        total = 0
+        for hidden in (2_000,) if quick else (10_000, 100_000, 1_000_000):
+            hidden_changes(large, hidden - total)
+            total = hidden
+            after_hidden.append((hidden, steady_syncs(folder, service, options.repeats)[0]))
         laptops = 20 if quick else 100
         measured = load(large, laptops, pushers=min(20, laptops), rounds=3 if quick else 10)
         service.close()
@@ -283,11 +306,13 @@ def section(options: argparse.Namespace) -> list[Figure]:
         Figure("sync, nothing to do", nothing * 1000, "ms", target="≤ 50 ms",
                met=nothing <= 0.05),
         Figure("sync, one changed record", one * 1000, "ms", target="≤ 100 ms", met=one <= 0.1),
-        Figure(
-            "sync, nothing to do after others' changes", after_hidden * 1000, "ms",
-            floor=nothing * 1000, floor_label="before them",
-            target="flat", met=after_hidden <= 2 * nothing + 0.005,
-            note=f"after {hidden:,} changes of a commune the user may not see",
+        *(
+            Figure(
+                f"sync, nothing to do after {hidden:,} changes the user may not see",
+                seconds * 1000, "ms", floor=nothing * 1000, floor_label="before them",
+                target="flat", met=seconds <= 2 * nothing + 0.005,
+            )
+            for hidden, seconds in after_hidden
         ),
         Figure(
             f"no-op sync p99, {laptops} laptops at once", measured["noop_p99"] * 1000, "ms",
