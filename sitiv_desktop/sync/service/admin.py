@@ -658,8 +658,6 @@ def read_communes(path: str) -> list[CommuneRow]:
     member_since, note."""
     from pathlib import Path
 
-    from sitiv_desktop.errors import ExternalError
-
     file = Path(path)
     try:
         if file.suffix.lower() == ".xlsx":
@@ -678,8 +676,12 @@ def read_communes(path: str) -> list[CommuneRow]:
             content = file.read_text("utf-8-sig")
             dialect = csv.Sniffer().sniff(content.splitlines()[0], delimiters=",;")
             table = list(csv.reader(content.splitlines(), dialect))
-    except (OSError, UnicodeError, ValueError) as error:
-        raise ExternalError(
+    except OSError as error:
+        from sitiv_desktop.services.files import read_failed
+
+        raise read_failed(file, error) from error
+    except (UnicodeError, ValueError) as error:
+        raise UserError(
             _("The file {path} cannot be read as a list of communes.").format(path=path)
         ) from error
     if not table:
