@@ -33,10 +33,12 @@ def open_context(data_dir: str | Path | None = None) -> Context:
     try:
         paths.ensure()
     except OSError as error:
+        from sitiv_desktop.services.files import os_reason
+
         raise ExternalError(
             _(
                 "The data folder {path} cannot be used: {error}. Choose another with --data-dir."
-            ).format(path=paths.data_dir, error=error.strerror or error)
+            ).format(path=paths.data_dir, error=os_reason(error))
         ) from error
     from sitiv_desktop.services.backups import prepare_at_start
 

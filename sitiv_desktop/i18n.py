@@ -78,6 +78,15 @@ def format_date(value: dt.date, style: str = "full") -> str:
     return babel_format_date(value, format=style, locale=babel_locale())
 
 
+def format_long_date(value: dt.date) -> str:
+    """« 1er janvier 2024 », « 5 février 2027 »: French writes the first of a month as an
+    ordinal; other languages as Babel's long date."""
+    text = format_date(value, "long")
+    if _current_language == "fr" and value.day == 1 and text.startswith("1 "):
+        text = "1er" + text[1:]
+    return text
+
+
 def format_time(value: dt.datetime | dt.time) -> str:
     return babel_format_time(value, format="short", locale=babel_locale())
 

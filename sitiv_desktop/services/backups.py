@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import filecmp
+import logging
 import shutil
 import sqlite3
 import tempfile
@@ -27,10 +29,12 @@ from pathlib import Path
 
 from sitiv_desktop.errors import ExternalError, UserError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.services.files import ProgressCallback, no_progress
+from sitiv_desktop.services.files import ProgressCallback, no_progress, read_failed
 from sitiv_desktop.store import models
 from sitiv_desktop.store.database import Database, sqlite_url, store_failure
 from sitiv_desktop.store.migration import alembic_config, head_revision, upgrade
+
+log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 AUTOMATIC_PREFIX = "auto-"
@@ -169,8 +173,11 @@ def latest_good_backup(backups_dir: Path) -> tuple[BackupFile, CopyHealth] | Non
 
 
 def refuse_if_emptied(database_path: Path, backups_dir: Path, health: CopyHealth) -> None:
-    """An empty copy where the last good backup held data is a loss, not a state to back up."""
-    if health.records > 0:
+    """An empty copy where the last good backup held data is a loss, not a state to back up.
+
+    A damaged copy is not called empty (examining it counts nothing): its damage is what
+    ``backup`` and ``check`` report."""
+    if health.records > 0 or not health.sound:
         return
     latest = latest_good_backup(backups_dir)
     if latest is not None and latest[1].records > 0:
@@ -190,6 +197,11 @@ def automatic_backup(
 
     Older backups are let go only once the new one is examined sound, and never for a copy
     that is empty while the last backup held data.
+
+    A backup whose file is byte for byte the newest automatic one (nothing was written in
+    between: SQLite's backup of an unchanged copy gives the same pages) takes that one's
+    place instead of pushing the oldest out, so that commands run again and again on an
+    unchanged copy never let the backups of earlier states go.
     """
     if kept < 1:
         return None
@@ -200,14 +212,36 @@ def automatic_backup(
     while target.exists():
         counter += 1
         target = backups_dir / f"{AUTOMATIC_PREFIX}{_stamp(now)}-{counter}{BACKUP_SUFFIX}"
-    backup(database_path, target)
     automatic = sorted(
-        (b for b in list_backups(backups_dir) if b.automatic), key=lambda b: b.path.name
+        (b for b in list_backups(backups_dir) if b.automatic), key=lambda b: _taken_order(b.path)
     )
-    for old in automatic[:-kept]:
+    backup(database_path, target)
+    if automatic and _same_content(automatic[-1].path, target):
+        with contextlib.suppress(OSError):
+            automatic[-1].path.unlink()
+        automatic.pop()
+    for old in automatic[: max(0, len(automatic) + 1 - kept)]:
         with contextlib.suppress(OSError):
             old.path.unlink()
     return target
+
+
+def _taken_order(path: Path) -> tuple[str, str, int]:
+    """The order automatic backups were taken in, from their names: « auto-STAMP », then
+    « auto-STAMP-2 », « auto-STAMP-3 » for more in the same second (their names alone sort
+    the first of a second last)."""
+    stem = path.name.removeprefix(AUTOMATIC_PREFIX).removesuffix(BACKUP_SUFFIX)
+    day, _dash, rest = stem.partition("-")
+    time, _dash, counter = rest.partition("-")
+    return day, time, int(counter) if counter.isdigit() else 1
+
+
+def _same_content(one: Path, other: Path) -> bool:
+    """Whether two backups are the same file, byte for byte (sizes first: usually enough)."""
+    try:
+        return filecmp.cmp(one, other, shallow=False)
+    except OSError:
+        return False
 
 
 def list_backups(backups_dir: Path) -> list[BackupFile]:
@@ -281,16 +315,23 @@ def examine(path: Path, expected: frozenset[str] | None = None) -> CopyHealth:
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
     except sqlite3.Error as error:
-        return CopyHealth((_("it cannot be opened ({code})").format(code=_code(error)),), None, 0)
+        log.info("%s cannot be opened: %s (%s)", path, error, _code(error))
+        return CopyHealth((_("SQLite cannot open it"),), None, 0)
     try:
         return _examine(connection, expected)
     except sqlite3.DatabaseError as error:
         known = store_failure(error)
         if known is not None and _code(error) not in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
             raise known from error
-        return CopyHealth((_("the file is damaged ({code})").format(code=_code(error)),), None, 0)
+        log.info("%s is damaged: %s (%s)", path, error, _code(error))
+        return CopyHealth((damage_found(),), None, 0)
     finally:
         connection.close()
+
+
+def damage_found() -> str:
+    """What SQLite's check finding faults means, in words; the faults themselves are logged."""
+    return _("SQLite's check finds faults in the file; the details are in the log")
 
 
 def _code(error: sqlite3.Error) -> str:
@@ -299,11 +340,12 @@ def _code(error: sqlite3.Error) -> str:
 
 def _examine(connection: sqlite3.Connection, expected: frozenset[str] | None) -> CopyHealth:
     problems: list[str] = []
-    for (result,) in connection.execute("PRAGMA quick_check(5)"):
-        if result != "ok":
-            problems.append(_("the file is damaged ({detail})").format(detail=str(result)[:120]))
-    if problems:
-        return CopyHealth(tuple(problems), None, 0)
+    faults = [str(result) for (result,) in connection.execute("PRAGMA quick_check(5)")]
+    if faults != ["ok"]:
+        # SQLite's own words (« Page 11: btreeInitPage() returns error code 11 ») are for
+        # whoever repairs the file: they go to the log, the person reads a sentence.
+        log.info("SQLite's quick check of the file: %s", " | ".join(faults))
+        return CopyHealth((damage_found(),), None, 0)
     tables = _tables(connection)
     wanted = expected if expected is not None else frozenset((*DOMAIN_TABLES, "alembic_version"))
     missing = sorted(wanted - tables)
@@ -325,15 +367,11 @@ def _examine(connection: sqlite3.Connection, expected: frozenset[str] | None) ->
     return CopyHealth((), revision, records)
 
 
-def read_failure(path: Path, error: OSError) -> ExternalError:
+def read_failure(path: Path, error: OSError) -> UserError | ExternalError:
     known = store_failure(error, str(path))
     if known is not None:
         return known
-    return ExternalError(
-        _("The file {path} could not be read: {error}.").format(
-            path=path, error=error.strerror or type(error).__name__
-        )
-    )
+    return read_failed(path, error)
 
 
 def check_backup_file(path: Path) -> str:

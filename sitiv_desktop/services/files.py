@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from sitiv_desktop.errors import ExternalError
+from sitiv_desktop.errors import ExternalError, UserError
 from sitiv_desktop.i18n import _
 
 # progress(fraction from 0 to 1, what is being done). A window's callback stops the work by
@@ -39,17 +40,60 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def _write_failed(path: Path, error: OSError) -> ExternalError:
-    return ExternalError(
-        _(
-            "The file {path} could not be written: {error}. Check the folder and the free space."
-        ).format(path=path, error=error.strerror or error)
+# The reasons a file operation fails that a person can act on. A missing file, a folder given
+# for a file or a name too long is the person's mistake (``UserError``, exit code 2); the rest
+# is the disk or the system (``ExternalError``, exit code 3).
+_MISTAKES = (errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG)
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, in words of the current language (never the system's
+    English): « it does not exist », « permission denied », « the disk is full » …"""
+    number = error.errno
+    if isinstance(error, FileNotFoundError) or number in (errno.ENOENT, errno.ENOTDIR):
+        return _("it does not exist (check its name and its folder)")
+    if isinstance(error, IsADirectoryError) or number == errno.EISDIR:
+        return _("it is a folder, not a file")
+    if isinstance(error, PermissionError) or number in (errno.EACCES, errno.EPERM):
+        return _("permission denied (check the rights on the file and its folder)")
+    if number in (errno.ENOSPC, errno.EDQUOT):
+        return _("the disk is full (free some space, then try again)")
+    if number == errno.EROFS:
+        return _("the disk or the folder is read-only")
+    if number == errno.ENAMETOOLONG:
+        return _("its name is too long")
+    if number == errno.EIO:
+        return _("the disk failed while reading or writing it")
+    code = errno.errorcode.get(number, type(error).__name__) if number else type(error).__name__
+    return _("system error {code}").format(code=code)
+
+
+def is_mistake(error: OSError) -> bool:
+    """Whether the failure is the path the person gave rather than the disk or the system."""
+    return isinstance(error, (FileNotFoundError, IsADirectoryError)) or error.errno in _MISTAKES
+
+
+def _classed(error: OSError, message: str) -> UserError | ExternalError:
+    if is_mistake(error):
+        return UserError(message, "file")
+    return ExternalError(message)
+
+
+def _write_failed(path: Path, error: OSError) -> UserError | ExternalError:
+    return _classed(
+        error,
+        _("The file {path} could not be written: {reason}.").format(
+            path=path, reason=os_reason(error)
+        ),
     )
 
 
-def read_failed(path: Path, error: OSError) -> ExternalError:
-    return ExternalError(
-        _("The file {path} could not be read: {error}.").format(
-            path=path, error=error.strerror or error
-        )
+def read_failed(path: Path, error: OSError) -> UserError | ExternalError:
+    """A file that could not be read, said in words, classed as the person's mistake or the
+    world's failure."""
+    return _classed(
+        error,
+        _("The file {path} could not be read: {reason}.").format(
+            path=path, reason=os_reason(error)
+        ),
     )

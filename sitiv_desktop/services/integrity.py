@@ -6,16 +6,19 @@ on it: a copy with flipped bytes, a missing table or an emptied file is a findin
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
 
 from sitiv_desktop.errors import ExternalError
 from sitiv_desktop.i18n import _
 
+log = logging.getLogger(__name__)
+
 
 def check_copy(database_path: Path, backups_dir: Path) -> list[str]:
     """Problems found, as sentences; an empty list means the copy is sound."""
-    from sitiv_desktop.services.backups import examine, refuse_if_emptied
+    from sitiv_desktop.services.backups import damage_found, examine, refuse_if_emptied
 
     if not database_path.exists():
         return []
@@ -31,9 +34,10 @@ def check_copy(database_path: Path, backups_dir: Path) -> list[str]:
     try:
         # One read transaction, rolled back: the index check below writes nothing that stays.
         connection.execute("BEGIN")
-        for (result,) in connection.execute("PRAGMA integrity_check(20)"):
-            if result != "ok":
-                problems.append(_("Damaged file: {detail}").format(detail=str(result)[:160]))
+        faults = [str(result) for (result,) in connection.execute("PRAGMA integrity_check(20)")]
+        if faults != ["ok"]:
+            log.info("SQLite's integrity check of the local copy: %s", " | ".join(faults))
+            problems.append(_("Damaged file: {detail}").format(detail=damage_found()))
         for table, rowid, parent, _index in connection.execute("PRAGMA foreign_key_check"):
             problems.append(
                 _("Table {table}, row {row}: points to a missing record of {parent}.").format(
@@ -47,18 +51,16 @@ def check_copy(database_path: Path, backups_dir: Path) -> list[str]:
             )
         except sqlite3.DatabaseError as error:
             if getattr(error, "sqlite_errorname", "") != "SQLITE_READONLY":
-                problems.append(
-                    _("The search index is out of date: {detail}").format(
-                        detail=getattr(error, "sqlite_errorname", type(error).__name__)
-                    )
-                )
+                problems.append(_("The search index is out of date."))
+                log.info("the search index's check: %s (%s)", error, _code(error))
     except sqlite3.DatabaseError as error:
-        problems.append(
-            _("Damaged file: {detail}").format(
-                detail=getattr(error, "sqlite_errorname", type(error).__name__)
-            )
-        )
+        log.info("checking the local copy failed: %s (%s)", error, _code(error))
+        problems.append(_("Damaged file: {detail}").format(detail=damage_found()))
     finally:
         connection.rollback()
         connection.close()
     return problems
+
+
+def _code(error: sqlite3.Error) -> str:
+    return str(getattr(error, "sqlite_errorname", "") or type(error).__name__)

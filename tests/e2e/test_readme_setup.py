@@ -141,3 +141,34 @@ def test_the_readme_sets_up_a_syndicate(owner_database: str, tmp_path: Path) -> 
         service.wait(20)
         assert service.stderr is not None
         service.stderr.close()
+
+
+def test_the_readme_says_how_long_a_password_is() -> None:
+    from sitiv_desktop.sync.service.admin import MIN_PASSWORD_LENGTH
+
+    readme = (REPOSITORY / "README.md").read_text("utf-8")
+    section = readme[readme.index("### Setting it up for a syndicate") :]
+    chosen = section[: section.index("<!-- setup-server -->")]
+    assert f"`SITIV_PASSWORD` each user's first password, of at least {MIN_PASSWORD_LENGTH}" in (
+        " ".join(chosen.split())
+    )
+
+
+def test_the_server_block_stops_at_its_first_failure(tmp_path: Path) -> None:
+    """Run as a shell user runs a script (plain ``bash``, no options): a password too short
+    stops the block at the first user, in one line, instead of twenty errors."""
+    shutil.copy(REPOSITORY / "tests" / "data" / "communes.csv", tmp_path / "communes.csv")
+    script = tmp_path / "setup-server.sh"
+    script.write_text(block("setup-server"), "utf-8")
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    done = subprocess.run(
+        ["bash", str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PATH": path, "SITIV_PASSWORD": "firstpw",
+             "DATABASE": f"sqlite:///{tmp_path / 'partagee.sqlite3'}"},
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    errors = done.stderr.strip().splitlines()
+    assert len(errors) == 1, done.stderr
+    assert "au moins 8 caractères" in errors[0]
+    assert "8 communes ajoutées" in done.stdout.replace("\u00a0", " ")

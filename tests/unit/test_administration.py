@@ -76,7 +76,7 @@ def test_a_merger_renames_in_place_and_everything_carries_over(
     assert after["id"] == before["id"]
     assert (after["insee_code"], after["population"]) == ("69149", 37000)
     assert "Pierre-Bénite (INSEE 69152)" in str(after["note"])
-    assert "1 janvier 2024" in str(after["note"])
+    assert "1er janvier 2024" in str(after["note"])
     assert {key for key in laptop.rows("commitments")} == commitments
     # The old name and code stay in the history, with the administration as author.
     with laptop.database.read_session() as session:

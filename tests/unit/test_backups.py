@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from sitiv_desktop.context import Context, open_context
 from sitiv_desktop.errors import UserError
@@ -205,6 +205,9 @@ def test_a_damaged_local_copy_can_be_replaced_by_a_backup(tmp_path: Path) -> Non
 def test_automatic_backups_keep_the_last_ones(filled: Context) -> None:
     start = dt.datetime(2016, 1, 20, 8, 0)
     for hour in range(5):
+        # A change between backups: a backup of an unchanged copy only takes the last one's place.
+        with filled.database.session() as session:
+            session.execute(text("UPDATE communes SET note = :n"), {"n": f"état {hour}"})
         automatic_backup(
             filled.paths.database,
             filled.paths.backups,

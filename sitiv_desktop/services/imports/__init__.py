@@ -23,6 +23,7 @@ transaction (see ``Database.planned_write``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -76,21 +77,35 @@ def import_file(
     skip_bad_rows: bool = False,
     dry_run: bool = False,
     progress: ProgressCallback = no_progress,
+    before_writing: Callable[[], object] | None = None,
 ) -> ImportPreview:
     """Read a file, check it against one snapshot of the local copy, then write it set-wise.
 
     The checking holds no lock: the window and a sync go on meanwhile. The writing is one
     short transaction; if another writer committed in between, the file is checked again
     under the lock, so nothing is written from a stale plan.
+
+    ``before_writing`` (the command line's automatic backup) is called once, only when the
+    file was checked and something is about to be written: a refused file, a dry run or a
+    file that changes nothing takes no backup, so it never lets an older one go.
     """
     progress(0.0, _("Reading the file"))
     sheet = read_import_file(source, file_format)
     if dry_run:
         with database.read_session() as session:
             return plan_import(session, kind, sheet, progress).preview
+    called = False
+
+    def prepare(session: Session) -> ImportPlan:
+        nonlocal called
+        planned = plan_import(session, kind, sheet, progress)
+        if before_writing is not None and not called and planned.will_write(skip_bad_rows):
+            called = True
+            before_writing()
+        return planned
+
     plan = database.planned_write(
-        lambda session: plan_import(session, kind, sheet, progress),
-        lambda session, planned: apply_plan(session, planned, skip_bad_rows, progress),
+        prepare, lambda session, planned: apply_plan(session, planned, skip_bad_rows, progress)
     )
     return plan.applied_preview()
 

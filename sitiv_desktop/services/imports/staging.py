@@ -32,6 +32,11 @@ class ImportPlan:
     preview: ImportPreview
     writes: Writes
 
+    def will_write(self, skip_bad_rows: bool) -> bool:
+        """Whether applying the plan writes anything: no bad row stops it (or they are
+        skipped), and something is created, changed or removed."""
+        return (skip_bad_rows or not self.preview.problems) and not self.writes.empty
+
     def applied_preview(self) -> ImportPreview:
         from dataclasses import replace
 

@@ -50,6 +50,11 @@ class Writes:
         models.ApRevision,
     )
 
+    @property
+    def empty(self) -> bool:
+        """Nothing to write: the local copy already holds what the file says."""
+        return not any((*self.inserts.values(), *self.updates.values(), *self.deletes.values()))
+
     def insert(self, model: type[models.Base], row: dict[str, Any]) -> None:
         self.inserts.setdefault(model, []).append(row)
 

@@ -18,7 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from sitiv_desktop.errors import NotFound, UserError
-from sitiv_desktop.i18n import _, format_date
+from sitiv_desktop.i18n import _, format_long_date
+from sitiv_desktop.services.text import fold
 from sitiv_desktop.store import models
 from sitiv_desktop.store.database import Database
 from sitiv_desktop.store.migration import upgrade
@@ -32,6 +33,7 @@ from sitiv_desktop.sync.service.tables import GRANTS, TOKENS, USERS
 _USER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 MIN_PASSWORD_LENGTH = 8
 MAYOR = "mayor"
+DEPARTEMENT_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,7 @@ class CommuneFacts:
     left_on: dt.date | None
     note: str
     mayor: str
+    departement: str
 
 
 _EDITABLE = ("name", "insee_code", "population", "metropole", "joined_on", "left_on", "note")
@@ -271,13 +274,39 @@ class Administration:
     def commune(self, text_given: str) -> tuple[uuid.UUID, str]:
         """A commune by its name, INSEE code or identifier, as the administrator gives it."""
         wanted = text_given.strip()
+        # The communes are few (a syndicate's members): they are compared here, folded in
+        # Python, the same on SQLite and PostgreSQL, with no extension needed on the server.
         rows = self.connection.execute(
             select(models.Commune.id, models.Commune.name, models.Commune.insee_code)
         ).all()
         for commune_id, name, insee in rows:
-            if wanted in (insee, commune_id.hex) or wanted.casefold() == name.casefold():
+            if wanted in (insee, commune_id.hex):
                 return commune_id, name
+        key = fold(wanted)
+        named = sorted((row for row in rows if fold(row[1]) == key), key=lambda row: row[1])
+        if len(named) > 1:
+            raise UserError(
+                _("« {name} » could be {communes}: name it by its INSEE code.").format(
+                    name=wanted,
+                    communes=_(" or ").join(f"{name} ({insee})" for _id, name, insee in named),
+                ),
+                "commune",
+            )
+        if named:
+            return named[0][0], named[0][1]
         raise NotFound(_("No commune is called « {name} ».").format(name=wanted))
+
+    def _name_free(self, name: str, but: uuid.UUID | None = None) -> None:
+        """No two communes whose names differ only by case or accents: they could not be told
+        apart when named."""
+        for commune_id, existing in self.connection.execute(
+            select(models.Commune.id, models.Commune.name)
+        ):
+            if commune_id != but and fold(existing) == fold(name):
+                raise UserError(
+                    _("Name: a commune is already called « {name} ».").format(name=existing),
+                    "name",
+                )
 
     def communes(self) -> list[CommuneFacts]:
         table = table_of("communes")
@@ -300,6 +329,7 @@ class Administration:
                 row["left_on"],
                 row["note"],
                 ", ".join(mayors.get(row["id"], [])),
+                row["departement"],
             )
             for row in rows
         ]
@@ -326,17 +356,15 @@ class Administration:
         population: int = 0,
         metropole: str = "other",
         joined_on: dt.date | None = None,
+        *,
+        departement: str = "",
+        note: str = "",
     ) -> tuple[uuid.UUID, str]:
         """A member commune on the service; returns its identifier and its name as stored."""
         cleaned, code = name.strip(), insee_code.strip()
         _check_commune(cleaned, code, population)
         self._insee_free(code)
-        for existing in self.connection.scalars(select(models.Commune.name)):
-            if existing.casefold() == cleaned.casefold():
-                raise UserError(
-                    _("Name: a commune is already called « {name} ».").format(name=existing),
-                    "name",
-                )
+        self._name_free(cleaned)
         commune_id = uuid.uuid4()
         table = table_of("communes")
         self.connection.execute(
@@ -345,12 +373,12 @@ class Administration:
                 name=cleaned,
                 insee_code=code,
                 population=population,
-                departement="",
+                departement=departement.strip(),
                 metropole=metropole,
                 mayor="",
                 joined_on=joined_on,
                 left_on=None,
-                note="",
+                note=note.strip(),
             )
         )
         row = self.connection.execute(select(table).where(table.c.id == commune_id)).mappings()
@@ -393,6 +421,8 @@ class Administration:
             )
         if "insee_code" in wanted:
             self._insee_free(merged["insee_code"], but=commune_id)
+        if "name" in wanted:
+            self._name_free(merged["name"], but=commune_id)
         applied = {field: value for field, value in wanted.items() if current[field] != value}
         if applied:
             self.connection.execute(
@@ -493,8 +523,8 @@ class Administration:
 
 
 def format_day(day: dt.date) -> str:
-    """« 1 janvier 2024 »."""
-    return format_date(day, "long")
+    """« 1er janvier 2024 », as the packs write it."""
+    return format_long_date(day)
 
 
 T = TypeVar("T")
@@ -598,8 +628,6 @@ INTERCOMMUNALITIES = {
 
 
 def metropole_code(text_given: str) -> str:
-    from sitiv_desktop.services.text import fold
-
     code = INTERCOMMUNALITIES.get(fold(text_given).strip())
     if code is None:
         raise UserError(
@@ -620,14 +648,15 @@ class CommuneRow:
     population: int
     metropole: str
     joined_on: dt.date | None
+    departement: str = ""
+    note: str = ""
 
 
 def read_communes(path: str) -> list[CommuneRow]:
     """The communes of a CSV (comma or semicolon) or xlsx file with the columns of the
-    syndicate's list: name, insee_code, intercommunalite, population_2018, member_since."""
+    syndicate's list: name, insee_code, departement, intercommunalite, population_2018,
+    member_since, note."""
     from pathlib import Path
-
-    from sitiv_desktop.errors import ExternalError
 
     file = Path(path)
     try:
@@ -647,8 +676,12 @@ def read_communes(path: str) -> list[CommuneRow]:
             content = file.read_text("utf-8-sig")
             dialect = csv.Sniffer().sniff(content.splitlines()[0], delimiters=",;")
             table = list(csv.reader(content.splitlines(), dialect))
-    except (OSError, UnicodeError, ValueError) as error:
-        raise ExternalError(
+    except OSError as error:
+        from sitiv_desktop.services.files import read_failed
+
+        raise read_failed(file, error) from error
+    except (UnicodeError, ValueError) as error:
+        raise UserError(
             _("The file {path} cannot be read as a list of communes.").format(path=path)
         ) from error
     if not table:
@@ -664,6 +697,8 @@ def read_communes(path: str) -> list[CommuneRow]:
     population_at = column("population_2018", "population")
     metropole_at = column("intercommunalite", "intercommunalité")
     since_at = column("member_since", "membre depuis")
+    departement_at = column("departement", "département")
+    note_at = column("note")
     found = []
     for line, cells in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in cells):
@@ -693,6 +728,8 @@ def read_communes(path: str) -> list[CommuneRow]:
                 int(population or 0),
                 metropole_code(cell(metropole_at)),
                 dt.date(int(since), 1, 1) if since else None,
+                cell(departement_at),
+                cell(note_at),
             )
         )
     return found
@@ -710,21 +747,34 @@ def import_communes(url: str, path: str) -> tuple[int, int]:
         for row in fresh:
             try:
                 _check_commune(row.name, row.insee_code, row.population)
+                if len(row.departement) > DEPARTEMENT_LENGTH:
+                    raise UserError(
+                        _("{field}: at most {count} characters.").format(
+                            field=_("Département"), count=DEPARTEMENT_LENGTH
+                        ),
+                        "departement",
+                    )
             except UserError as error:
                 raise UserError(
                     _("Line {line}: {problem}").format(line=row.line, problem=error.message)
                 ) from error
-            for value in (row.insee_code, row.name.casefold()):
-                if value in seen:
+            for value, key in ((row.insee_code, row.insee_code), (row.name, fold(row.name))):
+                if key in seen:
                     raise UserError(
                         _("Line {line}: « {value} » is already on line {other}.").format(
-                            line=row.line, value=value, other=seen[value]
+                            line=row.line, value=value, other=seen[key]
                         )
                     )
-                seen[value] = row.line
+                seen[key] = row.line
         for row in fresh:
             administration.add_commune(
-                row.name, row.insee_code, row.population, row.metropole, row.joined_on
+                row.name,
+                row.insee_code,
+                row.population,
+                row.metropole,
+                row.joined_on,
+                departement=row.departement,
+                note=row.note,
             )
         return len(fresh), len(rows) - len(fresh)
 
