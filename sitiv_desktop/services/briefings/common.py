@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from sitiv_desktop.domain.records import CommitmentRecord, ProjectRecord
-from sitiv_desktop.i18n import _, current_language, format_date, format_time
+from sitiv_desktop.i18n import _, current_language, format_long_date, format_time
 from sitiv_desktop.services.conversions import commitment_record
 from sitiv_desktop.services.projects import ap_in_force_cents, projects_by_id
 from sitiv_desktop.store import models
@@ -86,10 +86,7 @@ def count_projects(session: Session, conditions: list[ColumnElement[bool]]) -> i
 def long_date(day: dt.date) -> str:
     """« 1er décembre 2026 », « 5 février 2027 »: the one date format of the packs, whose spaces
     never break a line."""
-    text = format_date(day, "long")
-    if current_language() == "fr" and day.day == 1 and text.startswith("1 "):
-        text = "1er" + text[1:]
-    return text.replace(" ", "\u00a0")
+    return format_long_date(day).replace(" ", "\u00a0")
 
 
 def clock_time(moment: dt.datetime | dt.time) -> str:

@@ -77,6 +77,7 @@ def _commune(facts: admin.CommuneFacts) -> dict[str, Any]:
         "insee_code": facts.insee_code,
         "population": facts.population,
         "metropole": facts.metropole,
+        "departement": facts.departement,
         "joined_on": facts.joined_on.isoformat() if facts.joined_on else None,
         "left_on": facts.left_on.isoformat() if facts.left_on else None,
         "note": facts.note,
