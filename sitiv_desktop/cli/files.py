@@ -18,6 +18,9 @@ from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import N_, _
 from sitiv_desktop.paths import Paths
 
+EXPORT_KINDS = ("projects", "commitments", "ppi", "exchanges", "meetings")
+IMPORT_KINDS = ("projects", "commitments", "ppi")
+
 
 def backup_before(context: Context, reason: str) -> None:
     """Take an automatic backup before a command that replaces or changes data."""
@@ -51,8 +54,9 @@ def run_check(paths: Paths, arguments: argparse.Namespace) -> int:
 def export_arguments(export: argparse.ArgumentParser) -> None:
     export.add_argument(
         "kind",
-        choices=("projects", "commitments", "ppi", "exchanges", "meetings"),
-        help=_("what to export"),
+        choices=EXPORT_KINDS,
+        metavar=_("KIND"),
+        help=_("what to export: %(choices)s"),
     )
     export.add_argument(
         "--commune", metavar=_("NAME"), help=_("only this commune (name or INSEE code)")
@@ -88,7 +92,10 @@ def run_export(context: Context, arguments: argparse.Namespace) -> int:
 
 def import_arguments(importing: argparse.ArgumentParser) -> None:
     importing.add_argument(
-        "kind", choices=("projects", "commitments", "ppi"), help=_("what the file holds")
+        "kind",
+        choices=IMPORT_KINDS,
+        metavar=_("KIND"),
+        help=_("what the file holds: %(choices)s"),
     )
     importing.add_argument("file", metavar=_("FILE"), help=_("a .xlsx or .csv file"))
     importing.add_argument(

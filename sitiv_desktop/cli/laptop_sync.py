@@ -15,9 +15,9 @@ from sitiv_desktop.i18n import N_, _, ngettext
 
 def connect_arguments(connect: argparse.ArgumentParser) -> None:
     connect.add_argument(
-        "url", help=_("address of the sync service, such as https://sync.sitiv.fr")
+        "url", metavar="URL", help=_("address of the sync service, such as https://sync.sitiv.fr")
     )
-    connect.add_argument("--user", required=True, help=_("your user name on it"))
+    connect.add_argument("--user", required=True, metavar=_("USER"), help=_("your user name on it"))
 
 
 def run_connect(context: Context, arguments: argparse.Namespace) -> int:
@@ -72,13 +72,25 @@ def _test_kill(step: str) -> None:
         os._exit(9)
 
 
+KEPT = ("mine", "theirs")
+
+
 def conflicts_arguments(conflicts: argparse.ArgumentParser) -> None:
     actions = conflicts.add_subparsers(dest="conflict_action", metavar=_("ACTION"))
     resolve = actions.add_parser("resolve", help=_("resolve one conflict"))
-    resolve.add_argument("id", help=_("identifier of the conflict (its first characters suffice)"))
-    resolve.add_argument("--keep", required=True, choices=("mine", "theirs"))
+    resolve.add_argument(
+        "id", metavar=_("ID"), help=_("identifier of the conflict (its first characters suffice)")
+    )
+    resolve.add_argument(
+        "--keep",
+        required=True,
+        choices=KEPT,
+        help=_("keep this laptop's version (mine) or the sync service's (theirs)"),
+    )
     dismiss = actions.add_parser("dismiss", help=_("remove a refused change from the list"))
-    dismiss.add_argument("id", help=_("identifier of the refused change (its first characters)"))
+    dismiss.add_argument(
+        "id", metavar=_("ID"), help=_("identifier of the refused change (its first characters)")
+    )
     conflicts.add_argument("--json", action="store_true", help=_("print JSON"))
 
 

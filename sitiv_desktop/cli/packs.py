@@ -17,7 +17,11 @@ def brief_arguments(brief: argparse.ArgumentParser) -> None:
     meeting.add_argument("meeting", metavar=_("MEETING"), help=_("the meeting's identifier"))
     voeux = packs.add_parser("voeux", help=_("the New Year address pack"))
     voeux.add_argument(
-        "--year", type=int, required=True, help=_("the year under review (its PPI is the next)")
+        "--year",
+        type=int,
+        required=True,
+        metavar=_("YEAR"),
+        help=_("the year under review (its PPI is the next)"),
     )
     agenda = packs.add_parser("agenda", help=_("the agenda of any meeting"))
     agenda.add_argument("meeting", metavar=_("MEETING"), help=_("the meeting's identifier"))

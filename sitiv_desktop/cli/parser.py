@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from sitiv_desktop import APP_NAME, __version__
 from sitiv_desktop.context import Context
-from sitiv_desktop.i18n import N_, _
+from sitiv_desktop.i18n import LANGUAGES, N_, _
 from sitiv_desktop.paths import Paths
 
 Handler = Callable[[Context, argparse.Namespace], int]
@@ -64,13 +64,19 @@ def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
             "Without a command, opens the window."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{APP_NAME} {__version__}",
+        # argparse 3.11 leaves this default help out of its catalogue: given here, it is said.
+        help=_("show program's version number and exit"),
+    )
     parser.add_argument(
         "--data-dir",
         metavar=_("DIR"),
         help=_("folder of the local copy (default: SITIV_DATA_DIR, else the user data folder)"),
     )
-    parser.add_argument("--lang", choices=("fr", "en"), help=_("language of messages"))
+    parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages"))
     parser.add_argument("--debug", action="store_true", help=_("show the details of errors"))
     subparsers: Any = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     for command in commands:

@@ -15,8 +15,12 @@ LIST_KINDS = ("communes", "projects", "commitments", "meetings", "exchanges")
 
 
 def demo_arguments(demo: argparse.ArgumentParser) -> None:
-    demo.add_argument("--seed", type=int, default=1, help=_("seed, for repeatable data"))
-    demo.add_argument("--scale", type=int, default=1, help=_("multiply the amount of data"))
+    demo.add_argument(
+        "--seed", type=int, default=1, metavar=_("SEED"), help=_("seed, for repeatable data")
+    )
+    demo.add_argument(
+        "--scale", type=int, default=1, metavar=_("SCALE"), help=_("multiply the amount of data")
+    )
     demo.add_argument(
         "--replace", action="store_true", help=_("replace the data the local copy already holds")
     )
@@ -42,7 +46,9 @@ def run_demo(context: Context, arguments: argparse.Namespace) -> int:
 
 
 def list_arguments(listing: argparse.ArgumentParser) -> None:
-    listing.add_argument("kind", choices=LIST_KINDS, help=_("what to list"))
+    listing.add_argument(
+        "kind", choices=LIST_KINDS, metavar=_("KIND"), help=_("what to list: %(choices)s")
+    )
     listing.add_argument(
         "--commune", metavar=_("NAME"), help=_("only this commune (name or INSEE code)")
     )
@@ -67,8 +73,10 @@ def run_list(context: Context, arguments: argparse.Namespace) -> int:
 
 
 def search_arguments(search: argparse.ArgumentParser) -> None:
-    search.add_argument("text", help=_("words to find"))
-    search.add_argument("--limit", type=int, default=50, help=_("at most this many results"))
+    search.add_argument("text", metavar=_("TEXT"), help=_("words to find"))
+    search.add_argument(
+        "--limit", type=int, default=50, metavar="N", help=_("at most this many results")
+    )
     search.add_argument("--json", action="store_true", help=_("print JSON"))
 
 

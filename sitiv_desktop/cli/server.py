@@ -32,60 +32,86 @@ def server_arguments(server: argparse.ArgumentParser) -> None:
         "--workers", type=int, default=1, metavar="N", help=_("service processes (default 1)")
     )
     adding = actions.add_parser("add-user", help=_("let a person sync, or set their password"))
-    adding.add_argument("name", help=_("user name"))
+    adding.add_argument("name", metavar=_("NAME"), help=_("user name"))
     granting = actions.add_parser("grant", help=_("give a user a commune, with a role"))
-    granting.add_argument("name", help=_("user name"))
-    granting.add_argument("--commune", required=True, help=_("commune (name or INSEE code)"))
-    granting.add_argument("--role", required=True, choices=ROLE_CHOICES)
+    granting.add_argument("name", metavar=_("NAME"), help=_("user name"))
+    granting.add_argument(
+        "--commune", metavar=_("COMMUNE"), required=True, help=_("commune (name or INSEE code)")
+    )
+    granting.add_argument(
+        "--role",
+        required=True,
+        choices=ROLE_CHOICES,
+        help=_("the role the user has in that commune"),
+    )
     revoking = actions.add_parser("revoke", help=_("take a commune back from a user"))
-    revoking.add_argument("name", help=_("user name"))
-    revoking.add_argument("--commune", required=True, help=_("commune (name or INSEE code)"))
+    revoking.add_argument("name", metavar=_("NAME"), help=_("user name"))
+    revoking.add_argument(
+        "--commune", metavar=_("COMMUNE"), required=True, help=_("commune (name or INSEE code)")
+    )
     disabling = actions.add_parser("disable", help=_("stop a person who leaves from syncing"))
-    disabling.add_argument("name", help=_("user name"))
+    disabling.add_argument("name", metavar=_("NAME"), help=_("user name"))
     listing = actions.add_parser("users", help=_("list the users and their grants"))
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
     commune = actions.add_parser("add-commune", help=_("add a member commune"))
-    commune.add_argument("name", help=_("the commune's name"))
-    commune.add_argument("--insee", required=True, help=_("its INSEE code"))
-    commune.add_argument("--population", type=int, default=0, help=_("its population"))
+    commune.add_argument("name", metavar=_("NAME"), help=_("the commune's name"))
+    commune.add_argument("--insee", metavar="INSEE", required=True, help=_("its INSEE code"))
+    commune.add_argument("--population", metavar="N", type=int, default=0, help=_("its population"))
     commune.add_argument(
-        "--intercommunalite", default="", help=_("Métropole de Lyon or Saint-Étienne Métropole")
+        "--intercommunalite",
+        metavar=_("INTERCOMMUNALITY"),
+        default="",
+        help=_("Métropole de Lyon or Saint-Étienne Métropole"),
     )
-    commune.add_argument("--member-since", type=int, help=_("year it joined the syndicate"))
+    commune.add_argument(
+        "--member-since", metavar=_("YEAR"), type=int, help=_("year it joined the syndicate")
+    )
     communes = actions.add_parser(
         "import-communes", help=_("add the communes of a CSV or xlsx file")
     )
-    communes.add_argument("file", help=_("the file, with the columns of the syndicate's list"))
-    editing = actions.add_parser("edit-commune", help=_("change a member commune's details"))
-    editing.add_argument("commune", help=_("commune (name or INSEE code)"))
-    editing.add_argument("--name", help=_("its new name"))
-    editing.add_argument("--insee", help=_("its INSEE code"))
-    editing.add_argument("--population", type=int, help=_("its population"))
-    editing.add_argument("--note", help=_("a note about it"))
-    editing.add_argument(
-        "--intercommunalite", help=_("Métropole de Lyon or Saint-Étienne Métropole")
+    communes.add_argument(
+        "file", metavar=_("FILE"), help=_("the file, with the columns of the syndicate's list")
     )
-    editing.add_argument("--member-since", type=int, help=_("year it joined the syndicate"))
+    editing = actions.add_parser("edit-commune", help=_("change a member commune's details"))
+    editing.add_argument("commune", metavar=_("COMMUNE"), help=_("commune (name or INSEE code)"))
+    editing.add_argument("--name", metavar=_("NAME"), help=_("its new name"))
+    editing.add_argument("--insee", metavar="INSEE", help=_("its INSEE code"))
+    editing.add_argument("--population", metavar="N", type=int, help=_("its population"))
+    editing.add_argument("--note", metavar=_("TEXT"), help=_("a note about it"))
+    editing.add_argument(
+        "--intercommunalite",
+        metavar=_("INTERCOMMUNALITY"),
+        help=_("Métropole de Lyon or Saint-Étienne Métropole"),
+    )
+    editing.add_argument(
+        "--member-since", metavar=_("YEAR"), type=int, help=_("year it joined the syndicate")
+    )
     ending = actions.add_parser(
         "end-membership", help=_("a commune leaves the syndicate (its history stays)")
     )
-    ending.add_argument("commune", help=_("commune (name or INSEE code)"))
+    ending.add_argument("commune", metavar=_("COMMUNE"), help=_("commune (name or INSEE code)"))
     ending.add_argument(
         "--on", required=True, metavar=_("DATE"), help=_("the last day, 31/12/2025")
     )
     merging = actions.add_parser(
         "merge-communes", help=_("record that a member commune merged into a new commune")
     )
-    merging.add_argument("commune", help=_("commune (name or INSEE code)"))
-    merging.add_argument("--into", required=True, help=_("the new commune's name"))
-    merging.add_argument("--insee", required=True, help=_("the new commune's INSEE code"))
+    merging.add_argument("commune", metavar=_("COMMUNE"), help=_("commune (name or INSEE code)"))
+    merging.add_argument(
+        "--into", metavar=_("NAME"), required=True, help=_("the new commune's name")
+    )
+    merging.add_argument(
+        "--insee", metavar="INSEE", required=True, help=_("the new commune's INSEE code")
+    )
     merging.add_argument("--on", required=True, metavar=_("DATE"), help=_("the day of the merger"))
-    merging.add_argument("--population", type=int, help=_("the new commune's population"))
+    merging.add_argument(
+        "--population", metavar="N", type=int, help=_("the new commune's population")
+    )
     mayor = actions.add_parser("set-mayor", help=_("record a commune's new mayor"))
-    mayor.add_argument("commune", help=_("commune (name or INSEE code)"))
-    mayor.add_argument("mayor", help=_("the mayor's full name"))
-    mayor.add_argument("--email", default="", help=_("the mayor's e-mail"))
-    mayor.add_argument("--phone", default="", help=_("the mayor's phone"))
+    mayor.add_argument("commune", metavar=_("COMMUNE"), help=_("commune (name or INSEE code)"))
+    mayor.add_argument("mayor", metavar=_("NAME"), help=_("the mayor's full name"))
+    mayor.add_argument("--email", metavar=_("E-MAIL"), default="", help=_("the mayor's e-mail"))
+    mayor.add_argument("--phone", metavar=_("PHONE"), default="", help=_("the mayor's phone"))
     listing_communes = actions.add_parser("communes", help=_("list the member communes"))
     listing_communes.add_argument("--json", action="store_true", help=_("print JSON"))
     for action in (
