@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import delete, exists, insert, select, text
+from sqlalchemy import Connection, Table, delete, exists, insert, select, text
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.errors import UserError
@@ -21,6 +23,13 @@ from sitiv_desktop.services.demo.maker import (
 from sitiv_desktop.services.demo.meetings import make_meetings
 from sitiv_desktop.services.demo.projects import Counters, make_projects
 from sitiv_desktop.store import models
+from sitiv_desktop.store.indexes import (
+    INTERACTIVE_INDEXES,
+    create_search_triggers,
+    drop_search_triggers,
+    interactive_index_ddl,
+    rebuild_search_index,
+)
 
 Progress = Callable[[float, str], None]
 BATCH_ROWS = 5000
@@ -74,9 +83,10 @@ def generate_demo(
         make_stakes(maker, communes, projects)
         progress(DRAWING_SHARE * (copy + 1) / scale, _("Preparing the demonstration data"))
     _without_outbox(session, applying=True)
-    if replace:
-        _clear(session)
-    summary = _insert(session, maker, progress)
+    with _bulk_load(session.connection()):
+        if replace:
+            _clear(session)
+        summary = _insert(session, maker, progress)
     _without_outbox(session, applying=False)
     progress(1.0, _("Demonstration data written"))
     return summary
@@ -108,6 +118,36 @@ def _clear(session: Session) -> None:
     session.execute(text("UPDATE sync_state SET cursor = 0, last_sync_at = NULL WHERE id = 1"))
 
 
+@contextmanager
+def _bulk_load(connection: Connection) -> Iterator[None]:
+    """Write many rows as a bulk load, as the sync's refresh does: the search triggers and the
+    list indexes are set aside, then the search index is rebuilt in one pass and the list
+    indexes created once, in the same transaction (a failure rolls all of it back)."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    drop_search_triggers(connection)
+    present = {
+        name
+        for (name,) in connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index'"
+        )
+    }
+    # Only the indexes the copy has come back: its schema stays the one its migrations made.
+    set_aside = [
+        (name, statement)
+        for name, statement in zip(INTERACTIVE_INDEXES, interactive_index_ddl(), strict=True)
+        if name in present
+    ]
+    for name, _statement in set_aside:
+        connection.exec_driver_sql(f"DROP INDEX {name}")
+    yield
+    rebuild_search_index(connection)
+    for _name, statement in set_aside:
+        connection.exec_driver_sql(statement)
+    create_search_triggers(connection)
+
+
 def _insert(session: Session, maker: Maker, progress: Progress) -> DemoSummary:
     rank = {table.name: index for index, table in enumerate(models.Base.metadata.sorted_tables)}
     order = sorted(maker.rows, key=lambda model: rank[model.__tablename__])
@@ -118,13 +158,54 @@ def _insert(session: Session, maker: Maker, progress: Progress) -> DemoSummary:
     tables = models.Base.metadata.tables
     for model in order:
         rows = maker.rows[model]
+        table = tables[model.__tablename__]
         for start in range(0, len(rows), BATCH_ROWS):
             batch = rows[start : start + BATCH_ROWS]
-            # Core executemany: one statement per batch (the ORM splits rows by their None
-            # columns into tens of thousands of statements).
-            connection.execute(insert(tables[model.__tablename__]), batch)
+            _write(connection, table, batch)
             done += len(batch)
             fraction = DRAWING_SHARE + (1 - DRAWING_SHARE) * done / total
             progress(min(fraction, 0.99), _("Writing the demonstration data"))
         counts[model.__tablename__] = len(rows)
     return DemoSummary(counts)
+
+
+def _write(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """One ``executemany`` of plain tuples: the values converted as SQLAlchemy would (its
+    dialect's bind processors), and the columns left out given their scalar defaults.
+
+    Core's ``insert()`` builds a parameter dictionary per row, which costs as much as SQLite's
+    own work; a table whose defaults are not plain values goes through it still.
+    """
+    dialect = connection.dialect
+    keys = list(rows[0])
+    defaults = {
+        column.key: column.default.arg  # type: ignore[attr-defined]
+        for column in table.columns
+        if column.key not in rows[0] and column.default is not None
+    }
+    if dialect.paramstyle != "qmark" or any(
+        not table.c[key].default.is_scalar  # type: ignore[union-attr]
+        for key in defaults
+    ):
+        connection.execute(insert(table), list(rows))
+        return
+    names = [*keys, *defaults]
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    ]
+    fixed = [defaults[name] for name in defaults]
+    values = [
+        tuple(
+            value if process is None else process(value)
+            for value, process in zip(
+                [*(row[key] for key in keys), *fixed], processors, strict=True
+            )
+        )
+        for row in rows
+    ]
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
+        f"VALUES ({', '.join('?' for _name in names)})"
+    )
+    connection.exec_driver_sql(sql, values)
