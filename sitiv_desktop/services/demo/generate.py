@@ -120,9 +120,9 @@ def _clear(session: Session) -> None:
 
 @contextmanager
 def _bulk_load(connection: Connection) -> Iterator[None]:
-    """Write many rows as a bulk load, as the sync's refresh does: the search triggers and the
-    list indexes are set aside, then the search index is rebuilt in one pass and the list
-    indexes created once, in the same transaction (a failure rolls all of it back)."""
+    """Write many rows as a bulk load, as the sync's refresh does: the triggers and the list
+    indexes are set aside, then the search index is rebuilt in one pass and the list indexes
+    created once, in the same transaction (a failure rolls all of it back)."""
     if connection.dialect.name != "sqlite":
         yield
         return
@@ -141,7 +141,20 @@ def _bulk_load(connection: Connection) -> Iterator[None]:
     ]
     for name, _statement in set_aside:
         connection.exec_driver_sql(f"DROP INDEX {name}")
+    # The other triggers of the domain tables (the sync's outbox) do nothing while ``applying``
+    # is set, yet SQLite still runs each one per row: they too are set aside, and put back
+    # from their own SQL.
+    domain = [table.name for table in models.Base.metadata.sorted_tables]
+    triggers = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name NOT LIKE 'search_%'"
+        f" AND tbl_name IN ({', '.join('?' for _table in domain)})",
+        tuple(domain),
+    ).all()
+    for name, _sql in triggers:
+        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
     yield
+    for _name, sql in triggers:
+        connection.exec_driver_sql(sql)
     rebuild_search_index(connection)
     for _name, statement in set_aside:
         connection.exec_driver_sql(statement)

@@ -7,6 +7,7 @@ import random
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from babel.dates import format_date as babel_format_date
@@ -146,8 +147,10 @@ def projects_of(commune: DrawnCommune, projects: Iterable[DrawnProject]) -> list
     return [p for p in projects if commune in p.communes]
 
 
+@cache
 def french_date(day: dt.date) -> str:
-    """« 1er mars 2026 », « 12 mars 2026 »: French whatever the interface speaks."""
+    """« 1er mars 2026 », « 12 mars 2026 »: French whatever the interface speaks (kept per day:
+    Babel takes longer to format a date than the rest of a record takes to draw)."""
     written = babel_format_date(day, format="d MMMM y", locale="fr_FR")
     return f"1er{written[1:]}" if day.day == 1 else written
 
