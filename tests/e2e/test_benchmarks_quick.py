@@ -44,4 +44,5 @@ def test_the_quick_benchmarks_run_and_report_every_figure(
         "import commitments, write lock held",
         "export commitments to xlsx",
         "export commitments, peak memory",
+        "demo --scale 1",
     }

@@ -316,7 +316,7 @@ def test_the_command_line_parser_speaks_french_in_one_line(
 ) -> None:
     for arguments, expected in (
         (("exporter",), "choix invalide : 'exporter'"),
-        (("import", "projets", "f.csv"), "argument kind : choix invalide : 'projets'"),
+        (("import", "projets", "f.csv"), "argument SORTE : choix invalide : 'projets'"),
         (("export", "projects"), "ces arguments sont obligatoires : -o/--output"),
         (("demo", "--seed", "un"), "valeur invalide (int attendu) : 'un'"),
         (("list", "communes", "--bogus"), "arguments non reconnus : --bogus"),

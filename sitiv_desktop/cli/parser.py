@@ -1,0 +1,119 @@
+"""The parser: one ``Command`` per sub-command, argparse speaking the application's language.
+
+A command is a row of the table in ``cli/commands.py``: its name, its help, a function adding
+its arguments, and the function that runs it, either on an open ``Context`` (``run``) or, for
+the commands that must work when the local copy cannot be opened, on the ``Paths`` alone
+(``run_without_store``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from sitiv_desktop import APP_NAME, __version__
+from sitiv_desktop.context import Context
+from sitiv_desktop.i18n import LANGUAGES, N_, _
+from sitiv_desktop.paths import Paths
+
+Handler = Callable[[Context, argparse.Namespace], int]
+StorelessHandler = Callable[[Paths, argparse.Namespace], int]
+Arguments = Callable[[argparse.ArgumentParser], None]
+
+
+def no_arguments(parser: argparse.ArgumentParser) -> None:
+    """A command that takes nothing but ``--help``."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """One sub-command. ``help`` and ``description`` are ``N_`` messages, translated when the
+    parser is built (after ``--lang`` is read)."""
+
+    name: str
+    help: str
+    arguments: Arguments = no_arguments
+    run: Handler | None = None
+    run_without_store: StorelessHandler | None = None
+    description: str | None = None
+
+
+class ParserError(Exception):
+    """The command line itself is wrong: argparse's complaint, said in one line."""
+
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+        self.message = message
+
+
+class FrenchArgumentParser(argparse.ArgumentParser):
+    """argparse, speaking the application's language and raising instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ParserError(self.prog, message)
+
+
+def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
+    parser = FrenchArgumentParser(
+        prog="sitiv-desktop",
+        description=_(
+            "SITIV Desktop: the communes' projects, commitments and meetings, offline. "
+            "Without a command, opens the window."
+        ),
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{APP_NAME} {__version__}",
+        # argparse 3.11 leaves this default help out of its catalogue: given here, it is said.
+        help=_("show program's version number and exit"),
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar=_("DIR"),
+        help=_("folder of the local copy (default: SITIV_DATA_DIR, else the user data folder)"),
+    )
+    parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages"))
+    parser.add_argument("--debug", action="store_true", help=_("show the details of errors"))
+    subparsers: Any = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
+    for command in commands:
+        description = _(command.description) if command.description else None
+        command.arguments(
+            subparsers.add_parser(command.name, help=_(command.help), description=description)
+        )
+    return parser
+
+
+# argparse's own messages, translated by the application's catalogue (argparse reads its
+# module-level ``_`` at each call, so replacing it is enough).
+ARGPARSE_MESSAGES = frozenset(
+    (
+        N_("usage: "),
+        N_("positional arguments"),
+        N_("options"),
+        N_("show this help message and exit"),
+        N_("show program's version number and exit"),
+        N_("invalid choice: %(value)r (choose from %(choices)s)"),
+        N_("the following arguments are required: %s"),
+        N_("unrecognized arguments: %s"),
+        N_("argument %(argument_name)s: %(message)s"),
+        N_("expected one argument"),
+        N_("expected at most one argument"),
+        N_("expected at least one argument"),
+        N_("invalid %(type)s value: %(value)r"),
+        N_("ambiguous option: %(option)s could match %(matches)s"),
+        N_("not allowed with argument %s"),
+        N_("one of the arguments %s is required"),
+        N_("ignored explicit argument %r"),
+    )
+)
+
+
+def _argparse_text(message: str) -> str:
+    return _(message) if message in ARGPARSE_MESSAGES else message
+
+
+argparse._ = _argparse_text  # type: ignore[attr-defined]
