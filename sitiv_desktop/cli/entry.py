@@ -21,6 +21,7 @@ from sitiv_desktop.context import open_context
 from sitiv_desktop.errors import Cancelled, ExternalError, UserError
 from sitiv_desktop.i18n import _, set_language
 from sitiv_desktop.paths import resolve_paths
+from sitiv_desktop.services.files import os_reason
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,9 +129,7 @@ def run(namespace: argparse.Namespace) -> int:
         if isinstance(error, OSError):
             return fail(
                 ExternalError(
-                    _("A file could not be used: {error}.").format(
-                        error=error.strerror or type(error).__name__
-                    )
+                    _("A file could not be used: {error}.").format(error=os_reason(error))
                 ),
                 3,
                 debug,

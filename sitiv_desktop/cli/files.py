@@ -110,9 +110,8 @@ def run_import(context: Context, arguments: argparse.Namespace) -> int:
     from sitiv_desktop.domain.transfers import ImportKind
     from sitiv_desktop.services.imports import ImportRefused, import_file
 
-    if not arguments.dry_run:
-        backup_before(context, _("the import"))
     try:
+        # The backup is taken only once the file is checked and will change something.
         preview = import_file(
             context.database,
             ImportKind(arguments.kind),
@@ -120,6 +119,7 @@ def run_import(context: Context, arguments: argparse.Namespace) -> int:
             skip_bad_rows=arguments.skip_bad_rows,
             dry_run=arguments.dry_run,
             progress=ProgressBar(),
+            before_writing=lambda: backup_before(context, _("the import")),
         )
     except ImportRefused as refused:
         print_preview(refused.preview)
@@ -161,6 +161,8 @@ def print_preview(preview: ImportPreview) -> None:
         )
     for change in preview.changes:
         print(f"  {change}")
+    for notice in preview.notices:
+        print(f"  {notice}", file=sys.stderr)
     for problem in preview.problems:
         print(f"  {problem}", file=sys.stderr)
 

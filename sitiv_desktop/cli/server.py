@@ -17,6 +17,7 @@ from sitiv_desktop.cli.parser import Command
 from sitiv_desktop.errors import ExternalError, UserError
 from sitiv_desktop.i18n import N_, _, ngettext
 from sitiv_desktop.paths import Paths
+from sitiv_desktop.services.files import os_reason
 
 ROLE_CHOICES = ("elu", "liaison", "secretariat", "admin")
 
@@ -335,7 +336,7 @@ def _check_free(host: str, port: int) -> None:
             raise ExternalError(
                 _(
                     "Cannot listen on {host}:{port} ({reason}): choose another with --listen."
-                ).format(host=host, port=port, reason=error.strerror or error)
+                ).format(host=host, port=port, reason=os_reason(error))
             ) from error
 
 

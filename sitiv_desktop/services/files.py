@@ -64,6 +64,10 @@ def os_reason(error: OSError) -> str:
         return _("its name is too long")
     if number == errno.EIO:
         return _("the disk failed while reading or writing it")
+    if number == errno.EADDRINUSE:
+        return _("another program already uses this port")
+    if number == errno.EADDRNOTAVAIL:
+        return _("this machine has no such address")
     code = errno.errorcode.get(number, type(error).__name__) if number else type(error).__name__
     return _("system error {code}").format(code=code)
 

@@ -135,8 +135,9 @@ def test_refused_imports_never_rotate_away_the_backup_from_before_the_first_edit
         assert code == 2, output
     kept = [dump(found.path) for found in list_backups(filled.paths.backups)]
     assert before_any_edit in kept
-    # The refused attempts found the copy as the import left it: one backup of that state.
-    assert len(kept) == 2
+    # A refused import writes nothing, so it takes no backup: only the one from before the
+    # good import is kept.
+    assert len(kept) == 1
 
 
 def test_a_backup_of_an_unchanged_copy_takes_the_newest_ones_place(filled: Context) -> None:
