@@ -1,16 +1,16 @@
-"""The sync in the window: connecting, syncing in the background, the status, the conflicts.
+"""The sync in the window: connecting, syncing in the background, the status bar's part.
 
 The sync itself (``sitiv_desktop.sync``) knows nothing of Qt: it runs as a long task on the store
-runner's one worker, so it never races an edit, and reports its progress to the status bar.
+runner's one worker, so it never races an edit, and reports its progress to the status bar. The
+words of the status are ``sync.status``'s, shared with the command line; the conflicts view is
+``ui.conflicts``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from babel.dates import format_timedelta
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -26,9 +26,16 @@ from PySide6.QtWidgets import (
 
 from sitiv_desktop.context import Context
 from sitiv_desktop.errors import Cancelled, ExternalError, UserError
-from sitiv_desktop.i18n import _, babel_locale, ngettext
+from sitiv_desktop.i18n import _
 from sitiv_desktop.sync.client import SyncSummary
-from sitiv_desktop.sync.status import SyncStatus, read_sync_status, summary_sentence
+from sitiv_desktop.sync.status import (
+    SyncStatus,
+    issues_text,
+    read_cursor,
+    read_sync_status,
+    status_text,
+    summary_sentence,
+)
 from sitiv_desktop.ui.conflicts import ConflictsDialog
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.first_start import Connection, ConnectionDialog
@@ -36,32 +43,6 @@ from sitiv_desktop.ui.tasks import ChangeNotifier, LongTask, StoreRunner, TaskSt
 
 if TYPE_CHECKING:
     from sitiv_desktop.credentials import Credentials
-
-
-def format_elapsed(delta: dt.timedelta) -> str:
-    """« 5 min », « 2 h », « 3 j » in the current language."""
-    return format_timedelta(max(delta, dt.timedelta(0)), format="short", locale=babel_locale())
-
-
-def status_text(
-    configured: bool, reachable: bool, status: SyncStatus, now: dt.datetime | None = None
-) -> str:
-    """« Hors ligne », « Connecté », « Dernière synchronisation il y a 5 min », then what waits."""
-    if not configured or not reachable:
-        text_ = _("Offline")
-    elif status.last_sync_at is None:
-        text_ = _("Connected")
-    else:
-        elapsed = (now or dt.datetime.now()) - status.last_sync_at
-        if elapsed < dt.timedelta(minutes=1):
-            text_ = _("Synchronised just now")
-        else:
-            text_ = _("Last synchronised {ago} ago").format(ago=format_elapsed(elapsed))
-    if status.pending:
-        text_ += " · " + ngettext(
-            "{count} change waiting", "{count} changes waiting", status.pending
-        ).format(count=status.pending)
-    return text_
 
 
 # --- the controller ------------------------------------------------------------------------------
@@ -186,23 +167,9 @@ class SyncController(QObject):
 
     def show_status(self) -> None:
         self.label.setText(status_text(self.configured, self.reachable, self.status))
-        count = self.status.conflicts + self.status.refused
-        parts = []
-        if self.status.conflicts:
-            parts.append(
-                ngettext("{count} conflict", "{count} conflicts", self.status.conflicts).format(
-                    count=self.status.conflicts
-                )
-            )
-        if self.status.refused:
-            parts.append(
-                ngettext(
-                    "{count} refused change", "{count} refused changes", self.status.refused
-                ).format(count=self.status.refused)
-            )
-        self.issues_button.setText(" · ".join(parts))
+        self.issues_button.setText(issues_text(self.status))
         self.issues_button.setAccessibleName(self.issues_button.text())
-        self.issues_button.setVisible(bool(count))
+        self.issues_button.setVisible(bool(self.status.conflicts + self.status.refused))
 
     # Connection ---------------------------------------------------------------------------
 
@@ -329,12 +296,10 @@ class SyncController(QObject):
         database = self.context.database
 
         def work(_state: TaskState) -> bool:
-            from sqlalchemy import text as sql
-
             from sitiv_desktop.sync.transport import ServiceClient
 
             with database.read_session() as session:
-                cursor = int(session.execute(sql("SELECT cursor FROM sync_state")).scalar() or 0)
+                cursor = read_cursor(session)
             with ServiceClient(url, token) as service:
                 return service.wait(cursor)
 
