@@ -155,6 +155,33 @@ def describe_issues(session: Session) -> Issues:
     )
 
 
+def issues_lines(issues: Issues) -> list[str]:
+    """The conflicts and refusals as lines of text, each led by the identifier the command line's
+    ``conflicts resolve``, ``dismiss`` and ``retry`` take (its first eight characters)."""
+    lines = [] if issues.conflicts or issues.refused else [_("No conflict.")]
+    for conflict in issues.conflicts:
+        lines.append(f"{conflict.id[:8]}  {conflict.heading} — {conflict.description}")
+        lines.extend(
+            "    "
+            + _("{field}: mine {mine} · shared {theirs}").format(
+                field=field.label, mine=field.mine, theirs=field.theirs
+            )
+            for field in conflict.fields
+        )
+    for refused in issues.refused:
+        lines.append(
+            f"{refused.id[:8]}  "
+            + _("Refused: {record} ({change}) — {reason}").format(
+                record=refused.heading, change=refused.operation, reason=refused.reason
+            )
+        )
+        lines.extend(
+            "    " + _("{field}: {value}").format(field=label, value=value)
+            for label, value in refused.fields
+        )
+    return lines
+
+
 def record_label(table: str) -> str:
     kind = RecordKind.of_table(table)
     if kind is not None:

@@ -125,3 +125,23 @@ def test_values_are_formatted_and_links_named_by_their_title(syndicate: Syndicat
 )
 def test_a_reason_is_always_french(reason: str, french: str) -> None:
     assert explain_reason(reason) == french
+
+
+def test_the_command_line_lines_lead_with_the_identifier(syndicate: Syndicate) -> None:
+    from sitiv_desktop.sync.describing import issues_lines
+
+    reader = syndicate.laptop("elu", {"Vénissieux": "elu"})
+    reader.sync()
+    with reader.database.read_session() as session:
+        assert issues_lines(describe_issues(session)) == ["Aucun conflit."]
+    with reader.database.session() as session:
+        session.scalars(select(models.Project)).one().title = "Titre interdit"
+    reader.sync()
+    (refused,) = reader.refused()
+    with reader.database.read_session() as session:
+        lines = issues_lines(describe_issues(session))
+    assert lines == [
+        f"{refused.id[:8]}  Refusé\u00a0: Projet « Fibre de Vénissieux » (modification)"
+        " — pas le droit de modifier cette commune",
+        "    Titre\u00a0: Titre interdit",
+    ]
