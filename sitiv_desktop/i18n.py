@@ -18,6 +18,7 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_time as babel_format_time
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -31,18 +32,42 @@ _current_language = DEFAULT_LANGUAGE
 
 
 @cache
-def _translations(language: str) -> gettext.NullTranslations:
-    if language == "en":
-        return gettext.NullTranslations()
+def _catalogue(language: str) -> Catalog:
     po_file = (
         resources.files("sitiv_desktop") / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     )
     with po_file.open("rb") as stream:
-        catalogue = read_po(stream, locale=language)
+        return read_po(stream, locale=language)
+
+
+@cache
+def _translations(language: str) -> gettext.NullTranslations:
+    if language == "en":
+        return gettext.NullTranslations()
     compiled = io.BytesIO()
-    write_mo(compiled, catalogue)
+    write_mo(compiled, _catalogue(language))
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
+
+
+@cache
+def _known_messages(language: str) -> dict[str, str]:
+    """Every message of the catalogue, by its English id and by its translation."""
+    known: dict[str, str] = {}
+    for message in _catalogue("fr"):
+        if not isinstance(message.id, str) or not message.id or not isinstance(message.string, str):
+            continue
+        shown = message.id if language == "en" or not message.string else message.string
+        known[message.id] = shown
+        if message.string:
+            known[message.string] = shown
+    return known
+
+
+def translated(text: str) -> str | None:
+    """A text received from elsewhere (the sync service) in the current language, if the catalogue
+    knows it, in English or already translated; ``None`` for a text it does not know."""
+    return _known_messages(_current_language).get(text.strip())
 
 
 def set_language(language: str) -> None:

@@ -75,6 +75,20 @@ FIELD_LABELS: dict[str, str] = {
     "role": N_("Role"),
     "email": N_("Email"),
     "phone": N_("Phone"),
+    "departement": N_("Département"),
+    "metropole": N_("Intercommunality"),
+    "cost_share": N_("Cost share"),
+    "done_on": N_("Done on"),
+    "year": N_("Year"),
+    "amount_cents": N_("Amount"),
+    "voted_on": N_("Voted on"),
+    "line_id": N_("PPI line"),
+    "stake_id": N_("Mandate stake"),
+    "position": N_("Position"),
+    "presenter": N_("Presenter"),
+    "outcome": N_("Outcome"),
+    "outcome_text": N_("Outcome in words"),
+    "carried_from_id": N_("Carried over from"),
 }
 
 # The tables whose records have a history, by the kind they hold.

@@ -96,6 +96,14 @@ _NOT_NULL = re.compile(r"NOT NULL constraint failed: \w+\.(\w+)|column \"(\w+)\"
 def explain(error: IntegrityError) -> UserError:
     """The refused write as a ``UserError`` naming the field, in the current language."""
     detail = str(error.orig)
+    meaning = meaning_of(detail)
+    if meaning is not None:
+        return meaning
+    return UserError(_("The database refused this change: {detail}").format(detail=detail))
+
+
+def meaning_of(detail: str) -> UserError | None:
+    """What a database's refusal (SQLite's or PostgreSQL's words) means; ``None`` if unknown."""
     name = None
     if match := _NAME.search(detail):
         name = match.group(1)
@@ -109,4 +117,4 @@ def explain(error: IntegrityError) -> UserError:
         return UserError(_("{field}: this field is required.").format(field=field), field)
     if "FOREIGN KEY" in detail or "foreign key" in detail:
         return UserError(_("This record points to another one that does not exist (any more)."))
-    return UserError(_("The database refused this change: {detail}").format(detail=detail))
+    return None

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.errors import NotFound, UserError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.sync.rows import loads, table_of
+from sitiv_desktop.sync.rows import SYNCED_TABLES, loads, table_of
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,45 @@ def list_refused(session: Session) -> list[RefusedRecord]:
 
 def dismiss_refused(session: Session, refused_id: str) -> None:
     session.execute(text("DELETE FROM sync_refused WHERE id = :i"), {"i": refused_id})
+
+
+def retry_refused(session: Session, refused_id: str) -> None:
+    """Make the refused change again in the local copy, so that the next sync sends it anew.
+
+    The refusal put the row back to what the service holds; the change is written again as an
+    ordinary edit (the outbox records it), and the refusal leaves the list. A creation comes back
+    whole, a change only in the fields it had, a deletion deletes again.
+    """
+    from sqlalchemy import delete, insert, select, update
+
+    from sitiv_desktop.sync.rows import decode
+
+    found = [r for r in list_refused(session) if r.id.startswith(refused_id.lower())]
+    if len(found) != 1:
+        raise NotFound(_("No refused change has the identifier « {id} ».").format(id=refused_id))
+    refused = found[0]
+    if refused.table not in SYNCED_TABLES:
+        raise NotFound(_("This kind of record is no longer kept."))
+    table = table_of(refused.table)
+    where = table.c.id == uuid.UUID(refused.row_id)
+    exists = session.execute(select(table.c.id).where(where)).first() is not None
+    fields = {
+        name: value
+        for name, value in (refused.change.get("fields") or {}).items()
+        if name in table.columns
+    }
+    if refused.change.get("op") == "delete":
+        if exists:
+            session.execute(delete(table).where(where))
+    elif exists:
+        changed = {name: value for name, value in fields.items() if name != "id"}
+        if changed:
+            session.execute(update(table).where(where).values(**decode(table, changed)))
+    elif refused.change.get("base"):
+        raise NotFound(_("This record is no longer in your copy: the change cannot be made again."))
+    else:
+        session.execute(insert(table).values(**decode(table, {**fields, "id": refused.row_id})))
+    session.execute(text("DELETE FROM sync_refused WHERE id = :i"), {"i": refused.id})
 
 
 def resolve_conflict(session: Session, conflict_id: str, keep: str) -> None:

@@ -1,4 +1,5 @@
-"""Where the sync stands, as the status bar tells it: last sync, what waits, what needs a person."""
+"""Where the sync stands, as the status bar and the command line tell it: last sync, what waits,
+what needs a person."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from babel.dates import format_timedelta
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from sitiv_desktop.i18n import _, babel_locale, ngettext
+
 if TYPE_CHECKING:
     from sitiv_desktop.sync.client import SyncSummary
-
-from sitiv_desktop.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,11 @@ def read_sync_status(session: Session) -> SyncStatus:
     return SyncStatus(_moment(last), int(pending), int(conflicts), int(refused))
 
 
+def read_cursor(session: Session) -> int:
+    """How far in the service's feed this copy has read."""
+    return int(session.execute(text("SELECT cursor FROM sync_state WHERE id = 1")).scalar() or 0)
+
+
 def _moment(value: Any) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         return value
@@ -47,3 +54,47 @@ def summary_sentence(summary: SyncSummary) -> str:
         ngettext("{n} refused", "{n} refused", summary.refused).format(n=summary.refused),
     ]
     return _("Synchronised: {parts}.").format(parts=", ".join(parts))
+
+
+def format_elapsed(delta: dt.timedelta) -> str:
+    """« 5 min », « 2 h », « 3 j » in the current language."""
+    return format_timedelta(max(delta, dt.timedelta(0)), format="short", locale=babel_locale())
+
+
+def status_text(
+    configured: bool, reachable: bool, status: SyncStatus, now: dt.datetime | None = None
+) -> str:
+    """« Hors ligne », « Connecté », « Dernière synchronisation il y a 5 min », then what waits."""
+    if not configured or not reachable:
+        text_ = _("Offline")
+    elif status.last_sync_at is None:
+        text_ = _("Connected")
+    else:
+        elapsed = (now or dt.datetime.now()) - status.last_sync_at
+        if elapsed < dt.timedelta(minutes=1):
+            text_ = _("Synchronised just now")
+        else:
+            text_ = _("Last synchronised {ago} ago").format(ago=format_elapsed(elapsed))
+    if status.pending:
+        text_ += " · " + ngettext(
+            "{count} change waiting", "{count} changes waiting", status.pending
+        ).format(count=status.pending)
+    return text_
+
+
+def issues_text(status: SyncStatus) -> str:
+    """« 1 conflit · 2 modifications refusées »; empty when nothing waits for a person."""
+    parts = []
+    if status.conflicts:
+        parts.append(
+            ngettext("{count} conflict", "{count} conflicts", status.conflicts).format(
+                count=status.conflicts
+            )
+        )
+    if status.refused:
+        parts.append(
+            ngettext("{count} refused change", "{count} refused changes", status.refused).format(
+                count=status.refused
+            )
+        )
+    return " · ".join(parts)

@@ -1,6 +1,8 @@
 """« Préparer le dossier »: build a pack in the background, show it, print it or save it.
 
-Each build writes a new dated file in the packs folder (a printed pack is a version). Printing
+Each build writes a new dated file in the packs folder (a printed pack is a version). The data
+is gathered on the store's worker (a short read); the PDF is written, and later printed, on the
+runner's background executor, so that neither the window nor the lists wait for it. Printing
 renders each page at an explicit 300 dpi: Qt's high-resolution default took minutes and 100 MB.
 """
 
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from sitiv_desktop.domain.records import MeetingRecord
-from sitiv_desktop.errors import Cancelled
+from sitiv_desktop.errors import Cancelled, ExternalError
 from sitiv_desktop.i18n import _, ngettext
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.tasks import LongTask, StoreRunner, TaskState, emit
@@ -37,18 +39,19 @@ from sitiv_desktop.ui.tasks import LongTask, StoreRunner, TaskState, emit
 PRINT_DPI = 300
 
 
-def build_pack_file(
-    state: TaskState, database: Any, folder: Path, kind: str, meeting: str | None, year: int | None
-) -> Path:
-    """Gather the pack's data, then write the PDF: the work function, with no Qt in it."""
+def gather_pack_data(session: Any, kind: str, meeting: str | None, year: int | None) -> Any:
+    """What the pack shows, read from the local copy (on the store's worker)."""
+    from sitiv_desktop.services.briefings import gather_pack
+
+    return gather_pack(session, kind, meeting, year)
+
+
+def write_pack_file(state: TaskState, data: Any, folder: Path) -> Path:
+    """Write the PDF of data already gathered: the work function, with no Qt and no store."""
     from sitiv_desktop.reports.document import BuildOptions
     from sitiv_desktop.reports.files import pack_file_name, save_pdf
     from sitiv_desktop.reports.packs import build_pack
-    from sitiv_desktop.services.briefings import gather_pack
 
-    state.progress(0.02, _("Gathering the data…"))
-    with database.read_session() as session:
-        data = gather_pack(session, kind, meeting, year)
     folder.mkdir(parents=True, exist_ok=True)
     path = pack_file_name(data, folder, dt.datetime.now())
     options = BuildOptions(
@@ -69,6 +72,7 @@ class PackDialog(QDialog):
     """The pack being built (a progress bar), then shown page by page, to print or save."""
 
     ready = Signal(object)
+    printed = Signal(int)
 
     def __init__(
         self,
@@ -117,21 +121,32 @@ class PackDialog(QDialog):
         self.print_button.setEnabled(False)
         layout.addLayout(buttons)
         self.task: LongTask | None = None
+        self.printing: LongTask | None = None
+        self._stopped = False
 
-    def start(self) -> LongTask:
+    def start(self) -> None:
+        """Gather the data on the store's worker, then write the PDF in the background."""
         meeting = str(self.meeting_id) if self.meeting_id else None
-        database, folder, kind, year = self.runner.database, self.folder, self.kind, self.year
+        kind, year = self.kind, self.year
+        self._progressed(0.02, _("Gathering the data…"))
+        self.runner.read(
+            lambda session: gather_pack_data(session, kind, meeting, year),
+            self._gathered,
+            self._failed,
+        )
+
+    def _gathered(self, data: Any) -> None:
+        if self._stopped:
+            return
+        folder = self.folder
         task = LongTask(
-            lambda state: build_pack_file(state, database, folder, kind, meeting, year),
-            self.runner,
-            self,
+            lambda state: write_pack_file(state, data, folder), self.runner, self, background=True
         )
         task.progressed.connect(self._progressed)
         task.finished.connect(self._built)
         task.failed.connect(self._failed)
         self.task = task
         task.start()
-        return task
 
     def _progressed(self, fraction: float, text: str) -> None:
         self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
@@ -162,6 +177,7 @@ class PackDialog(QDialog):
         show_error(self, error)
 
     def _cancel(self) -> None:
+        self._stopped = True
         if self.task is not None:
             self.task.cancel()
         self.reject()
@@ -176,8 +192,6 @@ class PackDialog(QDialog):
             try:
                 shutil.copyfile(self.path, target)
             except OSError as error:
-                from sitiv_desktop.errors import ExternalError
-
                 show_error(
                     self,
                     ExternalError(
@@ -193,17 +207,62 @@ class PackDialog(QDialog):
         dialog = QPrintDialog(printer, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        print_document(self.document, printer)
+        self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> LongTask | None:
+        """Render and send the pages in the background; ``printed`` tells when it is done."""
+        if self.path is None or self.printing is not None:
+            return None
+        path = self.path
+        task = LongTask(
+            lambda state: print_file(state, path, printer), self.runner, self, background=True
+        )
+        task.progressed.connect(lambda _fraction, text: self.status.setText(text))
+        task.finished.connect(self._printed)
+        task.failed.connect(self._print_failed)
+        self.printing = task
+        self._printer = printer  # kept alive until the pages are sent
+        self.print_button.setEnabled(False)
+        task.start()
+        return task
+
+    def _printed(self, pages: int) -> None:
+        self.printing = None
+        self.print_button.setEnabled(True)
+        self.status.setText(
+            ngettext(
+                "{pages} page sent to the printer.", "{pages} pages sent to the printer.", pages
+            ).format(pages=pages)
+        )
+        emit(self.printed, pages)
+
+    def _print_failed(self, error: BaseException) -> None:
+        self.printing = None
+        self.print_button.setEnabled(True)
+        if not isinstance(error, Cancelled):
+            show_error(self, error)
 
 
-def print_document(document: QPdfDocument, printer: QPrinter) -> None:
-    """Each page rendered at 300 dpi, scaled into the printable area."""
+def print_file(state: TaskState, path: Path, printer: QPrinter) -> int:
+    """Each page of the PDF rendered at 300 dpi, scaled into the printable area; off the GUI
+    thread (Qt paints on a printer from any thread), with a document of its own."""
+    document = QPdfDocument()
+    document.load(str(path))
+    pages = document.pageCount()
+    if document.status() is not QPdfDocument.Status.Ready or not pages:
+        raise ExternalError(
+            _("The pack {file} could not be read to print it.").format(file=path.name)
+        )
     painter = QPainter()
     if not painter.begin(printer):
-        return
+        raise ExternalError(_("The printer could not be opened."))
     try:
         area = printer.pageLayout().paintRectPixels(printer.resolution())
-        for page in range(document.pageCount()):
+        for page in range(pages):
+            state.progress(
+                page / pages,
+                _("Printing page {page} of {pages}…").format(page=page + 1, pages=pages),
+            )
             if page:
                 printer.newPage()
             points = document.pagePointSize(page)
@@ -219,6 +278,8 @@ def print_document(document: QPdfDocument, printer: QPrinter) -> None:
             painter.drawImage(QPointF(0, 0), scaled)
     finally:
         painter.end()
+        document.close()
+    return pages
 
 
 def meeting_pack_kind(meeting: MeetingRecord) -> str:

@@ -1,4 +1,9 @@
-"""One search field over everything (Ctrl+F): results grouped by kind, Enter opens the record."""
+"""One search field over everything (Ctrl+F): results grouped by kind, Enter opens the record.
+
+Each kind shows a few hits, those matching in their title first, and « N autres » when it has
+more; activating that row brings up to ``MORE`` of that kind. A commune is found by its name or
+its INSEE code (``services.search.search_grouped``).
+"""
 
 from __future__ import annotations
 
@@ -14,14 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sitiv_desktop.domain.kinds import RecordKind, kind_label
 from sitiv_desktop.domain.records import SearchHit
 from sitiv_desktop.i18n import _, ngettext
-from sitiv_desktop.services.search import search
+from sitiv_desktop.services.search import SearchGroup, search_grouped
 from sitiv_desktop.ui.tasks import StoreRunner, emit
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
-RESULTS = 100
+MORE_ROLE = Qt.ItemDataRole.UserRole + 2
+PER_KIND = 5
+MORE = 50
 TYPING_PAUSE_MS = 150
 
 
@@ -49,7 +55,9 @@ class SearchDialog(QDialog):
         self.resize(640, 480)
         layout = QVBoxLayout(self)
         self.field = SearchField()
-        self.field.setPlaceholderText(_("Search projects, commitments, meetings, exchanges…"))
+        self.field.setPlaceholderText(
+            _("Search communes (name or INSEE code), projects, meetings, contacts…")
+        )
         self.field.setAccessibleName(_("Search"))
         self.field.setClearButtonEnabled(True)
         layout.addWidget(self.field)
@@ -71,53 +79,85 @@ class SearchDialog(QDialog):
         self.field.returnPressed.connect(self.open_current)
         self.field.down_pressed.connect(self._focus_results)
         self._generation = 0
+        self.groups: list[SearchGroup] = []
         self.hits: list[SearchHit] = []
 
     def run_search(self) -> None:
         """Search now for what the field holds."""
         self._timer.stop()
-        typed = self.field.text()
+        self._search(self.field.text(), PER_KIND, None)
+
+    def _search(self, typed: str, per_kind: int, widened: str | None) -> None:
         self._generation += 1
         generation = self._generation
 
-        def done(hits: list[SearchHit]) -> None:
-            if generation == self._generation:
-                self._show(hits)
+        def done(groups: list[SearchGroup]) -> None:
+            if generation != self._generation:
+                return
+            if widened is not None:
+                # Only the kind asked for shows more; the others keep their few.
+                wider = {group.kind: group for group in groups}
+                groups = [wider.get(g.kind, g) if g.kind == widened else g for g in self.groups]
+            self._show(groups)
 
-        self.runner.read(lambda session: search(session, typed, limit=RESULTS), done)
+        self.runner.read(lambda session: search_grouped(session, typed, per_kind=per_kind), done)
 
-    def _show(self, hits: list[SearchHit]) -> None:
-        self.hits = hits
+    def _show(self, groups: list[SearchGroup]) -> None:
+        self.groups = groups
+        self.hits = [hit for group in groups for hit in group.hits]
         self.results.clear()
-        groups: dict[str, QTreeWidgetItem] = {}
-        order: list[str] = list(RecordKind)
-        for hit in sorted(hits, key=lambda h: order.index(h.kind) if h.kind in order else 99):
-            group = groups.get(hit.kind)
-            if group is None:
-                group = QTreeWidgetItem([kind_label(hit.kind)])
-                font = group.font(0)
-                font.setBold(True)
-                group.setFont(0, font)
-                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                self.results.addTopLevelItem(group)
-                groups[hit.kind] = group
-            item = QTreeWidgetItem(group, [hit.title, ", ".join(hit.commune_names)])
-            item.setData(0, HIT_ROLE, hit)
-            item.setToolTip(0, hit.snippet)
+        for group in groups:
+            header = QTreeWidgetItem([group.label, _count_text(group.total, group.capped)])
+            font = header.font(0)
+            font.setBold(True)
+            header.setFont(0, font)
+            header.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.results.addTopLevelItem(header)
+            for position, hit in enumerate(group.hits):
+                item = QTreeWidgetItem(header, [hit.title, ", ".join(hit.commune_names)])
+                item.setData(0, HIT_ROLE, hit)
+                if position >= group.title_matches and hit.snippet:
+                    # Found in its text, not its title: the words around say why it is here.
+                    item.setText(0, f"{hit.title} — {hit.snippet}")
+                item.setToolTip(0, hit.snippet or hit.title)
+            if group.others:
+                more = QTreeWidgetItem(header, [_others_text(group)])
+                more.setData(0, MORE_ROLE, group.kind)
+                font = more.font(0)
+                font.setItalic(True)
+                more.setFont(0, font)
+                more.setToolTip(0, _("Show more of them"))
         self.results.expandAll()
         self.results.resizeColumnToContents(1)
         self.results.setColumnWidth(0, max(300, self.results.width() - 200))
+        total = sum(group.total for group in groups)
         if self.field.text().strip():
             self.summary.setText(
-                ngettext("{count} result", "{count} results", len(hits)).format(count=len(hits))
-                if hits
+                ngettext("{count} result", "{count} results", total).format(count=total)
+                + ("+" if any(group.capped for group in groups) else "")
+                if groups
                 else _("Nothing found.")
             )
         else:
             self.summary.clear()
         first = self._first_hit_item()
-        if first is not None:
+        if first is not None and self.results.currentItem() is None:
             self.results.setCurrentItem(first)
+
+    def group_rows(self) -> list[tuple[str, list[str]]]:
+        """What the results show: each kind's header and its rows (for tests, and reading aloud)."""
+        rows = []
+        for index in range(self.results.topLevelItemCount()):
+            header = self.results.topLevelItem(index)
+            if header is None:
+                continue
+            children = [
+                child.text(0)
+                for i in range(header.childCount())
+                if (child := header.child(i)) is not None
+            ]
+            rows.append((header.text(0), children))
+        return rows
 
     def _first_hit_item(self) -> QTreeWidgetItem | None:
         if self.results.topLevelItemCount() == 0:
@@ -136,7 +176,21 @@ class SearchDialog(QDialog):
             self._activated(item)
 
     def _activated(self, item: QTreeWidgetItem) -> None:
+        kind = item.data(0, MORE_ROLE)
+        if isinstance(kind, str):
+            self._search(self.field.text(), MORE, kind)
+            return
         hit = item.data(0, HIT_ROLE)
         if isinstance(hit, SearchHit):
             emit(self.opened, hit)
             self.accept()
+
+
+def _count_text(total: int, capped: bool) -> str:
+    return f"{total}+" if capped else str(total)
+
+
+def _others_text(group: SearchGroup) -> str:
+    if group.capped:
+        return _("{count}+ others…").format(count=group.others)
+    return ngettext("{count} other…", "{count} others…", group.others).format(count=group.others)

@@ -7,7 +7,9 @@ thread, and tests need no waiting.
 
 Long tasks (a sync, a pack, the demonstration data) are Orange3-style work functions that know
 nothing of Qt: ``work(state)`` calls ``state.progress(fraction, text)`` and checks
-``state.cancelled``.
+``state.cancelled``. Work that does not touch the store (rendering a PDF from data already read,
+printing it) runs ``background``: on the runner's second executor, so that lists never wait
+behind it. The one ``inline`` switch makes both executors run at once on the calling thread.
 """
 
 from __future__ import annotations
@@ -80,6 +82,9 @@ class StoreRunner(QObject):
         self._executor: Executor = (
             InlineExecutor() if inline else ThreadPoolExecutor(1, thread_name_prefix="store")
         )
+        self._background: Executor = (
+            InlineExecutor() if inline else ThreadPoolExecutor(2, thread_name_prefix="background")
+        )
         self._relay = _Relay()
         self._relay.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._closed = False
@@ -88,9 +93,20 @@ class StoreRunner(QObject):
     def executor(self) -> Executor:
         return self._executor
 
-    def read(self, work: Callable[[Session], T], success: Callable[[T], object]) -> None:
+    @property
+    def background(self) -> Executor:
+        """For work that reads nothing from the store: rendering, printing, waiting on the
+        network. Two workers, so that a print does not wait for a render."""
+        return self._background
+
+    def read(
+        self,
+        work: Callable[[Session], T],
+        success: Callable[[T], object],
+        failure: Failure | None = None,
+    ) -> None:
         """Run ``work`` with a read session; ``success`` receives what it returned."""
-        self._submit(lambda: self._in_read(work), success, None)
+        self._submit(lambda: self._in_read(work), success, failure)
 
     def write(
         self,
@@ -135,6 +151,7 @@ class StoreRunner(QObject):
         """Finish the work queued, then stop delivering results (the window is going away)."""
         self._closed = True
         self._executor.shutdown(wait=True)
+        self._background.shutdown(wait=True)
 
 
 @dataclass
@@ -160,7 +177,9 @@ class TaskState:
 class LongTask(QObject):
     """A long work function in its own thread, reporting by signals: progressed, finished, failed.
 
-    A runner built ``inline`` runs it at once on the calling thread (tests).
+    Given a runner, it queues on the store's worker, or on the runner's background executor when
+    ``background``; a runner built ``inline`` runs it at once on the calling thread (tests).
+    Without a runner it gets a thread of its own.
     """
 
     progressed = Signal(float, str)
@@ -173,10 +192,12 @@ class LongTask(QObject):
         work: Callable[[TaskState], Any],
         runner: StoreRunner | None = None,
         parent: QObject | None = None,
+        background: bool = False,
     ) -> None:
         super().__init__(parent)
         self.work = work
         self.runner = runner
+        self.background = background
         self.state = TaskState(report=lambda fraction, text: emit(self.progressed, fraction, text))
         self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._thread: threading.Thread | None = None
@@ -189,7 +210,8 @@ class LongTask(QObject):
             result, error = self._run()
             self._deliver(result, error)
         elif self.runner is not None:
-            self._future = self.runner.executor.submit(self._in_thread)
+            executor = self.runner.background if self.background else self.runner.executor
+            self._future = executor.submit(self._in_thread)
         else:
             self._thread = threading.Thread(target=self._in_thread, name="long-task", daemon=True)
             self._thread.start()

@@ -14,10 +14,9 @@ from sqlalchemy import select
 from sitiv_desktop import APP_ID
 from sitiv_desktop.context import Context
 from sitiv_desktop.store import models
-from sitiv_desktop.sync.status import SyncStatus
+from sitiv_desktop.sync.status import SyncStatus, status_text
 from sitiv_desktop.ui.app import Application
 from sitiv_desktop.ui.first_start import ConnectionDialog
-from sitiv_desktop.ui.syncing import status_text
 from tests.sync_harness import Laptop, Syndicate
 
 
