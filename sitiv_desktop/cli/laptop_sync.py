@@ -91,6 +91,10 @@ def conflicts_arguments(conflicts: argparse.ArgumentParser) -> None:
     dismiss.add_argument(
         "id", metavar=_("ID"), help=_("identifier of the refused change (its first characters)")
     )
+    retry = actions.add_parser("retry", help=_("make a refused change again, to send it anew"))
+    retry.add_argument(
+        "id", metavar=_("ID"), help=_("identifier of the refused change (its first characters)")
+    )
     conflicts.add_argument("--json", action="store_true", help=_("print JSON"))
 
 
@@ -100,6 +104,8 @@ def run_conflicts(context: Context, arguments: argparse.Namespace) -> int:
         return resolve_conflict(context, arguments.id, arguments.keep)
     if action == "dismiss":
         return dismiss_refused(context, arguments.id)
+    if action == "retry":
+        return retry_refused(context, arguments.id)
     return show_conflicts(context, arguments.json)
 
 
@@ -129,30 +135,26 @@ def dismiss_refused(context: Context, refused_id: str) -> int:
 
 
 def show_conflicts(context: Context, as_json: bool) -> int:
-    """The conflicts waiting for a choice, then the changes the service refused."""
-    from sitiv_desktop.sync import conflicts
+    """The conflicts waiting for a choice, then the changes the service refused, in words:
+    records by title, fields by label, values as the window shows them."""
+    from sitiv_desktop.sync.describing import describe_issues, issues_lines
 
     with context.database.read_session() as session:
-        found = conflicts.list_conflicts(session)
-        refused = conflicts.list_refused(session)
+        issues = describe_issues(session)
     if as_json:
-        print_json({"conflicts": found, "refused": refused})
+        print_json({"conflicts": issues.conflicts, "refused": issues.refused})
         return 0
-    if not found:
-        print(_("No conflict."))
-    for conflict in found:
-        print(
-            f"{conflict.id[:8]}  {conflict.record_label} « {conflict.title} »"
-            f" — {conflict.description}"
-        )
-        print(_("    mine:   {value}").format(value=conflict.mine))
-        print(_("    theirs: {value}").format(value=conflict.theirs))
-    for item in refused:
-        print(
-            _("{id}  Refused by the sync service: {table} {row} ({reason})").format(
-                id=item.id[:8], table=item.table, row=item.row_id[:8], reason=item.reason
-            )
-        )
+    for line in issues_lines(issues):
+        print(line)
+    return 0
+
+
+def retry_refused(context: Context, refused_id: str) -> int:
+    from sitiv_desktop.sync import conflicts
+
+    with context.database.session() as session:
+        conflicts.retry_refused(session, refused_id)
+    print(_("Made again here; it is sent at the next sync."))
     return 0
 
 

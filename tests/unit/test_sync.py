@@ -354,3 +354,36 @@ def test_records_typed_offline_before_the_first_connection_reach_the_service(
     venissieux = [i for i, r in syndicate.rows("communes").items() if r["insee_code"] == "69259"]
     assert shared["Promesse notée hors ligne"]["commune_id"] == venissieux[0]
     assert len(carole.rows("communes")) == 1
+
+
+def test_a_refused_creation_is_told_in_words_and_retried_once_the_right_is_back(
+    syndicate: Syndicate, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sitiv_desktop.cli import main
+    from sitiv_desktop.sync.service.admin import grant, revoke
+
+    alice = syndicate.laptop("alice", {"Vénissieux": "liaison", "Givors": "liaison"})
+    alice.sync()
+    with alice.database.session() as session:
+        givors = session.scalars(
+            select(models.Commune).where(models.Commune.name == "Givors")
+        ).one()
+        save_commitment(
+            session, CommitmentDraft(givors.id, "Promesse tardive", dt.date(2026, 2, 1))
+        )
+    revoke(syndicate.owner_url, alice.user, "Givors")
+    assert alice.sync().refused == 1
+    folder = str(alice.context.paths.data_dir)
+    capsys.readouterr()
+    assert main(["--data-dir", folder, "conflicts"]) == 0
+    listed = capsys.readouterr().out
+    # The record by its title and the reason in French; never a table name or an id alone.
+    assert "Promesse tardive" in listed and "commitments" not in listed
+    refused_id = listed.split()[0]
+    grant(syndicate.owner_url, alice.user, "Givors", "liaison")
+    alice.sync()  # Givors comes back to the laptop
+    assert main(["--data-dir", folder, "conflicts", "retry", refused_id]) == 0
+    assert alice.refused() == []
+    assert alice.sync().sent == 1
+    shared = {row["title"] for row in syndicate.rows("commitments").values()}
+    assert "Promesse tardive" in shared
