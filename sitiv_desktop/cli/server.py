@@ -260,6 +260,8 @@ def _run_commune_action(url: str, arguments: argparse.Namespace) -> int:
 
 
 def _print_accounts(accounts: Sequence[Any], as_json: bool) -> None:
+    from sitiv_desktop.services.roles import Role, role_label
+
     if as_json:
         print_json(accounts)
         return
@@ -267,7 +269,9 @@ def _print_accounts(accounts: Sequence[Any], as_json: bool) -> None:
         print(_("No user yet."))
     for account in accounts:
         state = _(" (disabled)") if account.disabled else ""
-        grants = ", ".join(f"{grant.commune} ({grant.role})" for grant in account.grants)
+        grants = ", ".join(
+            f"{grant.commune} ({role_label(Role(grant.role))})" for grant in account.grants
+        )
         nothing = _("no commune")
         print(f"{account.name}{state}: {grants or nothing}")
 

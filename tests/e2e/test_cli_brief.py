@@ -75,3 +75,29 @@ def test_a_wrong_meeting_is_one_french_line(sitiv: Runner, tmp_path: Path) -> No
     assert "n’est pas un identifiant de réunion" in result.stderr
     assert not (tmp_path / "x.pdf").exists()
     assert not list(tmp_path.glob(".pack-*"))
+
+
+def test_a_meeting_is_named_by_the_first_characters_of_its_identifier(
+    sitiv: Runner, tmp_path: Path
+) -> None:
+    _fill(tmp_path / "data")
+    meeting = _meeting_id(sitiv, "Rencontre avec Mme la maire")
+    # The meetings' identifiers share their time-ordered start: only a longer prefix is unique.
+    shortest_unique = next(
+        meeting[:length]
+        for length in range(4, 33)
+        if sum(m["id"].startswith(meeting[:length]) for m in _meetings(sitiv)) == 1
+    )
+    pack = tmp_path / "dossier.pdf"
+    result = sitiv("brief", "agenda", shortest_unique, "-o", str(pack))
+    assert result.returncode == 0, result.stderr
+    assert "Ordre du jour" in _text(pack)
+    if len(shortest_unique) > 4:
+        ambiguous = sitiv("brief", "agenda", meeting[:4], "-o", str(pack))
+        assert ambiguous.returncode == 2
+        assert "plusieurs identifiants" in ambiguous.stderr
+
+
+def _meetings(sitiv: Runner) -> list[dict[str, str]]:
+    listed = sitiv("list", "meetings", "--json")
+    return list(json.loads(listed.stdout))

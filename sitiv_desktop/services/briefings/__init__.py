@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.briefings import AgendaPackData, MeetingPackData, VoeuxPackData
@@ -34,6 +35,7 @@ from sitiv_desktop.services.briefings.common import (
 from sitiv_desktop.services.briefings.meeting import meeting_pack_data
 from sitiv_desktop.services.briefings.voeux import voeux_pack_data
 from sitiv_desktop.services.meetings import get_meeting
+from sitiv_desktop.store import models
 
 __all__ = [
     "CHANGES_SHOWN",
@@ -69,17 +71,40 @@ PACK_KINDS = ("meeting", "voeux", "agenda")
 PackData = MeetingPackData | VoeuxPackData | AgendaPackData
 
 
-def parse_meeting_id(text: str | None) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(text).strip())
-    except ValueError:
-        raise UserError(
-            _(
-                "Meeting: « {text} » is not a meeting identifier; "
-                "`list meetings --json` gives them."
-            ).format(text=text),
-            "meeting",
-        ) from None
+def parse_meeting_id(session: Session, text: str | None) -> uuid.UUID:
+    """A meeting named by its identifier or by its first characters (at least four, as the
+    lists show them), which must name one meeting only."""
+    given = str(text or "").strip().lower().replace("-", "")
+    if len(given) == 32:
+        try:
+            return uuid.UUID(given)
+        except ValueError:
+            pass
+    elif len(given) >= 4 and all(char in "0123456789abcdef" for char in given):
+        found = session.scalars(
+            select(models.Meeting.id)
+            .where(
+                models.Meeting.id.between(
+                    uuid.UUID(given.ljust(32, "0")), uuid.UUID(given.ljust(32, "f"))
+                )
+            )
+            .limit(2)
+        ).all()
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise UserError(
+                _("Meeting: « {text} » begins several identifiers; give more of it.").format(
+                    text=text
+                ),
+                "meeting",
+            )
+    raise UserError(
+        _(
+            "Meeting: « {text} » is not a meeting identifier; `list meetings --json` gives them."
+        ).format(text=text),
+        "meeting",
+    )
 
 
 def gather_pack(
@@ -92,9 +117,9 @@ def gather_pack(
     """The data of a pack named by its kind: ``meeting``, ``voeux`` or ``agenda``; its figures
     stand at ``today`` (the day it is built) when the period it covers is not over."""
     if kind == "meeting":
-        return meeting_pack_data(session, parse_meeting_id(meeting), today=today)
+        return meeting_pack_data(session, parse_meeting_id(session, meeting), today=today)
     if kind == "agenda":
-        return agenda_pack_data(session, parse_meeting_id(meeting))
+        return agenda_pack_data(session, parse_meeting_id(session, meeting))
     if kind == "voeux":
         if year is None:
             raise UserError(_("Year: give the year under review."), "year")
