@@ -183,3 +183,16 @@ def test_unchanged_rows_of_a_read_only_commune_are_not_refused(
     assert run(filled.paths.data_dir, "import", "commitments", str(path)) == 0
     assert "2 inchangé(s)" in plain(capsys.readouterr().out)
     assert dump(filled.paths.database) == before
+
+
+def test_an_emptied_cell_is_named_in_the_preview_as_emptying_its_field(
+    filled: Context, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An empty cell empties its field, as in the spreadsheet; the preview says so before
+    anything is written, so a column added for one row cannot erase the others unseen."""
+    path = export(filled, ExportKind.PROJECTS, tmp_path / "projets.xlsx")
+    edit_cell(path, "VEN-2015-01", "Fin", None)
+    before = dump(filled.paths.database)
+    assert run(filled.paths.data_dir, "import", "projects", str(path), "--dry-run") == 0
+    assert "Fin → (vide)" in plain(capsys.readouterr().out)
+    assert dump(filled.paths.database) == before

@@ -134,5 +134,13 @@ class Planner:
 def changed_columns(
     before: dict[Column, object], after: dict[Column, object]
 ) -> tuple[list[str], list[Column]]:
+    """The columns whose value the row changes, by label; an empty cell empties its field (as
+    in the spreadsheet), so the preview says so of each field it empties."""
     changed = [column for column, value in after.items() if before.get(column) != value]
-    return [column.label for column in changed], changed
+    labels = [
+        _("{field} → (empty)").format(field=column.label)
+        if after[column] in (None, "") and before.get(column) not in (None, "")
+        else column.label
+        for column in changed
+    ]
+    return labels, changed
