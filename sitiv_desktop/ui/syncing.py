@@ -273,7 +273,9 @@ class SyncController(QObject):
                     context, service, progress=state.report, is_cancelled=lambda: state.cancelled
                 )
 
-        task = LongTask(work, self.runner)
+        # Off the store worker: lists and searches keep answering while the sync waits on the
+        # network; its writes take the copy's write lock as any writer does (WAL).
+        task = LongTask(work, self.runner, background=True)
         self.task = task
         task.progressed.connect(self._progressed)
         task.finished.connect(self._finished)
