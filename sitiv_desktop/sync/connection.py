@@ -14,7 +14,8 @@ from sitiv_desktop.credentials import Credentials
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.roles import granted_roles
-from sitiv_desktop.sync.client import Fault, SyncSummary, synchronise
+from sitiv_desktop.sync.client import synchronise
+from sitiv_desktop.sync.summary import Fault, SyncSummary
 from sitiv_desktop.sync.transport import ServiceClient, SessionEnded, checked_address
 
 AskPassword = Callable[[str], str]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sitiv_desktop.i18n import _, babel_locale, ngettext
 
 if TYPE_CHECKING:
-    from sitiv_desktop.sync.client import SyncSummary
+    from sitiv_desktop.sync.summary import SyncSummary
 
 
 @dataclass(frozen=True)

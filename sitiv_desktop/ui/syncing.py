@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from sitiv_desktop.context import Context
 from sitiv_desktop.errors import Cancelled, ExternalError, UserError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.sync.client import SyncSummary
 from sitiv_desktop.sync.status import (
     SyncStatus,
     issues_text,
@@ -36,6 +35,7 @@ from sitiv_desktop.sync.status import (
     status_text,
     summary_sentence,
 )
+from sitiv_desktop.sync.summary import SyncSummary
 from sitiv_desktop.ui.conflicts import ConflictsDialog
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.first_start import Connection, ConnectionDialog

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from sitiv_desktop.context import Context
 from sitiv_desktop.sync import connection
-from sitiv_desktop.sync.client import SyncSummary
+from sitiv_desktop.sync.summary import SyncSummary
 from sitiv_desktop.ui.app import Application
 
 

@@ -30,6 +30,7 @@ from sitiv_desktop.store.indexes import (
     interactive_index_ddl,
     rebuild_search_index,
 )
+from sitiv_desktop.store.outbox import outside_outbox
 
 Progress = Callable[[float, str], None]
 BATCH_ROWS = 5000
@@ -82,12 +83,12 @@ def generate_demo(
         make_exchanges(maker, communes, projects, commitments, staff)
         make_stakes(maker, communes, projects)
         progress(DRAWING_SHARE * (copy + 1) / scale, _("Preparing the demonstration data"))
-    _without_outbox(session, applying=True)
-    with _bulk_load(session.connection()):
+    # Demonstration data stays on this laptop: neither its rows nor the deletions of
+    # ``replace`` enter the sync's outbox.
+    with outside_outbox(session), _bulk_load(session.connection()):
         if replace:
             _clear(session)
         summary = _insert(session, maker, progress)
-    _without_outbox(session, applying=False)
     progress(1.0, _("Demonstration data written"))
     return summary
 
@@ -96,15 +97,6 @@ def _holds_data(session: Session) -> bool:
     return any(
         session.scalar(select(exists().select_from(table)))
         for table in models.Base.metadata.sorted_tables
-    )
-
-
-def _without_outbox(session: Session, applying: bool) -> None:
-    """Demonstration data stays on this laptop: neither its rows nor the deletions of ``replace``
-    enter the outbox of the sync (whose triggers stand still while ``applying`` is set)."""
-    session.execute(
-        text("UPDATE sync_state SET applying = :applying WHERE id = 1"),
-        {"applying": int(applying)},
     )
 
 

@@ -1,0 +1,229 @@
+"""Sending: the outbox's edits as changes to the service, and what its answers settle.
+
+A change is written to the in-flight table, with its id, before it is sent; a sync that was cut
+resends exactly those changes first (the service knows them by their ids), so nothing is applied
+twice and the user's next edit is never taken for a conflict with their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from sitiv_desktop.errors import Cancelled, ExternalError
+from sitiv_desktop.i18n import _
+from sitiv_desktop.store.database import Database
+from sitiv_desktop.sync.local import (
+    applying,
+    keep_conflict_row,
+    set_shadow,
+    shadow_of,
+    write_row,
+)
+from sitiv_desktop.sync.protocol import (
+    Change,
+    Op,
+    Outcome,
+    Status,
+)
+from sitiv_desktop.sync.rows import Row, dumps, encode, loads, table_of
+from sitiv_desktop.sync.summary import Fault, SyncSummary
+
+if TYPE_CHECKING:
+    from sitiv_desktop.sync.transport import ServiceClient
+
+PUSH_BATCH = 500
+
+
+# --- push ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _InFlight:
+    change: Change
+    stamp: int
+
+
+def push(
+    database: Database,
+    service: ServiceClient,
+    summary: SyncSummary,
+    fault: Fault,
+    is_cancelled: Callable[[], bool],
+) -> None:
+    # First what a cut sync left in flight, exactly as it was sent.
+    while batch := _in_flight(database):
+        _send(database, service, batch, summary, fault, is_cancelled)
+    handled: set[tuple[str, str, int]] = set()
+    while batch := _prepare(database, handled):
+        _send(database, service, batch, summary, fault, is_cancelled)
+
+
+def _in_flight(database: Database) -> list[_InFlight]:
+    with database.read_session() as session:
+        rows = session.execute(
+            text("SELECT stamp, payload FROM sync_inflight ORDER BY position LIMIT :n"),
+            {"n": PUSH_BATCH},
+        ).all()
+    return [_InFlight(Change.from_json(loads(row.payload)), int(row.stamp)) for row in rows]
+
+
+def _prepare(database: Database, handled: set[tuple[str, str, int]]) -> list[_InFlight]:
+    """The next outbox entries as changes, recorded in flight before they are sent."""
+    batch: list[_InFlight] = []
+    with database.session() as session:
+        entries = session.execute(
+            text("SELECT table_name, row_id, stamp FROM sync_outbox ORDER BY position")
+        )
+        for entry in entries:
+            if len(batch) >= PUSH_BATCH:
+                break
+            marker = (entry.table_name, entry.row_id, int(entry.stamp))
+            if marker in handled:
+                continue
+            handled.add(marker)
+            change = _change_of(session, entry.table_name, entry.row_id, uuid.uuid4().hex)
+            if change is None:
+                _drop(session, entry.table_name, entry.row_id, int(entry.stamp))
+                continue
+            batch.append(_InFlight(change, int(entry.stamp)))
+        for item in batch:
+            session.execute(
+                text(
+                    "INSERT INTO sync_inflight (change_id, table_name, row_id, stamp, payload)"
+                    " VALUES (:c, :t, :r, :s, :p)"
+                ),
+                {
+                    "c": item.change.change_id,
+                    "t": item.change.table,
+                    "r": item.change.row_id,
+                    "s": item.stamp,
+                    "p": dumps(item.change.to_json()),
+                },
+            )
+    return batch
+
+
+def _send(
+    database: Database,
+    service: ServiceClient,
+    batch: list[_InFlight],
+    summary: SyncSummary,
+    fault: Fault,
+    is_cancelled: Callable[[], bool],
+) -> None:
+    if is_cancelled():
+        raise Cancelled()
+    fault("before-send")
+    outcomes = service.push([item.change for item in batch])
+    if len(outcomes) != len(batch):
+        raise ExternalError(_("The sync service answered for other changes than those sent."))
+    fault("after-server-commit")
+    with database.session() as session:
+        for item, outcome in zip(batch, outcomes, strict=True):
+            _settle(session, item, outcome, summary)
+            session.execute(
+                text("DELETE FROM sync_inflight WHERE change_id = :c"),
+                {"c": item.change.change_id},
+            )
+    fault("after-settle")
+
+
+def _change_of(session: Session, table_name: str, row_id: str, change_id: str) -> Change | None:
+    table = table_of(table_name)
+    row = session.execute(select(table).where(table.c.id == uuid.UUID(row_id))).mappings().first()
+    shadow = shadow_of(session, table_name, row_id)
+    if row is None:
+        if shadow is None:
+            return None  # made and removed offline: the service never needs to know
+        return Change(change_id, table_name, row_id, Op.DELETE, {}, shadow)
+    current = encode(table, row)
+    if shadow is None:
+        return Change(change_id, table_name, row_id, Op.UPSERT, current, None)
+    changed = {name: value for name, value in current.items() if shadow.get(name) != value}
+    if not changed:
+        return None
+    return Change(
+        change_id, table_name, row_id, Op.UPSERT, changed, {n: shadow.get(n) for n in changed}
+    )
+
+
+def _settle(session: Session, item: _InFlight, outcome: Outcome, summary: SyncSummary) -> None:
+    change = item.change
+    if outcome.status in (Status.APPLIED, Status.DUPLICATE):
+        summary.sent += 1
+        fields = "" if change.op is Op.DELETE else dumps(change.fields)
+        summary.sent_here.add((change.table, change.row_id, fields))
+        # The service now holds what was sent: that is the base of any later edit.
+        if change.op is Op.DELETE:
+            set_shadow(session, change.table, change.row_id, None)
+        else:
+            shadow = shadow_of(session, change.table, change.row_id) or {}
+            set_shadow(session, change.table, change.row_id, {**shadow, **change.fields})
+    elif outcome.status is Status.CONFLICT:
+        summary.conflicts += 1
+        _keep_conflict(session, change, outcome)
+    else:
+        summary.refused += 1
+        session.execute(
+            text(
+                "INSERT INTO sync_refused (id, table_name, row_id, change, reason, noticed_at)"
+                " VALUES (:id, :t, :r, :c, :why, :at)"
+            ),
+            {
+                "id": uuid.uuid4().hex,
+                "t": change.table,
+                "r": change.row_id,
+                "c": dumps({"op": str(change.op), "fields": change.fields, "base": change.base}),
+                "why": outcome.reason,
+                "at": dt.datetime.now(),
+            },
+        )
+        # The refused edit is kept in its list; the row goes back to what the service holds.
+        _put_back(session, change.table, change.row_id)
+    _drop(session, change.table, change.row_id, item.stamp)
+
+
+def _keep_conflict(session: Session, change: Change, outcome: Outcome) -> None:
+    table = table_of(change.table)
+    local = (
+        session.execute(select(table).where(table.c.id == uuid.UUID(change.row_id)))
+        .mappings()
+        .first()
+    )
+    mine = encode(table, local) if local is not None else None
+    kind = "field"
+    if change.op is Op.DELETE:
+        kind = "edited"  # I deleted what someone else changed
+    elif outcome.theirs is None:
+        kind = "deleted"  # I changed what someone else deleted
+    theirs = outcome.theirs
+    mine_part: Row | None = mine
+    theirs_part: Row | None = theirs
+    if kind == "field" and mine is not None and theirs is not None:
+        names = outcome.conflicting
+        mine_part, theirs_part = {n: mine.get(n) for n in names}, {n: theirs.get(n) for n in names}
+    keep_conflict_row(session, change.table, change.row_id, kind, mine_part, theirs_part)
+    # Until someone chooses, the row shows what the shared database holds.
+    with applying(session):
+        write_row(session.connection(), change.table, change.row_id, theirs)
+        set_shadow(session, change.table, change.row_id, theirs)
+
+
+def _put_back(session: Session, table_name: str, row_id: str) -> None:
+    with applying(session):
+        write_row(session.connection(), table_name, row_id, shadow_of(session, table_name, row_id))
+
+
+def _drop(session: Session, table_name: str, row_id: str, stamp: int) -> None:
+    # An edit made while the change travelled raised the stamp: that entry stays for next time.
+    session.execute(
+        text("DELETE FROM sync_outbox WHERE table_name = :t AND row_id = :r AND stamp = :s"),
+        {"t": table_name, "r": row_id, "s": stamp},
+    )
