@@ -200,7 +200,7 @@ def hidden_changes(shared: Shared, count: int) -> None:
             text(
                 "INSERT INTO sync_changes (seq, change_id, table_name, row_id, op, data, old,"
                 " author, committed_at, commune_ids, reshapes)"
-                " SELECT :last + g, md5(g::text), 'exchanges', md5((g + 1)::text), 'insert',"
+                " SELECT :last + g, md5((:last + g)::text), 'exchanges', md5((:last - g)::text), 'insert',"
                 " '{}', '{}', 'ailleurs', now(), :named, false FROM generate_series(1, :count) g"
             ),
             values,
