@@ -168,33 +168,45 @@ def _recorded(
 
 
 def _pending(session: Session, today: dt.date) -> Iterable[_Edit]:
-    """This laptop's edits of rows the server knows (the others are new: dated facts)."""
+    """This laptop's edits not synced yet, with the old values the server last confirmed.
+
+    A row created here has no shadow (the server never saw it): it is read as a creation. Only
+    the creations no record's own date tells are kept (a project has no « created on »); a new
+    commitment, exchange or AP vote is told by its date, among the dated facts.
+    """
     rows = session.execute(
         select(OUTBOX.c.table_name, OUTBOX.c.row_id, SHADOWS.c.data)
-        .join(
+        .outerjoin(
             SHADOWS,
             (SHADOWS.c.table_name == OUTBOX.c.table_name) & (SHADOWS.c.row_id == OUTBOX.c.row_id),
         )
         .where(OUTBOX.c.table_name.in_(WATCHED))
         .order_by(OUTBOX.c.position)
     )
+    author = _("this laptop, not synced yet")
     for table_name, row_id, data in rows:
-        old = json.loads(data)
         table = models.Base.metadata.tables[table_name]
         current = (
             session.execute(select(table).where(table.c.id == uuid.UUID(row_id))).mappings().first()
         )
         if current is None:
             continue
+        if data is None:
+            if table_name in _CREATIONS_UNDATED:
+                yield _Edit(table_name, row_id, "insert", {}, author, today, True)
+            continue
+        old = json.loads(data)
         fields = {
             name: [old.get(name), _json(value)]
             for name, value in current.items()
             if name in old and old.get(name) != _json(value)
         }
         if fields:
-            yield _Edit(
-                table_name, row_id, "update", fields, _("this laptop, not synced yet"), today, True
-            )
+            yield _Edit(table_name, row_id, "update", fields, author, today, True)
+
+
+# The tables whose new rows carry no date of their own telling when they were created.
+_CREATIONS_UNDATED = ("projects",)
 
 
 def _json(value: Any) -> Any:
@@ -261,9 +273,12 @@ class _Reader:
 
     def _project(self, edit: _Edit) -> Iterable[tuple[ChangeKind, str, str]]:
         row = self._row(models.Project, edit.row_id)
-        if row is None or row.id not in self.projects or edit.op == "insert":
+        if row is None or row.id not in self.projects:
             return
         subject = f"{row.code} — {row.title}"
+        if edit.op == "insert":
+            yield ChangeKind.PROJECT_CREATED, subject, ProjectStatus(row.status).label
+            return
         if "status" in edit.fields:
             old, new = (ProjectStatus(value) if value else None for value in edit.fields["status"])
             if new is ProjectStatus.DELIVERED:
