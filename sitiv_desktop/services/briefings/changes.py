@@ -119,12 +119,21 @@ def changes_since(
     commune_id: uuid.UUID,
     since: dt.datetime,
     until: dt.datetime,
+    today: dt.date | None = None,
 ) -> list[ChangeEntry]:
-    """What changed for a commune from ``since`` to ``until``, the oldest first."""
+    """What changed for a commune from ``since`` to ``until``, the oldest first; ``today`` is
+    the day the pack is built (a row created here and not synced yet was created by then)."""
     reader = _Reader(session, commune_id)
     entries: list[ChangeEntry] = []
     seen: set[tuple[ChangeKind, str]] = set()
-    edits = [*_recorded(session, commune_id, since, until), *_pending(session, until.date())]
+    # A row created here and not synced yet carries no moment: it was made after the last sync,
+    # by today. It is told only in a pack whose period reaches today, and not if its own start
+    # date places it before the period.
+    creations = until.date() >= (today or dt.date.today())
+    edits = [
+        *_recorded(session, commune_id, since, until),
+        *_pending(session, until.date(), since.date() if creations else None),
+    ]
     for edit in edits:
         for entry, key in reader.entries(edit):
             if key not in seen:
@@ -167,11 +176,12 @@ def _recorded(
         )
 
 
-def _pending(session: Session, today: dt.date) -> Iterable[_Edit]:
+def _pending(session: Session, today: dt.date, creations_since: dt.date | None) -> Iterable[_Edit]:
     """This laptop's edits not synced yet, with the old values the server last confirmed.
 
-    A row created here has no shadow (the server never saw it): it is read as a creation. Only
-    the creations no record's own date tells are kept (a project has no « created on »); a new
+    A row created here has no shadow (the server never saw it): it is read as a creation when
+    ``creations_since`` is given, and its start date, if any, is not before it. Only the
+    creations no record's own date tells are kept (a project has no « created on »); a new
     commitment, exchange or AP vote is told by its date, among the dated facts.
     """
     rows = session.execute(
@@ -192,7 +202,12 @@ def _pending(session: Session, today: dt.date) -> Iterable[_Edit]:
         if current is None:
             continue
         if data is None:
-            if table_name in _CREATIONS_UNDATED:
+            started = current.get("start_date")
+            if (
+                table_name in _CREATIONS_UNDATED
+                and creations_since is not None
+                and (started is None or started >= creations_since)
+            ):
                 yield _Edit(table_name, row_id, "insert", {}, author, today, True)
             continue
         old = json.loads(data)

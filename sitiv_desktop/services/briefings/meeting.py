@@ -101,7 +101,7 @@ def meeting_pack_data(
         session, commune_id, agenda_projects, since, stands_at
     )
     commitments = _CommitmentLists(session, commune_id, stands_at, since)
-    changes = changes_since(session, commune_id, since_moment, until_moment)
+    changes = changes_since(session, commune_id, since_moment, until_moment, today)
     stakes, stake_count = _chosen_stakes(session, commune_id)
     ppi_lines, ppi_line_count = _chosen_ppi_lines(session, commune_id, stands_at.year)
     balances = [balance(line) for line in ppi_lines]

@@ -13,10 +13,10 @@ from sitiv_desktop.domain.enums import (
     ContactRole,
     Metropole,
 )
-from sitiv_desktop.i18n import _, format_long_date
 from sitiv_desktop.services.demo.maker import (
     DrawnCommune,
     Maker,
+    french_date,
 )
 from sitiv_desktop.services.demo.vocabulary import (
     CONTACT_TITLES,
@@ -123,8 +123,10 @@ def _merged(row: dict[str, str]) -> dict[str, str]:
     if merger is None:
         return row
     kept = [part for part in row["note"].split(";") if merger.name not in part]
-    formerly = _("{old} (INSEE {code}) merged into {new} on {date}.").format(
-        old=row["name"], code=row["insee_code"], new=merger.name, date=format_long_date(merger.on)
+    # The sentence ``merge-communes`` writes, in French whatever the interface speaks.
+    formerly = (
+        f"{row['name']} (INSEE {row['insee_code']}) a fusionné dans {merger.name} "
+        f"le {french_date(merger.on)}."
     )
     return {
         **row,
