@@ -34,6 +34,7 @@ class ChangeKind(StrEnum):
     COMMITMENT_ABANDONED = "commitment_abandoned"
     DUE_DATE_MOVED = "due_date_moved"
     COMMITMENT_REASSIGNED = "commitment_reassigned"
+    PROJECT_CREATED = "project_created"
     PROJECT_DELIVERED = "project_delivered"
     PROJECT_STATUS = "project_status"
     PROJECT_PROGRESS = "project_progress"
@@ -49,6 +50,7 @@ class ChangeKind(StrEnum):
             "commitment_abandoned": N_("Commitment abandoned"),
             "due_date_moved": N_("Due date moved"),
             "commitment_reassigned": N_("Commitment reassigned"),
+            "project_created": N_("New project"),
             "project_delivered": N_("Project delivered"),
             "project_status": N_("Project status"),
             "project_progress": N_("Project progress"),
@@ -107,6 +109,9 @@ class PpiShare:
 
     ap: Decimal
     cp_by_year: dict[int, Decimal]
+    # Its share of what is left to program, line by line (negative when the CP exceed the AP);
+    # an abandoned project's lines count for nothing (``services.ppi.left_to_program``).
+    left_to_program: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)

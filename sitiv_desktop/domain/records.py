@@ -240,6 +240,8 @@ class PpiLineRecord:
     ap_history: tuple[tuple[dt.date, Decimal], ...]
     cp_by_year: dict[int, Decimal]
     note: str
+    # The project's status: an abandoned project has nothing left to program.
+    project_status: ProjectStatus | None = None
 
 
 @dataclass(frozen=True)

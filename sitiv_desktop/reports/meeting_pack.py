@@ -522,7 +522,6 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
             ]
         )
     share = data.ppi_share
-    share_cp = sum(share.cp_by_year.values(), Decimal(0))
     rows.append(
         [
             para(
@@ -534,9 +533,9 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
             ),
             format_money(share.ap),
             *[format_money(_sum_years(share.cp_by_year, years)) for _label, years in columns],
-            _overrun_cell(share_cp - share.ap, styles)
-            if share_cp > share.ap
-            else format_money(share.ap - share_cp),
+            _overrun_cell(-share.left_to_program, styles)
+            if share.left_to_program < 0
+            else format_money(share.left_to_program),
         ]
     )
     year_width = (170 - 46 - 24 - 27) / len(columns) * mm

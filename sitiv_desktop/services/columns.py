@@ -32,6 +32,7 @@ from sitiv_desktop.i18n import (
     format_percent,
     format_time,
 )
+from sitiv_desktop.services.ppi import left_to_program
 
 # ---------------------------------------------------------------------------------------------
 # Lists on screen
@@ -221,10 +222,8 @@ AGENDA_LIST = (
 
 
 def remaining(line: PpiLineRecord) -> Decimal | None:
-    """« Reste à programmer »: the AP in force less the CP already spread over the years."""
-    if line.ap is None:
-        return None
-    return line.ap - sum(line.cp_by_year.values(), Decimal(0))
+    """« Reste à programmer », by the one rule of ``services.ppi.left_to_program``."""
+    return left_to_program(line.ap, sum(line.cp_by_year.values(), Decimal(0)), line.project_status)
 
 
 def ppi_list(years: Sequence[int]) -> tuple[ListColumn, ...]:

@@ -2,6 +2,10 @@
 
 A line's amounts are split between communes by their cost share in the project; what no
 participation covers is borne by the owner commune, or by the syndicate for its own projects.
+
+« Reste à programmer » is computed here, once (``left_to_program``, and the same rule summed by
+the database in ``share_left_to_program``): the list, the spreadsheet, the editor's figure and the
+packs all read it.
 """
 
 from __future__ import annotations
@@ -16,12 +20,29 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from sitiv_desktop.domain.enums import ProjectStatus
 from sitiv_desktop.domain.records import PpiLineRecord, PpiRow, PpiTable
 from sitiv_desktop.services.conversions import from_cents_or_none, syndicate_name
 from sitiv_desktop.services.projects import commune_project_filter
 from sitiv_desktop.store import models
 
 CENT = Decimal("0.01")
+# The statuses of a project that leave nothing to program: an abandoned project's AP voted and
+# its CP stay on its line as history, but no credit is to be planned any more.
+NOTHING_LEFT_TO_PROGRAM = (ProjectStatus.ABANDONED,)
+
+
+def left_to_program(
+    ap: Decimal | None, cp_total: Decimal, status: ProjectStatus | None
+) -> Decimal | None:
+    """« Reste à programmer » of a line: the AP in force less the CP spread over the years,
+    negative when the CP exceed it; zero for an abandoned project (nothing is to be programmed
+    any more, whatever was voted); None while no AP has been voted."""
+    if status in NOTHING_LEFT_TO_PROGRAM:
+        return Decimal(0)
+    if ap is None:
+        return None
+    return ap - cp_total
 
 
 def _line_record(line: models.PpiLine) -> PpiLineRecord:
@@ -43,6 +64,7 @@ def _line_record(line: models.PpiLine) -> PpiLineRecord:
             for credit in line.payment_credits
         },
         note=line.note,
+        project_status=ProjectStatus(project.status),
     )
 
 
@@ -148,6 +170,25 @@ def _payer_percents(commune_id: uuid.UUID | None) -> Any:
     return shared.union_all(owned).subquery()
 
 
+def _in_force_votes(commune_id: uuid.UUID | None) -> Any:
+    """Per PPI line (a commune's, or all), the amount of its latest AP vote, as a subquery."""
+    revision = models.ApRevision
+    votes = select(
+        revision.line_id,
+        revision.amount_cents,
+        func.row_number()
+        .over(
+            partition_by=revision.line_id,
+            order_by=(revision.voted_on.desc(), revision.id.desc()),
+        )
+        .label("rank"),
+    )
+    if commune_id is not None:
+        votes = votes.where(revision.line_id.in_(_line_filter(commune_id)))
+    ranked = votes.subquery()
+    return select(ranked.c.line_id, ranked.c.amount_cents).where(ranked.c.rank == 1).subquery()
+
+
 def ppi_table(
     session: Session,
     commune_id: uuid.UUID | None = None,
@@ -165,21 +206,7 @@ def ppi_table(
         for commune_id, name in session.execute(select(models.Commune.id, models.Commune.name))
     }
     payers = _payer_percents(commune_id)
-    revision = models.ApRevision
-    votes = select(
-        revision.line_id,
-        revision.amount_cents,
-        func.row_number()
-        .over(
-            partition_by=revision.line_id,
-            order_by=(revision.voted_on.desc(), revision.id.desc()),
-        )
-        .label("rank"),
-    )
-    if commune_id is not None:
-        votes = votes.where(revision.line_id.in_(_line_filter(commune_id)))
-    ranked = votes.subquery()
-    in_force = select(ranked.c.line_id, ranked.c.amount_cents).where(ranked.c.rank == 1).subquery()
+    in_force = _in_force_votes(commune_id)
     ap_rows = session.execute(
         select(
             payers.c.payer,
@@ -272,18 +299,20 @@ def cp_totals_by_year(session: Session, commune_id: uuid.UUID | None = None) -> 
 class PpiBalance:
     """A PPI line's payment credits summed against its AP in force.
 
-    ``remaining`` is what is still to be programmed (« reste à programmer »), never negative;
-    ``overrun`` is how much the CP exceed the AP, zero when they do not. A line with CP and no
-    AP voted is all overrun.
+    ``remaining`` is what is still to be programmed (« reste à programmer »), never negative,
+    and zero for an abandoned project; ``overrun`` is how much the CP exceed the AP, zero when
+    they do not. A line with CP and no AP voted is all overrun.
     """
 
     line_id: uuid.UUID
     ap: Decimal | None
     cp_total: Decimal
+    status: ProjectStatus | None = None
 
     @property
     def remaining(self) -> Decimal:
-        return max(Decimal(0), (self.ap or Decimal(0)) - self.cp_total)
+        left = left_to_program(self.ap, self.cp_total, self.status)
+        return max(Decimal(0), left or Decimal(0))
 
     @property
     def overrun(self) -> Decimal:
@@ -292,7 +321,9 @@ class PpiBalance:
 
 def balance(line: PpiLineRecord) -> PpiBalance:
     """The balance of a line already read."""
-    return PpiBalance(line.id, line.ap, sum(line.cp_by_year.values(), Decimal(0)))
+    return PpiBalance(
+        line.id, line.ap, sum(line.cp_by_year.values(), Decimal(0)), line.project_status
+    )
 
 
 def ppi_balances(
@@ -316,7 +347,39 @@ def ppi_balances(
     }
     return {
         line_id: PpiBalance(
-            line_id, ap.get(line_id), from_cents_or_none(totals.get(line_id)) or Decimal(0)
+            line_id,
+            ap.get(line_id),
+            from_cents_or_none(totals.get(line_id)) or Decimal(0),
+            ProjectStatus(status),
         )
-        for line_id in session.scalars(wanted)
+        for line_id, status in session.execute(wanted.add_columns(models.Project.status))
     }
+
+
+def share_left_to_program(session: Session, commune_id: uuid.UUID) -> Decimal:
+    """A commune's share of what is left to program, all its lines together: on each line, its
+    percent of ``left_to_program`` (the AP in force, or nothing when none was voted, less the CP;
+    nothing for an abandoned project), summed by the database in whole cents times percent."""
+    payers = _payer_percents(commune_id)
+    in_force = _in_force_votes(commune_id)
+    credit = models.PaymentCredit
+    cp = (
+        select(credit.line_id, func.sum(credit.amount_cents).label("cents"))
+        .where(credit.line_id.in_(_line_filter(commune_id)))
+        .group_by(credit.line_id)
+        .subquery()
+    )
+    left = func.coalesce(in_force.c.amount_cents, 0) - func.coalesce(cp.c.cents, 0)
+    closed = [status.value for status in NOTHING_LEFT_TO_PROGRAM]
+    total = session.scalar(
+        select(
+            func.sum(case((models.Project.status.in_(closed), 0), else_=left) * payers.c.percent)
+        )
+        .select_from(payers)
+        .join(models.PpiLine, models.PpiLine.id == payers.c.line_id)
+        .join(models.Project, models.Project.id == models.PpiLine.project_id)
+        .outerjoin(in_force, in_force.c.line_id == payers.c.line_id)
+        .outerjoin(cp, cp.c.line_id == payers.c.line_id)
+        .where(payers.c.payer == commune_id)
+    )
+    return _cents_percent(total).quantize(CENT)

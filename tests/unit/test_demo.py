@@ -39,7 +39,7 @@ def test_the_member_communes_with_their_insee_codes(database: Database) -> None:
         "Corbas": "69273",
         "Givors": "69091",
         "Grigny": "69096",
-        "Pierre-Bénite": "69152",
+        "Oullins-Pierre-Bénite": "69149",
         "Rive-de-Gier": "42186",
         "Saint-Chamond": "42207",
         "Vaulx-en-Velin": "69256",

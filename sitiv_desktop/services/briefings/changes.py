@@ -119,12 +119,21 @@ def changes_since(
     commune_id: uuid.UUID,
     since: dt.datetime,
     until: dt.datetime,
+    today: dt.date | None = None,
 ) -> list[ChangeEntry]:
-    """What changed for a commune from ``since`` to ``until``, the oldest first."""
+    """What changed for a commune from ``since`` to ``until``, the oldest first; ``today`` is
+    the day the pack is built (a row created here and not synced yet was created by then)."""
     reader = _Reader(session, commune_id)
     entries: list[ChangeEntry] = []
     seen: set[tuple[ChangeKind, str]] = set()
-    edits = [*_recorded(session, commune_id, since, until), *_pending(session, until.date())]
+    # A row created here and not synced yet carries no moment: it was made after the last sync,
+    # by today. It is told only in a pack whose period reaches today, and not if its own start
+    # date places it before the period.
+    creations = until.date() >= (today or dt.date.today())
+    edits = [
+        *_recorded(session, commune_id, since, until),
+        *_pending(session, until.date(), since.date() if creations else None),
+    ]
     for edit in edits:
         for entry, key in reader.entries(edit):
             if key not in seen:
@@ -167,34 +176,52 @@ def _recorded(
         )
 
 
-def _pending(session: Session, today: dt.date) -> Iterable[_Edit]:
-    """This laptop's edits of rows the server knows (the others are new: dated facts)."""
+def _pending(session: Session, today: dt.date, creations_since: dt.date | None) -> Iterable[_Edit]:
+    """This laptop's edits not synced yet, with the old values the server last confirmed.
+
+    A row created here has no shadow (the server never saw it): it is read as a creation when
+    ``creations_since`` is given, and its start date, if any, is not before it. Only the
+    creations no record's own date tells are kept (a project has no « created on »); a new
+    commitment, exchange or AP vote is told by its date, among the dated facts.
+    """
     rows = session.execute(
         select(OUTBOX.c.table_name, OUTBOX.c.row_id, SHADOWS.c.data)
-        .join(
+        .outerjoin(
             SHADOWS,
             (SHADOWS.c.table_name == OUTBOX.c.table_name) & (SHADOWS.c.row_id == OUTBOX.c.row_id),
         )
         .where(OUTBOX.c.table_name.in_(WATCHED))
         .order_by(OUTBOX.c.position)
     )
+    author = _("this laptop, not synced yet")
     for table_name, row_id, data in rows:
-        old = json.loads(data)
         table = models.Base.metadata.tables[table_name]
         current = (
             session.execute(select(table).where(table.c.id == uuid.UUID(row_id))).mappings().first()
         )
         if current is None:
             continue
+        if data is None:
+            started = current.get("start_date")
+            if (
+                table_name in _CREATIONS_UNDATED
+                and creations_since is not None
+                and (started is None or started >= creations_since)
+            ):
+                yield _Edit(table_name, row_id, "insert", {}, author, today, True)
+            continue
+        old = json.loads(data)
         fields = {
             name: [old.get(name), _json(value)]
             for name, value in current.items()
             if name in old and old.get(name) != _json(value)
         }
         if fields:
-            yield _Edit(
-                table_name, row_id, "update", fields, _("this laptop, not synced yet"), today, True
-            )
+            yield _Edit(table_name, row_id, "update", fields, author, today, True)
+
+
+# The tables whose new rows carry no date of their own telling when they were created.
+_CREATIONS_UNDATED = ("projects",)
 
 
 def _json(value: Any) -> Any:
@@ -261,9 +288,12 @@ class _Reader:
 
     def _project(self, edit: _Edit) -> Iterable[tuple[ChangeKind, str, str]]:
         row = self._row(models.Project, edit.row_id)
-        if row is None or row.id not in self.projects or edit.op == "insert":
+        if row is None or row.id not in self.projects:
             return
         subject = f"{row.code} — {row.title}"
+        if edit.op == "insert":
+            yield ChangeKind.PROJECT_CREATED, subject, ProjectStatus(row.status).label
+            return
         if "status" in edit.fields:
             old, new = (ProjectStatus(value) if value else None for value in edit.fields["status"])
             if new is ProjectStatus.DELIVERED:

@@ -48,7 +48,12 @@ from sitiv_desktop.services.commitments import DUE_SOON_DAYS, OPEN_STATUSES
 from sitiv_desktop.services.communes import get_commune, list_contacts
 from sitiv_desktop.services.conversions import exchange_record, stake_record
 from sitiv_desktop.services.meetings import get_meeting
-from sitiv_desktop.services.ppi import balance, list_ppi_lines, ppi_table
+from sitiv_desktop.services.ppi import (
+    balance,
+    list_ppi_lines,
+    ppi_table,
+    share_left_to_program,
+)
 from sitiv_desktop.services.projects import (
     ap_in_force_cents,
     commune_project_filter,
@@ -96,7 +101,7 @@ def meeting_pack_data(
         session, commune_id, agenda_projects, since, stands_at
     )
     commitments = _CommitmentLists(session, commune_id, stands_at, since)
-    changes = changes_since(session, commune_id, since_moment, until_moment)
+    changes = changes_since(session, commune_id, since_moment, until_moment, today)
     stakes, stake_count = _chosen_stakes(session, commune_id)
     ppi_lines, ppi_line_count = _chosen_ppi_lines(session, commune_id, stands_at.year)
     balances = [balance(line) for line in ppi_lines]
@@ -113,8 +118,9 @@ def meeting_pack_data(
         contacts=tuple(list_contacts(session, commune_id)),
         projects=projects,
         project_count=sum(project_counts.values()),
-        projects_under_way=project_counts[ProjectStatus.STUDY]
-        + project_counts[ProjectStatus.IN_PROGRESS],
+        # « En cours » is the status In progress, as the dashboard, the lists and the New
+        # Year pack count it: a project under study is not under way.
+        projects_under_way=project_counts[ProjectStatus.IN_PROGRESS],
         late=commitments.late,
         late_count=commitments.late_count,
         due_soon=commitments.due_soon,
@@ -333,5 +339,9 @@ def _ppi_share(session: Session, commune_id: uuid.UUID) -> PpiShare:
     table = ppi_table(session, commune_id)
     for row in table.rows:
         if row.commune_id == commune_id:
-            return PpiShare(ap=row.ap, cp_by_year=dict(row.cp_by_year))
+            return PpiShare(
+                ap=row.ap,
+                cp_by_year=dict(row.cp_by_year),
+                left_to_program=share_left_to_program(session, commune_id),
+            )
     return PpiShare(ap=Decimal(0), cp_by_year={})

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import unicodedata
+from dataclasses import dataclass
 from importlib import resources
 
 from sitiv_desktop.domain.enums import (
@@ -15,6 +16,7 @@ from sitiv_desktop.domain.enums import (
 from sitiv_desktop.services.demo.maker import (
     DrawnCommune,
     Maker,
+    french_date,
 )
 from sitiv_desktop.services.demo.vocabulary import (
     CONTACT_TITLES,
@@ -32,10 +34,30 @@ def _ascii(words: str) -> str:
     return plain.lower().replace(" ", "-").replace("'", "").replace("’", "")
 
 
+@dataclass(frozen=True)
+class _Merger:
+    name: str
+    insee_code: str
+    on: dt.date
+    population: int
+    prefix: str
+
+
+# The mergers the register's notes tell, applied as ``server merge-communes`` applies them: the
+# commune is renamed in place (its identifier, and so its records, carry over), takes
+# the new INSEE code and keeps its former name and code in its note. The demonstration shows the
+# syndicate of today, so no record is made for a commune that no longer exists. The population is
+# both former communes' together, rounded, as the merger's ``--population`` gives it.
+MERGERS = {
+    "69152": _Merger("Oullins-Pierre-Bénite", "69149", dt.date(2024, 1, 1), 37_000, "OPB"),
+}
+
+
 # Project codes start with three letters per commune; the syndicate's own use SIT.
 PREFIXES = {
     "69259": "VEN", "69256": "VAU", "69091": "GIV", "69096": "GRI",
     "69152": "PBE", "42186": "RDG", "69273": "COR", "42207": "SCH",
+    **{merger.insee_code: merger.prefix for merger in MERGERS.values()},
 }  # fmt: skip
 SYNDICATE_PREFIX = "SIT"
 
@@ -48,7 +70,7 @@ def _phone(maker: Maker, mobile: bool = False) -> str:
 
 def make_communes(maker: Maker) -> list[DrawnCommune]:
     made = []
-    for row in _member_communes():
+    for row in map(_merged, _member_communes()):
         metropole = Metropole.LYON if "Lyon" in row["intercommunalite"] else Metropole.SAINT_ETIENNE
         joined = dt.date(int(row["member_since"]), 1, 1) if row["member_since"] else None
         # Drawn as ``person()`` draws them, so that a seed gives the same people as before.
@@ -93,6 +115,26 @@ def make_communes(maker: Maker) -> list[DrawnCommune]:
             )
         )
     return made
+
+
+def _merged(row: dict[str, str]) -> dict[str, str]:
+    """The register's row of a commune as it stands today, after its merger if it merged."""
+    merger = MERGERS.get(row["insee_code"])
+    if merger is None:
+        return row
+    kept = [part for part in row["note"].split(";") if merger.name not in part]
+    # The sentence ``merge-communes`` writes, in French whatever the interface speaks.
+    formerly = (
+        f"{row['name']} (INSEE {row['insee_code']}) a fusionné dans {merger.name} "
+        f"le {french_date(merger.on)}."
+    )
+    return {
+        **row,
+        "name": merger.name,
+        "insee_code": merger.insee_code,
+        "population_2018": str(merger.population),
+        "note": ";".join([*kept, formerly]),
+    }
 
 
 def _commune_note(note: str) -> str:
