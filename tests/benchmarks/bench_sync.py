@@ -200,8 +200,9 @@ def hidden_changes(shared: Shared, count: int) -> None:
             text(
                 "INSERT INTO sync_changes (seq, change_id, table_name, row_id, op, data, old,"
                 " author, committed_at, commune_ids, reshapes)"
-                " SELECT :last + g, md5((:last + g)::text), 'exchanges', md5((:last - g)::text), 'insert',"
-                " '{}', '{}', 'ailleurs', now(), :named, false FROM generate_series(1, :count) g"
+                " SELECT :last + g, md5((:last + g)::text), 'exchanges', md5((:last - g)::text),"
+                " 'insert', '{}', '{}', 'ailleurs', now(), :named, false"
+                " FROM generate_series(1, :count) g"
             ),
             values,
         )
