@@ -444,6 +444,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.dashboard = Dashboard(self.runner)
         self.dashboard.contacts_opened.connect(lambda commune_id: self.open_contacts(commune_id))
+        self.dashboard.filled.connect(self._load_hidden_lists)
         self.tabs.addTab(self.dashboard, _("Dashboard"))
 
         def paged(kind: str, columns: Sequence[Column]) -> PagedTableModel:
@@ -696,16 +697,22 @@ class MainWindow(QMainWindow):
         self.context.settings.set("last_commune", str(self.commune_id or ""))
         name = self.commune_name()
         self.setWindowTitle(f"{name} — {APP_NAME}")
-        self.dashboard.show_commune(self.commune_id)
         for shown in self.list_pages():
             shown.show_single_commune(self.commune_id is not None)
+        # The list shown is read at once; the lists of other tabs once the dashboard is painted
+        # (``_load_hidden_lists``), or when their tab is shown, so that the first paint waits
+        # for the communes and the dashboard alone.
+        visible = self.current_page()
+        self._stale_tabs = {"stakes", "ppi"}
         for page in (self.projects, self.commitments, self.meetings, self.exchanges):
             assert isinstance(page.model, PagedTableModel)
-            page.model.set_commune(self.commune_id)
+            page.model.set_commune(self.commune_id, load=page is visible)
+            if page is not visible:
+                self._stale_tabs.add(page.name)
         assert isinstance(self.stakes.model, PagedTableModel)
         self.stakes.model.set_commune(self.commune_id, load=False)
+        self.dashboard.show_commune(self.commune_id)
         self.agenda.show_meeting(None)
-        self._stale_tabs = {"stakes", "ppi"}
         self._load_small_tables()
 
     def commune_name(self) -> str:
@@ -721,8 +728,23 @@ class MainWindow(QMainWindow):
                 self.commune_list.setCurrentItem(item)
                 return
 
+    def _load_hidden_lists(self) -> None:
+        """The lists of the tabs not shown, read once the dashboard is painted."""
+        for page in (self.projects, self.commitments, self.meetings, self.exchanges):
+            if page.name in self._stale_tabs:
+                self._stale_tabs.discard(page.name)
+                assert isinstance(page.model, PagedTableModel)
+                page.model.reload()
+
     def _load_small_tables(self) -> None:
-        """Read the stakes or the PPI lines again if their tab is shown and they are stale."""
+        """Read the list of the tab shown again if it is stale (always so for the stakes and
+        the PPI lines, read only when their tab is shown)."""
+        page = self.current_page()
+        if page in (self.projects, self.commitments, self.meetings, self.exchanges):
+            assert page is not None and isinstance(page.model, PagedTableModel)
+            if page.name in self._stale_tabs:
+                self._stale_tabs.discard(page.name)
+                page.model.reload()
         shown = self.tabs.currentWidget()
         if shown is self.stakes and "stakes" in self._stale_tabs:
             self._stale_tabs.discard("stakes")
@@ -757,6 +779,7 @@ class MainWindow(QMainWindow):
             kind, (self.projects, self.commitments, self.meetings, self.exchanges)
         ):
             assert isinstance(page.model, PagedTableModel)
+            self._stale_tabs.discard(page.name)
             page.model.reload()
         if kind in ("meeting", "agenda_item", "commitment", "all"):
             self.agenda.reload()
@@ -764,7 +787,7 @@ class MainWindow(QMainWindow):
         if kind in ("commitment", "all", "commune"):
             self.load_communes()
         if kind in ("project", "all", "stake", "ppi_line"):
-            self._stale_tabs = {"stakes", "ppi"}
+            self._stale_tabs |= {"stakes", "ppi"}
             self._load_small_tables()
 
     def refresh_all(self) -> None:

@@ -1,7 +1,10 @@
 """Start-up to a usable window on a large copy, beside an empty QMainWindow, and peak memory.
 
 Each measure is a fresh process, timed from its launch to the moment the window is usable:
-the communes listed and the dashboard of the last commune filled.
+the communes listed and the dashboard of the last commune filled. The window's process imports
+what ``sitiv-desktop gui`` imports, in the same order (the core, then Qt and the window). The
+processes may write their bytecode, as an installed application has it compiled: the warm-up
+launch writes it, the timed ones read it, like the floor's reads PySide6's.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from tests.benchmarks.common import Figure, demo_copy
 
 WINDOW = r"""
 import resource, sys
-from PySide6.QtCore import QTimer
 from sitiv_desktop.context import open_context
+from PySide6.QtCore import QTimer
 from sitiv_desktop.ui.app import Application
 context = open_context(sys.argv[1])
 application = Application(context)
@@ -65,6 +68,7 @@ app.exec()
 def launch(script: str, *arguments: str) -> tuple[float, int]:
     """Seconds from launch to « usable », and the peak resident memory in KiB (0 if unknown)."""
     environment = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-c", script, *arguments],
