@@ -1,29 +1,45 @@
 """One gettext catalogue for the window, the command line and the PDFs; French by default.
 
 Message ids are English; ``locale/fr/LC_MESSAGES/sitiv_desktop.po`` holds the French. The
-catalogue is compiled in memory from the ``.po`` on first use, so there is no build step to
-forget. Dates, numbers and money are formatted by Babel in the current language.
+``.po`` is the only catalogue kept in the sources: there is no build step to forget and no binary
+file for parallel branches to conflict on. It is compiled by Babel the first time a given ``.po``
+is seen and the compiled ``.mo`` is kept in the user's cache folder under the ``.po``'s hash, so
+later starts read it with ``gettext`` alone (parsing the ``.po`` costs a tenth of a second at
+start-up). An edited ``.po`` has another hash, hence is compiled again: the cache is never stale.
+Where the cache cannot be written, the catalogue is compiled in memory as before. Dates, numbers
+and money are formatted by Babel in the current language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gettext
+import hashlib
 import io
+import logging
+import os
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+import platformdirs
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_time as babel_format_time
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 
+from sitiv_desktop import APP_ID
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
+log = logging.getLogger(__name__)
+
 DOMAIN = "sitiv_desktop"
+CACHE_DIR_VARIABLE = "SITIV_CACHE_DIR"
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 _BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -31,8 +47,56 @@ _BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 _current_language = DEFAULT_LANGUAGE
 
 
+def catalogue_cache_dir() -> Path:
+    """Where compiled catalogues are kept: ``SITIV_CACHE_DIR``, else the user's cache folder."""
+    configured = os.environ.get(CACHE_DIR_VARIABLE)
+    if configured:
+        return Path(configured).expanduser()
+    return Path(platformdirs.user_cache_dir(APP_ID, appauthor=False)) / "catalogues"
+
+
+def compile_catalogue(po_text: bytes, language: str) -> bytes:
+    """The ``.mo`` of a ``.po``, compiled by Babel (imported here: only a new ``.po`` needs it)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    catalogue = read_po(io.BytesIO(po_text), locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    return compiled.getvalue()
+
+
+def compiled_catalogue(language: str) -> bytes:
+    """The compiled catalogue of ``language``, from the cache when this ``.po`` was seen before."""
+    po_file = (
+        resources.files("sitiv_desktop") / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    )
+    po_text = po_file.read_bytes()
+    digest = hashlib.sha256(po_text).hexdigest()[:32]
+    cached = catalogue_cache_dir() / f"{DOMAIN}-{language}-{digest}.mo"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    compiled = compile_catalogue(po_text, language)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for older in cached.parent.glob(f"{DOMAIN}-{language}-*.mo"):
+            older.unlink(missing_ok=True)
+        partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+        partial.write_bytes(compiled)
+        os.replace(partial, cached)  # whole or absent, even with two processes starting
+    except OSError as error:
+        log.info("compiled catalogue not cached in %s: %s", cached.parent, error)
+    return compiled
+
+
 @cache
 def _catalogue(language: str) -> Catalog:
+    """The catalogue as Babel reads it (only for ``translated``, which is rare: the start-up reads
+    the compiled one)."""
+    from babel.messages.pofile import read_po
+
     po_file = (
         resources.files("sitiv_desktop") / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     )
@@ -44,10 +108,7 @@ def _catalogue(language: str) -> Catalog:
 def _translations(language: str) -> gettext.NullTranslations:
     if language == "en":
         return gettext.NullTranslations()
-    compiled = io.BytesIO()
-    write_mo(compiled, _catalogue(language))
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+    return gettext.GNUTranslations(io.BytesIO(compiled_catalogue(language)))
 
 
 @cache

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +13,12 @@ from sqlalchemy.orm import Session
 from sitiv_desktop.context import Context, open_context
 from sitiv_desktop.i18n import set_language
 from sitiv_desktop.store.database import Database
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiled catalogues go to a folder of this run, not to the user's cache (set before any
+    message is translated, and inherited by the processes the tests start)."""
+    os.environ.setdefault("SITIV_CACHE_DIR", tempfile.mkdtemp(prefix="sitiv-test-cache-"))
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +50,6 @@ def session(database: Database) -> Iterator[Session]:
 
 # --- the shared database -------------------------------------------------------------------------
 
-import os  # noqa: E402
 import subprocess  # noqa: E402
 import uuid as _uuid  # noqa: E402
 

@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.roles import Role, role_label
-from sitiv_desktop.sync.transport import ServiceClient
 from sitiv_desktop.ui.editors import ERROR_STYLE
 from sitiv_desktop.ui.tasks import LongTask, StoreRunner, TaskState
 
 if TYPE_CHECKING:
+    from sitiv_desktop.sync.transport import ServiceClient
     from sitiv_desktop.ui.window import MainWindow
 
 
@@ -180,6 +180,9 @@ class AdministrationDialog(QDialog):
         address, token = self.address, self.token
 
         def run(_state: TaskState) -> Any:
+            # httpx is imported when the administration is used, not when the window opens.
+            from sitiv_desktop.sync.transport import ServiceClient
+
             with ServiceClient(address, token) as service:
                 return work(service)
 

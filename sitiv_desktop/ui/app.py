@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -26,10 +26,12 @@ from sitiv_desktop.context import Context
 from sitiv_desktop.errors import ExternalError
 from sitiv_desktop.i18n import _, set_language
 from sitiv_desktop.store import models
-from sitiv_desktop.ui.errors import install_excepthook, show_error
+from sitiv_desktop.ui.errors import install_excepthook
 from sitiv_desktop.ui.first_start import DEMO, SHARED, ConnectionDialog, FirstStartDialog
+from sitiv_desktop.ui.progress import run_long_task
+from sitiv_desktop.ui.style import style_sheet
 from sitiv_desktop.ui.tasks import ChangeNotifier, LongTask, StoreRunner, TaskState
-from sitiv_desktop.ui.window import MainWindow, style_sheet
+from sitiv_desktop.ui.window import MainWindow
 
 log = logging.getLogger(__name__)
 DEMO_SEED = 1
@@ -214,46 +216,6 @@ class Application:
         self.window.save_state()
         self.runner.read(lambda _session: self.automatic_backup(), lambda _path: None)
         self.runner.close()
-
-
-def run_long_task(
-    parent: QWidget,
-    runner: StoreRunner,
-    title: str,
-    work: Any,
-    done: Any,
-    keep: list[LongTask],
-) -> LongTask:
-    """A long task with a progress dialog that can cancel it; errors go to ``show_error``."""
-    dialog = QProgressDialog(title, _("Cancel"), 0, 1000, parent)
-    dialog.setWindowTitle(APP_NAME)
-    dialog.setMinimumDuration(300)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    task = LongTask(work, runner)
-    keep.append(task)
-
-    def progressed(fraction: float, text: str) -> None:
-        dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
-        if text:
-            dialog.setLabelText(text)
-
-    def finished(result: Any) -> None:
-        dialog.close()
-        keep.remove(task)
-        done(result)
-
-    def failed(error: BaseException) -> None:
-        dialog.close()
-        keep.remove(task)
-        show_error(parent, error)
-
-    task.progressed.connect(progressed)
-    task.finished.connect(finished)
-    task.failed.connect(failed)
-    dialog.canceled.connect(task.cancel)
-    task.start()
-    return task
 
 
 def run_app(context: Context, quit_after_ms: int | None = None) -> int:

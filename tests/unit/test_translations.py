@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import gettext
+import io
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 import sitiv_desktop
+from sitiv_desktop import i18n
 
 PACKAGE = Path(sitiv_desktop.__file__).parent
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
@@ -72,3 +76,46 @@ def test_placeholders_are_kept_in_translation() -> None:
         and sorted(placeholder.findall(message.id)) != sorted(placeholder.findall(message.string))
     ]
     assert not wrong
+
+
+def test_the_catalogue_is_compiled_once_per_po_and_read_back_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(i18n.CACHE_DIR_VARIABLE, str(tmp_path))
+    compiled = i18n.compiled_catalogue("fr")
+    cached = list(tmp_path.glob("sitiv_desktop-fr-*.mo"))
+    assert [path.read_bytes() for path in cached] == [compiled]
+    # Read back as it is written: every translation of the .po, through gettext alone.
+    translations = gettext.GNUTranslations(io.BytesIO(cached[0].read_bytes()))
+    catalogue = french_catalogue()
+    for message in catalogue:
+        if message.id and isinstance(message.id, str) and message.string:
+            assert translations.gettext(message.id) == message.string
+    # A second start reads the cache: nothing is compiled.
+    calls: list[str] = []
+    monkeypatch.setattr(i18n, "compile_catalogue", lambda text, lang: calls.append(lang) or b"")
+    assert i18n.compiled_catalogue("fr") == compiled
+    assert calls == []
+
+
+def test_an_edited_catalogue_is_compiled_again_and_the_old_one_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(i18n.CACHE_DIR_VARIABLE, str(tmp_path))
+    stale = tmp_path / "sitiv_desktop-fr-0123456789abcdef0123456789abcdef.mo"
+    stale.write_bytes(b"a catalogue of an older .po")
+    compiled = i18n.compiled_catalogue("fr")
+    assert not stale.exists()
+    assert compiled.startswith(b"\xde\x12\x04\x95")  # a GNU .mo file
+    assert len(list(tmp_path.glob("*.mo"))) == 1
+
+
+def test_without_a_writable_cache_the_catalogue_is_compiled_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", "utf-8")
+    monkeypatch.setenv(i18n.CACHE_DIR_VARIABLE, str(blocked / "catalogues"))
+    translations = gettext.GNUTranslations(io.BytesIO(i18n.compiled_catalogue("fr")))
+    assert translations.gettext("Communes") == "Communes"
+    assert translations.gettext("Cancel") == "Annuler"
