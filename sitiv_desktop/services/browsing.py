@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Executable,
     Row,
     Select,
     String,
@@ -92,6 +93,10 @@ class _Kind:
     # The sort keys whose value may be empty.
     nullable: frozenset[str]
     load: Callable[[Session, list[Any]], list[Record]]
+    # The rows to count, without the join that names or sorts them when the base has one: every
+    # row has its commune (a required reference), and SQLite counts a table alone from its
+    # smallest index at once, where the join visits each row.
+    counted: Callable[[uuid.UUID | None], Select[Any]] | None = None
 
 
 def _projects(commune_id: uuid.UUID | None) -> Select[Any]:
@@ -103,8 +108,10 @@ def _projects(commune_id: uuid.UUID | None) -> Select[Any]:
     return statement
 
 
-def _commitments(commune_id: uuid.UUID | None) -> Select[Any]:
-    statement = select(models.Commitment).join(models.Commune)
+def _commitments(commune_id: uuid.UUID | None, named: bool = True) -> Select[Any]:
+    statement = select(models.Commitment)
+    if named:
+        statement = statement.join(models.Commune)
     if commune_id is not None:
         statement = statement.where(models.Commitment.commune_id == commune_id)
     return statement
@@ -114,15 +121,19 @@ def _meetings(commune_id: uuid.UUID | None) -> Select[Any]:
     return meetings_query(commune_id, None)
 
 
-def _exchanges(commune_id: uuid.UUID | None) -> Select[Any]:
-    statement = select(models.Exchange).join(models.Commune)
+def _exchanges(commune_id: uuid.UUID | None, named: bool = True) -> Select[Any]:
+    statement = select(models.Exchange)
+    if named:
+        statement = statement.join(models.Commune)
     if commune_id is not None:
         statement = statement.where(models.Exchange.commune_id == commune_id)
     return statement
 
 
-def _stakes(commune_id: uuid.UUID | None) -> Select[Any]:
-    statement = select(models.MandateStake).join(models.Commune)
+def _stakes(commune_id: uuid.UUID | None, named: bool = True) -> Select[Any]:
+    statement = select(models.MandateStake)
+    if named:
+        statement = statement.join(models.Commune)
     if commune_id is not None:
         statement = statement.where(models.MandateStake.commune_id == commune_id)
     return statement
@@ -166,12 +177,12 @@ def _load_meetings(session: Session, rows: list[Any]) -> list[Record]:
     return [meeting_record(row, communes=links[_stored(row.id)]) for row in rows]
 
 
-def _plain(session: Session, statement: Select[Any]) -> Sequence[Row[Any]]:
+def _plain(session: Session, statement: Executable) -> Sequence[Any]:
     """Plain columns read by the connection, all at once: no ORM result processing."""
     return session.connection().execute(statement).all()
 
 
-def _execute(session: Session, kind_name: str, statement: Select[Any]) -> Sequence[Row[Any]]:
+def _execute(session: Session, kind_name: str, statement: Select[Any]) -> Sequence[Any]:
     """A page's rows: plain columns by the connection, the stakes' entities by the session."""
     if kind_name == "stakes":
         return session.execute(statement).all()
@@ -272,6 +283,7 @@ KINDS: dict[str, _Kind] = {
         default_sort=("due_date", False),
         nullable=frozenset({"due_date"}),
         load=_load_commitments,
+        counted=lambda commune_id: _commitments(commune_id, named=False),
     ),
     "meetings": _Kind(
         model=models.Meeting,
@@ -303,6 +315,7 @@ KINDS: dict[str, _Kind] = {
         default_sort=("occurred_on", True),
         nullable=frozenset(),
         load=_load_exchanges,
+        counted=lambda commune_id: _exchanges(commune_id, named=False),
     ),
     "stakes": _Kind(
         model=models.MandateStake,
@@ -324,6 +337,7 @@ KINDS: dict[str, _Kind] = {
         default_sort=("plan", False),
         nullable=frozenset(),
         load=lambda _session, rows: [stake_record(row) for row in rows],
+        counted=lambda commune_id: _stakes(commune_id, named=False),
     ),
 }
 
@@ -338,7 +352,7 @@ _SEARCH_KINDS = {
 }
 
 
-def _filtered(session: Session, request: PageRequest) -> Select[Any]:
+def _filtered(session: Session, request: PageRequest, counting: bool = False) -> Select[Any]:
     """The list's rows for the commune and the text typed.
 
     Each word typed must start a word of the record's indexed text (as in the search, case and
@@ -346,7 +360,8 @@ def _filtered(session: Session, request: PageRequest) -> Select[Any]:
     search layout, each word must appear in one of the listed columns.
     """
     kind = KINDS[request.kind]
-    statement = kind.base(request.commune_id)
+    base = kind.counted if counting and kind.counted is not None else kind.base
+    statement = base(request.commune_id)
     words = request.text.split()
     if not words:
         return statement
@@ -374,7 +389,7 @@ def _filtered(session: Session, request: PageRequest) -> Select[Any]:
 
 def count_page_rows(session: Session, request: PageRequest) -> int:
     """How many rows the list has with this commune and text, whatever the window."""
-    statement = _filtered(session, request).with_only_columns(
+    statement = _filtered(session, request, counting=True).with_only_columns(
         func.count(), maintain_column_froms=True
     )
     return session.scalar(statement) or 0

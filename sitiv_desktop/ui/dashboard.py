@@ -63,13 +63,19 @@ class PpiChart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName(_("PPI chart: payment credits per year"))
         self.totals: list[tuple[int, Decimal]] = []
+        # The amount above each bar, formatted once when the totals arrive, not at each paint.
+        self.labels: list[str] = []
 
     def set_table(self, table: PpiTable) -> None:
         self.set_totals([(year, table.total_cp(year)) for year in table.years])
 
     def set_totals(self, totals: CpTotals) -> None:
         self.totals = list(totals)
-        summary = "; ".join(f"{year} : {_money_short(total)}" for year, total in self.totals)
+        self.labels = [_money_short(total) for _year, total in self.totals]
+        summary = "; ".join(
+            f"{year} : {label}"
+            for (year, _total), label in zip(self.totals, self.labels, strict=True)
+        )
         self.setAccessibleDescription(summary)
         self.update()
 
@@ -96,7 +102,7 @@ class PpiChart(QWidget):
             painter.fillRect(bar, ACCENT)
             painter.setPen(self.palette().text().color())
             above = QRectF(x - slot / 2, bar.top() - label_height, bar_width + slot, label_height)
-            painter.drawText(above, Qt.AlignmentFlag.AlignCenter, _money_short(total))
+            painter.drawText(above, Qt.AlignmentFlag.AlignCenter, self.labels[index])
             below = QRectF(x - slot / 2, plot.bottom() + 4, bar_width + slot, label_height)
             painter.drawText(below, Qt.AlignmentFlag.AlignCenter, str(year))
         painter.setPen(QPen(QColor("#c4ccd4"), 1))
