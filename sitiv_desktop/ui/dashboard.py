@@ -154,10 +154,15 @@ class StatusBars(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.counts: dict[ProjectStatus, int] = {}
+        # Each status's label and formatted count, made once when the counts arrive.
+        self.texts: dict[ProjectStatus, tuple[str, str]] = {}
         self.setMinimumHeight(6 * 24)
 
     def set_counts(self, counts: dict[ProjectStatus, int]) -> None:
         self.counts = counts
+        self.texts = {
+            status: (status.label, format_number(counts.get(status, 0))) for status in ProjectStatus
+        }
         self.setAccessibleDescription(
             "; ".join(f"{status.label} : {count}" for status, count in counts.items())
         )
@@ -173,12 +178,13 @@ class StatusBars(QWidget):
         text_colour = self.palette().text().color()
         for row, status in enumerate(ProjectStatus):
             count = self.counts.get(status, 0)
+            label, shown = self.texts.get(status) or (status.label, format_number(count))
             top = row * row_height
             painter.setPen(text_colour)
             painter.drawText(
                 QRectF(0, top, label_width, row_height),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                status.label,
+                label,
             )
             room = self.width() - label_width - count_width
             bar = QRectF(
@@ -191,7 +197,7 @@ class StatusBars(QWidget):
             painter.drawText(
                 QRectF(label_width + bar.width() + 6, top, count_width, row_height),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                format_number(count),
+                shown,
             )
 
 
