@@ -18,14 +18,19 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Executable,
+    Row,
     Select,
+    String,
     and_,
     case,
     func,
+    inspect,
     literal_column,
     or_,
     select,
     text,
+    type_coerce,
 )
 from sqlalchemy.orm import Session, selectinload
 
@@ -88,6 +93,10 @@ class _Kind:
     # The sort keys whose value may be empty.
     nullable: frozenset[str]
     load: Callable[[Session, list[Any]], list[Record]]
+    # The rows to count, without the join that names or sorts them when the base has one: every
+    # row has its commune (a required reference), and SQLite counts a table alone from its
+    # smallest index at once, where the join visits each row.
+    counted: Callable[[uuid.UUID | None], Select[Any]] | None = None
 
 
 def _projects(commune_id: uuid.UUID | None) -> Select[Any]:
@@ -99,8 +108,10 @@ def _projects(commune_id: uuid.UUID | None) -> Select[Any]:
     return statement
 
 
-def _commitments(commune_id: uuid.UUID | None) -> Select[Any]:
-    statement = select(models.Commitment).join(models.Commune)
+def _commitments(commune_id: uuid.UUID | None, named: bool = True) -> Select[Any]:
+    statement = select(models.Commitment)
+    if named:
+        statement = statement.join(models.Commune)
     if commune_id is not None:
         statement = statement.where(models.Commitment.commune_id == commune_id)
     return statement
@@ -110,15 +121,19 @@ def _meetings(commune_id: uuid.UUID | None) -> Select[Any]:
     return meetings_query(commune_id, None)
 
 
-def _exchanges(commune_id: uuid.UUID | None) -> Select[Any]:
-    statement = select(models.Exchange).join(models.Commune)
+def _exchanges(commune_id: uuid.UUID | None, named: bool = True) -> Select[Any]:
+    statement = select(models.Exchange)
+    if named:
+        statement = statement.join(models.Commune)
     if commune_id is not None:
         statement = statement.where(models.Exchange.commune_id == commune_id)
     return statement
 
 
-def _stakes(commune_id: uuid.UUID | None) -> Select[Any]:
-    statement = select(models.MandateStake).join(models.Commune)
+def _stakes(commune_id: uuid.UUID | None, named: bool = True) -> Select[Any]:
+    statement = select(models.MandateStake)
+    if named:
+        statement = statement.join(models.Commune)
     if commune_id is not None:
         statement = statement.where(models.MandateStake.commune_id == commune_id)
     return statement
@@ -141,22 +156,51 @@ def _priority_order() -> Any:
 
 def _load_meetings(session: Session, rows: list[Any]) -> list[Record]:
     """A page of meetings with their communes, read as plain rows: a syndicate committee
-    concerns every commune, and a page of them would otherwise load thousands of links."""
-    links: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {row.id: [] for row in rows}
+    concerns every commune, and a page of them would otherwise load thousands of links.
+
+    The links are read as the stored identifiers, not turned into ``uuid.UUID`` one by one (a
+    page of committees has thousands of them): each is looked up among the communes, read once.
+    """
+    links: dict[Any, list[tuple[uuid.UUID, str]]] = {_stored(row.id): [] for row in rows}
     if rows:
-        statement = (
-            select(models.MeetingCommune.meeting_id, models.Commune.id, models.Commune.name)
-            .join(models.Commune, models.Commune.id == models.MeetingCommune.commune_id)
-            .where(models.MeetingCommune.meeting_id.in_(list(links)))
-        )
-        for meeting_id, commune_id, name in session.execute(statement):
-            links[meeting_id].append((commune_id, name))
-    return [meeting_record(row, communes=links[row.id]) for row in rows]
+        communes = {
+            _stored(commune_id): (commune_id, name)
+            for commune_id, name in _plain(session, select(models.Commune.id, models.Commune.name))
+        }
+        link = models.MeetingCommune
+        statement = select(
+            type_coerce(link.meeting_id, String), type_coerce(link.commune_id, String)
+        ).where(link.meeting_id.in_([row.id for row in rows]))
+        for meeting_id, commune_id in _plain(session, statement):
+            commune = communes.get(commune_id) or communes[_stored(commune_id)]
+            (links.get(meeting_id) or links[_stored(meeting_id)]).append(commune)
+    return [meeting_record(row, communes=links[_stored(row.id)]) for row in rows]
+
+
+def _plain(session: Session, statement: Executable) -> Sequence[Any]:
+    """Plain columns read by the connection, all at once: no ORM result processing."""
+    return session.connection().execute(statement).all()
+
+
+def _execute(session: Session, kind_name: str, statement: Select[Any]) -> Sequence[Any]:
+    """A page's rows: plain columns by the connection, the stakes' entities by the session."""
+    if kind_name == "stakes":
+        return session.execute(statement).all()
+    return _plain(session, statement)
+
+
+def _stored(value: Any) -> Any:
+    """An identifier as the database gives it back uncoerced: SQLite's 32 hexadecimal
+    characters as SQLAlchemy writes them (PostgreSQL's driver gives a ``uuid.UUID`` whatever
+    the type asked; a value written by other hands may have dashes or capitals)."""
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    return value.replace("-", "").lower() if isinstance(value, str) else value
 
 
 def _commune_names(session: Session) -> dict[uuid.UUID, str]:
     """Every commune's name: a syndicate has a few dozen communes, a page hundreds of rows."""
-    rows = session.execute(select(models.Commune.id, models.Commune.name))
+    rows = _plain(session, select(models.Commune.id, models.Commune.name))
     return {commune_id: name for commune_id, name in rows}
 
 
@@ -166,10 +210,11 @@ def _load_commitments(session: Session, rows: list[Any]) -> list[Record]:
     project_ids = list({row.project_id for row in rows if row.project_id is not None})
     titles: dict[uuid.UUID, str] = {}
     if project_ids:
-        rows_found = session.execute(
+        rows_found = _plain(
+            session,
             select(models.Project.id, models.Project.title).where(
                 models.Project.id.in_(project_ids)
-            )
+            ),
         )
         titles = {project_id: title for project_id, title in rows_found}
     return [
@@ -238,6 +283,7 @@ KINDS: dict[str, _Kind] = {
         default_sort=("due_date", False),
         nullable=frozenset({"due_date"}),
         load=_load_commitments,
+        counted=lambda commune_id: _commitments(commune_id, named=False),
     ),
     "meetings": _Kind(
         model=models.Meeting,
@@ -269,6 +315,7 @@ KINDS: dict[str, _Kind] = {
         default_sort=("occurred_on", True),
         nullable=frozenset(),
         load=_load_exchanges,
+        counted=lambda commune_id: _exchanges(commune_id, named=False),
     ),
     "stakes": _Kind(
         model=models.MandateStake,
@@ -290,6 +337,7 @@ KINDS: dict[str, _Kind] = {
         default_sort=("plan", False),
         nullable=frozenset(),
         load=lambda _session, rows: [stake_record(row) for row in rows],
+        counted=lambda commune_id: _stakes(commune_id, named=False),
     ),
 }
 
@@ -304,7 +352,7 @@ _SEARCH_KINDS = {
 }
 
 
-def _filtered(session: Session, request: PageRequest) -> Select[Any]:
+def _filtered(session: Session, request: PageRequest, counting: bool = False) -> Select[Any]:
     """The list's rows for the commune and the text typed.
 
     Each word typed must start a word of the record's indexed text (as in the search, case and
@@ -312,7 +360,8 @@ def _filtered(session: Session, request: PageRequest) -> Select[Any]:
     search layout, each word must appear in one of the listed columns.
     """
     kind = KINDS[request.kind]
-    statement = kind.base(request.commune_id)
+    base = kind.counted if counting and kind.counted is not None else kind.base
+    statement = base(request.commune_id)
     words = request.text.split()
     if not words:
         return statement
@@ -340,7 +389,7 @@ def _filtered(session: Session, request: PageRequest) -> Select[Any]:
 
 def count_page_rows(session: Session, request: PageRequest) -> int:
     """How many rows the list has with this commune and text, whatever the window."""
-    statement = _filtered(session, request).with_only_columns(
+    statement = _filtered(session, request, counting=True).with_only_columns(
         func.count(), maintain_column_froms=True
     )
     return session.scalar(statement) or 0
@@ -356,6 +405,32 @@ def _sort(kind: _Kind, request: PageRequest) -> tuple[str, bool]:
         return request.sort_key, request.descending
     key, downwards = kind.default_sort
     return key, downwards != request.descending
+
+
+def _columns(kind: _Kind) -> list[Any]:
+    """The columns of a kind's table, under the names of its mapped attributes: a page reads
+    them as plain rows, never through the session's identity map (hydrating two hundred
+    objects costs several times the query)."""
+    return [attribute.class_attribute for attribute in inspect(kind.model).column_attrs]
+
+
+def _selected(kind_name: str, statement: Select[Any], *extra: Any) -> Select[Any]:
+    """The page's statement reading plain columns and ``extra`` after them; the stakes, whose
+    records read their relations, stay ORM entities."""
+    if kind_name == "stakes":
+        return _loaded(statement.add_columns(*extra), kind_name)
+    return statement.with_only_columns(
+        *_columns(KINDS[kind_name]), *extra, maintain_column_froms=True
+    )
+
+
+def _record_row(kind_name: str, row: Row[Any]) -> Any:
+    """What a loader reads: the row itself, its columns by attribute (a stake: its entity)."""
+    return row[0] if kind_name == "stakes" else row
+
+
+# The labels of the sort value and the rowid read beside a page's columns.
+_SORT_VALUE, _ROWID = "page_sort_value", "page_rowid"
 
 
 def _loaded(statement: Select[Any], kind_name: str) -> Select[Any]:
@@ -387,7 +462,12 @@ def fetch_page_after(session: Session, request: PageRequest) -> Page:
     for current in segments:
         if current < segment or len(found) >= request.limit:
             continue
-        statement = _filtered(session, request).add_columns(column, rowid)
+        statement = _selected(
+            request.kind,
+            _filtered(session, request),
+            column.label(_SORT_VALUE),
+            rowid.label(_ROWID),
+        )
         if key in kind.nullable:
             statement = statement.where(column.is_not(None) if current == 0 else column.is_(None))
         starting = current == segment and last is not None
@@ -401,10 +481,19 @@ def fetch_page_after(session: Session, request: PageRequest) -> Page:
             if starting:
                 statement = statement.where((rowid < last) if descending else (rowid > last))
             order = [rowid.desc() if descending else rowid]
-        statement = _loaded(statement.order_by(*order), request.kind)
-        rows = session.execute(statement.limit(request.limit - len(found))).all()
-        found += [(row[0], row[1], row[2], current) for row in rows]
-    records = kind.load(session, [entity for entity, _v, _r, _s in found])
+        rows = _execute(
+            session, request.kind, statement.order_by(*order).limit(request.limit - len(found))
+        )
+        found += [
+            (
+                _record_row(request.kind, row),
+                row._mapping[_SORT_VALUE],
+                row._mapping[_ROWID],
+                current,
+            )
+            for row in rows
+        ]
+    records = kind.load(session, [record_row for record_row, _v, _r, _s in found])
     if len(found) < request.limit:
         return Page(records, None)
     _entity, sort_value, row_id, current = found[-1]
@@ -422,6 +511,6 @@ def fetch_page(session: Session, request: PageRequest) -> list[Record]:
     rowid = _rowid(kind)
     order: list[Any] = [column.is_(None)] if key in kind.nullable else []
     order += [column.desc(), rowid.desc()] if descending else [column, rowid]
-    statement = _loaded(_filtered(session, request).order_by(*order), request.kind)
-    rows = list(session.scalars(statement.offset(request.offset).limit(request.limit)))
-    return kind.load(session, rows)
+    statement = _selected(request.kind, _filtered(session, request)).order_by(*order)
+    rows = _execute(session, request.kind, statement.offset(request.offset).limit(request.limit))
+    return kind.load(session, [_record_row(request.kind, row) for row in rows])

@@ -63,13 +63,19 @@ class PpiChart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName(_("PPI chart: payment credits per year"))
         self.totals: list[tuple[int, Decimal]] = []
+        # The amount above each bar, formatted once when the totals arrive, not at each paint.
+        self.labels: list[str] = []
 
     def set_table(self, table: PpiTable) -> None:
         self.set_totals([(year, table.total_cp(year)) for year in table.years])
 
     def set_totals(self, totals: CpTotals) -> None:
         self.totals = list(totals)
-        summary = "; ".join(f"{year} : {_money_short(total)}" for year, total in self.totals)
+        self.labels = [_money_short(total) for _year, total in self.totals]
+        summary = "; ".join(
+            f"{year} : {label}"
+            for (year, _total), label in zip(self.totals, self.labels, strict=True)
+        )
         self.setAccessibleDescription(summary)
         self.update()
 
@@ -96,7 +102,7 @@ class PpiChart(QWidget):
             painter.fillRect(bar, ACCENT)
             painter.setPen(self.palette().text().color())
             above = QRectF(x - slot / 2, bar.top() - label_height, bar_width + slot, label_height)
-            painter.drawText(above, Qt.AlignmentFlag.AlignCenter, _money_short(total))
+            painter.drawText(above, Qt.AlignmentFlag.AlignCenter, self.labels[index])
             below = QRectF(x - slot / 2, plot.bottom() + 4, bar_width + slot, label_height)
             painter.drawText(below, Qt.AlignmentFlag.AlignCenter, str(year))
         painter.setPen(QPen(QColor("#c4ccd4"), 1))
@@ -148,10 +154,15 @@ class StatusBars(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.counts: dict[ProjectStatus, int] = {}
+        # Each status's label and formatted count, made once when the counts arrive.
+        self.texts: dict[ProjectStatus, tuple[str, str]] = {}
         self.setMinimumHeight(6 * 24)
 
     def set_counts(self, counts: dict[ProjectStatus, int]) -> None:
         self.counts = counts
+        self.texts = {
+            status: (status.label, format_number(counts.get(status, 0))) for status in ProjectStatus
+        }
         self.setAccessibleDescription(
             "; ".join(f"{status.label} : {count}" for status, count in counts.items())
         )
@@ -167,12 +178,13 @@ class StatusBars(QWidget):
         text_colour = self.palette().text().color()
         for row, status in enumerate(ProjectStatus):
             count = self.counts.get(status, 0)
+            label, shown = self.texts.get(status) or (status.label, format_number(count))
             top = row * row_height
             painter.setPen(text_colour)
             painter.drawText(
                 QRectF(0, top, label_width, row_height),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                status.label,
+                label,
             )
             room = self.width() - label_width - count_width
             bar = QRectF(
@@ -185,7 +197,7 @@ class StatusBars(QWidget):
             painter.drawText(
                 QRectF(label_width + bar.width() + 6, top, count_width, row_height),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                format_number(count),
+                shown,
             )
 
 
