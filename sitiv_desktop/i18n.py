@@ -142,7 +142,13 @@ def current_language() -> str:
 
 
 def babel_locale() -> Locale:
-    return Locale.parse(_BABEL_LOCALES[_current_language])
+    return _parsed_locale(_BABEL_LOCALES[_current_language])
+
+
+@cache
+def _parsed_locale(code: str) -> Locale:
+    # Parsed once: every number and date the window paints asks for it.
+    return Locale.parse(code)
 
 
 def _(message: str) -> str:

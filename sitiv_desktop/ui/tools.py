@@ -24,6 +24,7 @@ from sitiv_desktop.i18n import _
 from sitiv_desktop.services.commitments import get_commitment
 from sitiv_desktop.services.meetings import get_meeting
 from sitiv_desktop.services.projects import get_project
+from sitiv_desktop.services.stakes import get_stake
 from sitiv_desktop.store import models
 from sitiv_desktop.ui.packs import PackDialog, meeting_pack_kind
 from sitiv_desktop.ui.progress import run_long_task
@@ -57,6 +58,7 @@ class WindowTools(RecordActions):
                 self.meetings.parentWidget() or self.meetings,
                 lambda s: get_meeting(s, record_id),
             ),
+            "stake": (self.stakes, lambda s: get_stake(s, record_id)),
         }
         if hit.kind in loaders:
             tab, load = loaders[hit.kind]
@@ -73,8 +75,19 @@ class WindowTools(RecordActions):
                 self.agenda.show_meeting,
             )
             return
-        targets = {"exchange": self.exchanges, "stake": self.stakes, "contact": self.dashboard}
-        self.tabs.setCurrentWidget(targets.get(hit.kind, self.dashboard))
+        if hit.kind == "contact":
+            # A contact is seen among its commune's contacts, from the commune's dashboard.
+            def shown(commune_id: Any) -> None:
+                self.select_commune(commune_id)
+                self.tabs.setCurrentWidget(self.dashboard)
+                self.open_contacts(commune_id)
+
+            self.runner.read(
+                lambda s: s.get(models.Contact, record_id).commune_id,  # type: ignore[union-attr]
+                shown,
+            )
+            return
+        self.tabs.setCurrentWidget(self.exchanges if hit.kind == "exchange" else self.dashboard)
         if hit.kind == "exchange":
             self.exchanges.filter.setText(hit.title)
 

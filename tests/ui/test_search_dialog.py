@@ -74,3 +74,39 @@ def test_nothing_found_says_so(started: Any, qtbot: QtBot) -> None:
     dialog = searched(started, "zzzzqx")
     assert dialog.group_rows() == []
     assert dialog.summary.text() == "Aucun résultat."
+
+
+def test_a_stake_found_opens_its_editor_and_a_contact_its_communes_contacts(
+    started: Any, context: Context, town: Town, qtbot: QtBot
+) -> None:
+    from sitiv_desktop.ui.editors import ContactsDialog, StakeEditor
+
+    with context.database.session() as session:
+        stake = models.MandateStake(
+            commune_id=town.givors,
+            axis="Numérique",
+            line="Écoles",
+            action="Tablettes en CM2",
+            priority="high",
+        )
+        contact = models.Contact(
+            commune_id=town.givors,
+            full_name="Aline Morvan",
+            role="general_director",
+            email="",
+            phone="",
+        )
+        session.add_all([stake, contact])
+        session.flush()
+        stake_id, contact_id = stake.id, contact.id
+    window = started.window
+    window.open_hit(SearchHit("stake", stake_id, "Tablettes en CM2", ""))
+    assert isinstance(window.last_editor, StakeEditor)
+    assert window.tabs.currentWidget() is window.stakes
+    window.last_editor.reject()
+    window.open_hit(SearchHit("contact", contact_id, "Aline Morvan", ""))
+    assert window.commune_list.currentItem().text() == "Givors"
+    dialogs = [d for d in window.findChildren(ContactsDialog) if d.isVisible()]
+    assert dialogs, "the commune's contacts were not shown"
+    for dialog in dialogs:
+        dialog.reject()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sitiv_desktop.domain.records import PpiLineRecord
 from sitiv_desktop.i18n import _, format_money, format_number
 from sitiv_desktop.services.budgets import ApVoteDraft, PpiLineDraft, save_ppi_line
+from sitiv_desktop.services.ppi import left_to_program
 from sitiv_desktop.store import models
 from sitiv_desktop.ui.editors.fields import (
     DateField,
@@ -74,8 +75,10 @@ class PpiLineEditor(FormDialog):
             set_cell(credits, row, 1, format_number(amount) if amount is not None else "")
         self.add_field("cp", _("CP per year"), credits)
         remaining = (
-            record.ap - sum(record.cp_by_year.values(), Decimal(0))
-            if record is not None and record.ap is not None
+            left_to_program(
+                record.ap, sum(record.cp_by_year.values(), Decimal(0)), record.project_status
+            )
+            if record is not None
             else None
         )
         left = QLabel(
