@@ -23,7 +23,7 @@ def main(target: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         context = open_context(folder)
         with context.database.session() as session:
-            generate_demo(session, seed=1, today=dt.date(2025, 1, 13))
+            generate_demo(session, seed=1, today=dt.date.today())
         context.settings.set("first_start_done", True)
         application = Application(context, inline=True)
         window = application.window

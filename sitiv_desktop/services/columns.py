@@ -123,7 +123,7 @@ MEETING_STARTS = ListColumn(
     lambda m: f"{format_date(m.starts_at.date(), 'short')} {format_time(m.starts_at)}",
     lambda m: m.starts_at,
     "starts_at",
-    width=130,
+    width=140,
 )
 MEETING_DAY = ListColumn(N_("Date"), lambda m: format_date(m.starts_at.date(), "short"))
 MEETING_TITLE = ListColumn(N_("Title"), *_same(lambda m: m.title), "title", width=260, name="title")

@@ -265,7 +265,13 @@ class AgendaPanel(QWidget):
         self.view.setDropIndicatorShown(True)
         self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.view.horizontalHeader()
+        # The item's wording takes what the speaker, the link and the short columns leave.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for short in (2, 4):
+            header.setSectionResizeMode(short, QHeaderView.ResizeMode.ResizeToContents)
+        for named in (1, 3):
+            header.resizeSection(named, 120)
         self.view.doubleClicked.connect(lambda _index: self.edit_item())
         layout.addWidget(self.view, 1)
         self.total = QLabel()

@@ -131,6 +131,8 @@ class Card(QFrame):
             item = self.body.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                # Hidden at once: deleted later, it would still paint where it was meanwhile.
+                widget.hide()
                 widget.deleteLater()
 
     def add_line(self, text: str, colour: str = "", tooltip: str = "") -> QLabel:

@@ -190,14 +190,16 @@ class ListPage(QWidget):
                 # Too wide: the title gives way first, then the longest text columns, never
                 # the amounts; what still does not fit is at the right (the least important).
                 title = widths[title_section]
-                widths[title_section] = max(200, title - (used - room))
+                widths[title_section] = max(170, title - (used - room))
                 used = sum(widths.values())
                 for section in sorted(widths, key=lambda s: -widths[s]):
                     if used <= room:
                         break
-                    if self.model.columns[section].name in ("amount", "title"):
+                    column = self.model.columns[section]
+                    if column.name in ("amount", "title"):
                         continue
-                    cut = min(widths[section] - 140, used - room)  # dates stay whole
+                    # Down to the column's own width at most: dates stay whole.
+                    cut = min(widths[section] - min(column.width, 140), used - room)
                     if cut > 0:
                         widths[section] -= cut
                         used -= cut

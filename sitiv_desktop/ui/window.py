@@ -148,7 +148,8 @@ class MainWindow(WindowMenus):
         meeting_split.setChildrenCollapsible(False)
         meeting_split.setStretchFactor(0, 1)
         meeting_split.setStretchFactor(1, 1)
-        meeting_split.setSizes([620, 480])
+        # The agenda gets the larger share: its items are read and typed there.
+        meeting_split.setSizes([520, 580])
         self.meeting_split = meeting_split
         self.tabs.addTab(meeting_split, _("Meetings"))
 
