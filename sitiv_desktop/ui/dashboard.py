@@ -328,7 +328,7 @@ class Dashboard(QScrollArea):
 
     def _fill_all(self, overview: AllCommunesOverview) -> None:
         self.title.setText(_("All communes"))
-        self.subtitle.setText(_("The syndicate and every member commune"))
+        self.subtitle.setText(_("Every commune this copy holds, together"))
         if overview.late_total:
             text = ngettext(
                 "{count} late commitment", "{count} late commitments", overview.late_total

@@ -28,7 +28,8 @@ SHARED = "shared"
 
 @dataclass(frozen=True)
 class Connection:
-    """What the user typed to reach the shared database; the password goes to the keyring."""
+    """What the user typed to reach the sync service; the session it opens goes to the
+    keyring, the password nowhere."""
 
     url: str
     user: str
@@ -118,7 +119,12 @@ class ConnectionDialog(QDialog):
             field.setAccessibleName(label)
             form.addRow(label, field)
         layout.addLayout(form)
-        note = QLabel(_("The password is kept in the system keyring, never in a file."))
+        note = QLabel(
+            _(
+                "The password is not kept: the session the service opens is kept in the system "
+                "keyring, never in a file."
+            )
+        )
         note.setObjectName("muted")
         note.setWordWrap(True)
         layout.addWidget(note)
