@@ -40,7 +40,7 @@ from tests.benchmarks.common import Figure, demo_copy, median_seconds
 from tests.sync_harness import ServiceProcess, service_url
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-INSEE = ("69259", "69256", "69091", "69096", "69152", "42186", "69273", "42207")
+INSEE = ("69259", "69256", "69091", "69096", "69149", "42186", "69273", "42207")
 
 
 def postgres_server() -> str:
