@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QCalendarWidget, QDialogButtonBox, QTableWidget
 from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select, text
 
 from sitiv_desktop.context import Context
@@ -379,3 +380,17 @@ def test_a_kept_commitment_s_evidence_goes_to_its_own_column(
             "Bon de livraison du 3 mars, signé",
         )
         assert row.status == "kept"
+
+
+def test_a_long_title_reads_from_its_start_and_the_calendar_button_shows_a_calendar(
+    qtbot: QtBot,
+) -> None:
+    from sitiv_desktop.ui.editors.fields import DateField, line_field
+
+    title = line_field("Raccordement en fibre optique " * 8)
+    qtbot.addWidget(title)
+    assert title.cursorPosition() == 0
+    date = DateField(None)
+    qtbot.addWidget(date)
+    # Drawn, not an emoji that many desktops have no font for.
+    assert not date.button.icon().isNull() and date.button.text() == ""

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -34,6 +35,22 @@ def date_text(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value is not None else ""
 
 
+def calendar_icon() -> QIcon:
+    """A small calendar, drawn: an emoji or a theme's icon is missing on many desktops."""
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setPen(QColor("#3c4a5a"))
+    painter.setBrush(QColor("white"))
+    painter.drawRect(1, 2, 13, 12)
+    painter.fillRect(2, 3, 12, 3, QColor("#1f5f99"))
+    for row in range(2):
+        for column in range(3):
+            painter.fillRect(4 + 3 * column, 8 + 3 * row, 2, 2, QColor("#3c4a5a"))
+    painter.end()
+    return QIcon(pixmap)
+
+
 class DateField(QWidget):
     """A date typed as people write it (20/01/2015) or picked from a calendar; may be empty.
 
@@ -50,7 +67,7 @@ class DateField(QWidget):
         self.edit.setMaximumWidth(160)
         row.addWidget(self.edit)
         self.button = QToolButton()
-        self.button.setText("📅")
+        self.button.setIcon(calendar_icon())
         self.button.setToolTip(_("Choose in a calendar"))
         self.button.setAccessibleName(_("Choose in a calendar"))
         self.button.clicked.connect(self.open_calendar)
@@ -142,6 +159,8 @@ def freeze(widget: QWidget) -> None:
 
 def line_field(value: str = "", placeholder: str = "") -> QLineEdit:
     edit = QLineEdit(value)
+    # A long value is read from its start (Qt leaves the cursor, so the view, at its end).
+    edit.setCursorPosition(0)
     if placeholder:
         edit.setPlaceholderText(placeholder)
     return edit
