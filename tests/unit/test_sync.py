@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from sitiv_desktop.services.commitments import CommitmentDraft, save_commitment
 from sitiv_desktop.store import models
 from sitiv_desktop.sync.conflicts import resolve_conflict
+from sitiv_desktop.sync.rows import SYNCED_TABLES
 from tests.sync_harness import Syndicate
 
 
@@ -387,3 +388,24 @@ def test_a_refused_creation_is_told_in_words_and_retried_once_the_right_is_back(
     assert alice.sync().sent == 1
     shared = {row["title"] for row in syndicate.rows("commitments").values()}
     assert "Promesse tardive" in shared
+
+
+def test_a_first_sync_in_many_small_pages_brings_every_row_once(
+    syndicate: Syndicate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages sized by bytes, each asked for after the last id of the one before: with pages of
+    a few rows, every table still arrives whole, its shadows with it."""
+    from sitiv_desktop.sync import pull
+
+    monkeypatch.setattr(pull, "FIRST_PAGE_ROWS", 2)
+    monkeypatch.setattr(pull, "MIN_PAGE_ROWS", 1)
+    monkeypatch.setattr(pull, "PAGE_BYTES", 600)
+    alice = syndicate.laptop("alice", {"Vénissieux": "liaison", "Givors": "liaison"})
+    summary = alice.sync()
+    for table in SYNCED_TABLES:
+        assert set(alice.rows(table)) <= set(syndicate.rows(table)), table
+    assert all(alice.rows(table) for table in ("communes", "projects", "commitments"))
+    with alice.database.read_session() as session:
+        shadows = session.execute(text("SELECT count(*) FROM sync_shadows")).scalar_one()
+    held = sum(len(alice.rows(table)) for table in SYNCED_TABLES)
+    assert shadows == held == summary.received
