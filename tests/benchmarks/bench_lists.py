@@ -1,5 +1,6 @@
-"""The window's lists at scale, without the window: what a commune switch, a sort, a filter and
-scrolling to the end ask of the store, each beside the bare SQLite query of the same rows."""
+"""The window's lists at scale, without the window: what a commune switch, a sort, a filter,
+scrolling to the end and a record's history ask of the store, each beside the bare SQLite query
+of the same rows."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
-from sitiv_desktop.context import open_context
+from sitiv_desktop.context import Context, open_context
 from sitiv_desktop.services.browsing import KINDS, PageRequest, count_page_rows, fetch_page_after
 from sitiv_desktop.services.communes import find_commune, load_overview
+from sitiv_desktop.services.history import record_history
 from sitiv_desktop.services.search import fts_query
 from tests.benchmarks.common import Figure, demo_copy, paired
 
@@ -107,10 +109,50 @@ def run(data_dir: Path, repeats: int) -> list[Figure]:
                         f"last page of {kind_name}", work, floor, f"{total:,} rows", "first page"
                     )
                 )
+        figures.append(_history_figure(context, repeats))
     finally:
         bare.close()
         context.close()
     return figures
+
+
+class _RolledBack(Exception):
+    """Leaves the benchmark's history entries out of the copy other sections read."""
+
+
+def _history_figure(context: Context, repeats: int) -> Figure:
+    """A record's history panel on a copy whose history holds an entry for every commitment and
+    exchange (as after syncing them), beside the bare query of that record's entries."""
+    found: list[Figure] = []
+    try:
+        with context.database.session() as session:
+            connection = session.connection()
+            for offset, table in enumerate(("commitments", "exchanges")):
+                connection.exec_driver_sql(
+                    "INSERT INTO history (seq, table_name, row_id, op, fields, author,"
+                    " committed_at, commune_ids) SELECT"
+                    f" {offset} * 10000000 + row_number() OVER (), '{table}', id, 'update', '{{}}',"
+                    f" 'banc', '2026-01-01 00:00:00.000000', '' FROM {table}"
+                )
+            entries = connection.exec_driver_sql("SELECT count(*) FROM history").scalar_one()
+            row_id = connection.exec_driver_sql(
+                "SELECT id FROM commitments ORDER BY id LIMIT 1"
+                " OFFSET (SELECT count(*) / 2 FROM commitments)"
+            ).scalar_one()
+            work, floor = paired(
+                lambda: record_history(session, "commitments", uuid.UUID(row_id)),
+                lambda: connection.exec_driver_sql(
+                    "SELECT seq, op, fields, author, committed_at FROM history"
+                    " WHERE table_name = 'commitments' AND row_id = ? ORDER BY seq DESC",
+                    (row_id,),
+                ).fetchall(),
+                repeats,
+            )
+            found.append(_figure("opening a record's history", work, floor, f"{entries:,} entries"))
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    return found[0]
 
 
 def _figure(

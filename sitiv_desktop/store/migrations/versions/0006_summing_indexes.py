@@ -1,5 +1,6 @@
-"""summing indexes: the syndicate chart sums payment credits from an index alone, and a
-commune's commitments are counted by the day they were made (laptop copies only)
+"""summing indexes: the syndicate chart sums payment credits from an index alone, a commune's
+commitments are counted by the day they were made, and a record's history is read by its row
+(the history grows with every change pulled) — laptop copies only
 
 Revision ID: 0006
 Revises: 0005
@@ -20,6 +21,7 @@ STATEMENTS = (
     "CREATE INDEX IF NOT EXISTS ix_payment_credits_line_year_amount"
     " ON payment_credits (line_id, year, amount_cents)",
     "CREATE INDEX IF NOT EXISTS ix_commitments_commune_made_on ON commitments (commune_id, made_on)",
+    "CREATE INDEX IF NOT EXISTS ix_history_row ON history (table_name, row_id, seq)",
 )
 
 
