@@ -41,6 +41,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from sitiv_desktop import APP_NAME, __version__
 from sitiv_desktop.errors import Cancelled
 from sitiv_desktop.i18n import _
+from sitiv_desktop.progress import Progress
 from sitiv_desktop.reports.flowables import SectionHeading, escape_text, reset_heading_keys
 from sitiv_desktop.reports.fonts import BODY, BODY_BOLD, TITLE, register_fonts
 from sitiv_desktop.reports.styles import (
@@ -59,7 +60,6 @@ from sitiv_desktop.reports.styles import (
     Styles,
 )
 
-Progress = Callable[[float, str], None]
 CancelFlag = Callable[[], bool]
 
 COVER = "cover"

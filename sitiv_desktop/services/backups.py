@@ -29,7 +29,8 @@ from pathlib import Path
 
 from sitiv_desktop.errors import ExternalError, UserError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.services.files import ProgressCallback, no_progress, read_failed
+from sitiv_desktop.progress import Progress, no_progress
+from sitiv_desktop.services.files import read_failed
 from sitiv_desktop.store import models
 from sitiv_desktop.store.database import Database, sqlite_url, store_failure
 from sitiv_desktop.store.migration import alembic_config, head_revision, upgrade
@@ -83,7 +84,7 @@ def _stamp(now: dt.datetime | None = None) -> str:
     return (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
 
 
-def _copy(source: Path, target: Path, progress: ProgressCallback = no_progress) -> None:
+def _copy(source: Path, target: Path, progress: Progress = no_progress) -> None:
     """Copy ``source`` into ``target`` through the backup API; ``target``'s content is replaced."""
     # One step (pages=-1): a stepwise copy restarts each time another connection writes, and
     # could never end while the application is busy; one step reads a single snapshot.
@@ -113,7 +114,7 @@ def _failed(error: BaseException, what: str, folder: Path | None = None) -> Exte
     )
 
 
-def backup(database_path: Path, target: Path, progress: ProgressCallback = no_progress) -> Path:
+def backup(database_path: Path, target: Path, progress: Progress = no_progress) -> Path:
     """Write a consistent copy of the local copy to ``target`` (replacing a file there).
 
     The local copy is examined first: a damaged one is not backed up, so that it never stands
@@ -423,7 +424,7 @@ def restore(
     source: Path,
     database_path: Path,
     backups_dir: Path,
-    progress: ProgressCallback = no_progress,
+    progress: Progress = no_progress,
 ) -> RestoreResult:
     """Replace the local copy's content by a checked backup, keeping the current copy aside.
 

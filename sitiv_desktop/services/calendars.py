@@ -22,8 +22,9 @@ from sitiv_desktop import APP_ID, APP_NAME
 from sitiv_desktop.domain.enums import MeetingStatus
 from sitiv_desktop.domain.records import MeetingRecord
 from sitiv_desktop.i18n import _, format_datetime
+from sitiv_desktop.progress import Progress, no_progress
 from sitiv_desktop.services.conversions import meeting_record
-from sitiv_desktop.services.files import ProgressCallback, no_progress, write_atomically
+from sitiv_desktop.services.files import write_atomically
 from sitiv_desktop.store import models
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -96,7 +97,7 @@ def meeting_event(meeting: MeetingRecord, stamp: dt.datetime) -> Event:
 def meetings_calendar(
     session: Session,
     commune_id: uuid.UUID | None = None,
-    progress: ProgressCallback = no_progress,
+    progress: Progress = no_progress,
     now: dt.datetime | None = None,
 ) -> Calendar:
     """The meetings of one commune (or all) as a calendar ready to write."""
@@ -129,7 +130,7 @@ def export_calendar(
     session: Session,
     path: Path,
     commune_id: uuid.UUID | None = None,
-    progress: ProgressCallback = no_progress,
+    progress: Progress = no_progress,
     now: dt.datetime | None = None,
 ) -> int:
     """Write the meetings to an ``.ics`` file; returns how many events it holds."""

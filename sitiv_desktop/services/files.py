@@ -14,11 +14,6 @@ from sitiv_desktop.i18n import _
 
 # progress(fraction from 0 to 1, what is being done). A window's callback stops the work by
 # raising ``Cancelled``: the service's transaction then rolls back and nothing is written.
-ProgressCallback = Callable[[float, str], None]
-
-
-def no_progress(fraction: float, text: str) -> None:
-    """The progress callback of callers that show none."""
 
 
 def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:

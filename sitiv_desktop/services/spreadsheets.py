@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import N_, _
+from sitiv_desktop.progress import Progress, no_progress
 from sitiv_desktop.services.columns import (
     COMMITMENT_COLUMNS,
     COMMUNE,
@@ -42,12 +43,7 @@ from sitiv_desktop.services.columns import (
 )
 from sitiv_desktop.services.commitments import CommitmentFilter, list_commitments
 from sitiv_desktop.services.exchanges import exchange_timeline
-from sitiv_desktop.services.files import (
-    ProgressCallback,
-    no_progress,
-    read_failed,
-    write_atomically,
-)
+from sitiv_desktop.services.files import read_failed, write_atomically
 from sitiv_desktop.services.meetings import list_meetings
 from sitiv_desktop.services.ppi import list_ppi_lines, ppi_table
 from sitiv_desktop.services.projects import ProjectFilter, list_projects
@@ -263,9 +259,7 @@ def export_tables(
 WIDTH_SAMPLE = 2_000
 
 
-def write_xlsx(
-    tables: Sequence[Table], stream: BinaryIO, progress: ProgressCallback = no_progress
-) -> None:
+def write_xlsx(tables: Sequence[Table], stream: BinaryIO, progress: Progress = no_progress) -> None:
     """Stream the tables into a workbook (openpyxl's write-only mode: memory stays flat)."""
     workbook = Workbook(write_only=True)
     for index, table in enumerate(tables):
@@ -398,7 +392,7 @@ def export_spreadsheet(
     kind: ExportKind,
     path: Path,
     commune_id: uuid.UUID | None = None,
-    progress: ProgressCallback = no_progress,
+    progress: Progress = no_progress,
 ) -> int:
     """Write an export to ``path`` (``.xlsx`` or ``.csv``); returns the number of rows."""
     file_format = spreadsheet_format(path)

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitiv_desktop.progress import Progress, no_progress
 from sitiv_desktop.sync.protocol import LogOp, ServerChange
 from sitiv_desktop.sync.rows import dumps
 
-Progress = Callable[[float, str], None]
 Fault = Callable[[str], None]
 Backup = Callable[[], Path]
 
@@ -31,9 +31,8 @@ class SyncSummary:
         return (change.table, change.row_id, fields) in self.sent_here
 
 
-def no_progress(fraction: float, text: str) -> None:
-    """Callers that show no progress pass nothing."""
-
-
 def no_fault(step: str) -> None:
     """Tests stop the process here, as a crash would; in use, nothing happens."""
+
+
+__all__ = ["Backup", "Fault", "Progress", "SyncSummary", "no_fault", "no_progress"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
+from sitiv_desktop.progress import Progress, no_progress
 from sitiv_desktop.services.demo.commitments import make_commitments
 from sitiv_desktop.services.demo.communes import make_communes
 from sitiv_desktop.services.demo.exchanges import make_exchanges, make_stakes
@@ -32,7 +33,6 @@ from sitiv_desktop.store.indexes import (
 )
 from sitiv_desktop.store.outbox import outside_outbox
 
-Progress = Callable[[float, str], None]
 BATCH_ROWS = 5000
 # Share of the progress bar spent drawing the data; the rest is writing it.
 DRAWING_SHARE = 0.3
@@ -49,16 +49,12 @@ class DemoSummary:
         return sum(self.counts.values())
 
 
-def _no_progress(fraction: float, text: str) -> None:
-    """Callers that show no progress pass nothing."""
-
-
 def generate_demo(
     session: Session,
     seed: int = 1,
     scale: int = 1,
     replace: bool = False,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     today: dt.date | None = None,
 ) -> DemoSummary:
     """Fill the local copy with demonstration data; refuses a copy that holds data already.

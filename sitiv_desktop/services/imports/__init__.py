@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.transfers import ImportKind, ImportPreview
 from sitiv_desktop.i18n import _
-from sitiv_desktop.services.files import ProgressCallback, no_progress
+from sitiv_desktop.progress import Progress, no_progress
 from sitiv_desktop.services.imports.matching import commitment_key, project_ids_by_code
 from sitiv_desktop.services.imports.preview import (
     EXPORT_ONLY_COLUMNS,
@@ -76,7 +76,7 @@ def import_file(
     *,
     skip_bad_rows: bool = False,
     dry_run: bool = False,
-    progress: ProgressCallback = no_progress,
+    progress: Progress = no_progress,
     before_writing: Callable[[], object] | None = None,
 ) -> ImportPreview:
     """Read a file, check it against one snapshot of the local copy, then write it set-wise.
@@ -118,7 +118,7 @@ def import_spreadsheet(
     *,
     skip_bad_rows: bool = False,
     dry_run: bool = False,
-    progress: ProgressCallback = no_progress,
+    progress: Progress = no_progress,
 ) -> ImportPreview:
     """Read a file and, unless ``dry_run``, write it in the caller's transaction.
 
@@ -139,7 +139,7 @@ def import_rows(
     *,
     skip_bad_rows: bool = False,
     dry_run: bool = False,
-    progress: ProgressCallback = no_progress,
+    progress: Progress = no_progress,
 ) -> ImportPreview:
     plan = plan_import(session, kind, sheet, progress)
     if dry_run:
@@ -149,7 +149,7 @@ def import_rows(
 
 
 def apply_plan(
-    session: Session, plan: ImportPlan, skip_bad_rows: bool, progress: ProgressCallback
+    session: Session, plan: ImportPlan, skip_bad_rows: bool, progress: Progress
 ) -> ImportPlan:
     if plan.preview.problems and not skip_bad_rows:
         raise ImportRefused(plan.preview)

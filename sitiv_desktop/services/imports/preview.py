@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.transfers import ImportKind, ImportPreview, RowProblem
 from sitiv_desktop.i18n import _
+from sitiv_desktop.progress import Progress, no_progress
 from sitiv_desktop.services.columns import (
     CODE,
     COMMITMENT,
@@ -18,7 +19,6 @@ from sitiv_desktop.services.columns import (
     TITLE,
     Column,
 )
-from sitiv_desktop.services.files import ProgressCallback, no_progress
 from sitiv_desktop.services.imports.cells import header_key, position_of
 from sitiv_desktop.services.imports.commitments import CommitmentPlanner
 from sitiv_desktop.services.imports.ppi import PpiPlanner
@@ -40,7 +40,7 @@ EXPORT_ONLY_COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
 
 
 def plan_import(
-    session: Session, kind: ImportKind, sheet: SheetRows, progress: ProgressCallback = no_progress
+    session: Session, kind: ImportKind, sheet: SheetRows, progress: Progress = no_progress
 ) -> ImportPlan:
     """Read every row against the local copy: changes, problems, and the writes to make."""
     planners: dict[ImportKind, type[Planner]] = {

@@ -15,11 +15,11 @@ from sitiv_desktop.domain.transfers import (
 )
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
+from sitiv_desktop.progress import Progress
 from sitiv_desktop.services.columns import (
     Column,
 )
 from sitiv_desktop.services.conversions import syndicate_name
-from sitiv_desktop.services.files import ProgressCallback
 from sitiv_desktop.services.imports.cells import Row, position_of
 from sitiv_desktop.services.imports.matching import Communes
 from sitiv_desktop.services.imports.writing import Writes
@@ -86,7 +86,7 @@ class Planner:
                 )
             )
 
-    def plan_all(self, progress: ProgressCallback) -> None:
+    def plan_all(self, progress: Progress) -> None:
         total = max(len(self.sheet.rows), 1)
         for index, (number, cells) in enumerate(self.sheet.rows):
             if index % 500 == 0:
