@@ -13,6 +13,7 @@ from sitiv_desktop.context import Context
 from sitiv_desktop.credentials import Credentials
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
+from sitiv_desktop.progress import Progress
 from sitiv_desktop.services.roles import granted_roles
 from sitiv_desktop.sync.client import synchronise
 from sitiv_desktop.sync.summary import Fault, SyncSummary
@@ -66,7 +67,7 @@ def open_service(context: Context, ask_password: AskPassword | None = None) -> S
 def sync_now(
     context: Context,
     service: ServiceClient,
-    progress: Callable[[float, str], None] | None = None,
+    progress: Progress | None = None,
     fault: Fault | None = None,
     is_cancelled: Callable[[], bool] = lambda: False,
 ) -> SyncSummary:

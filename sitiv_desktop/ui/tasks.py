@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.errors import Cancelled
+from sitiv_desktop.progress import Progress
 
 if TYPE_CHECKING:
     # The handle only: the runner opens sessions through it and never reads the store's tables.
@@ -158,7 +159,7 @@ class StoreRunner(QObject):
 class TaskState:
     """What a work function sees: a progress callback and a cancel flag."""
 
-    report: Callable[[float, str], None]
+    report: Progress
     _cancel: threading.Event = field(default_factory=threading.Event)
 
     def progress(self, fraction: float, text: str = "") -> None:
