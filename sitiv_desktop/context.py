@@ -1,11 +1,13 @@
-"""The explicit context built once at start and passed down: paths, settings, store."""
+"""The explicit context built once at start and passed down: paths, settings, store, and the
+keyring that holds the sync's session."""
 
 from __future__ import annotations
 
 import errno
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DatabaseError
 
@@ -16,12 +18,25 @@ from sitiv_desktop.settings import Settings
 from sitiv_desktop.store.database import Database, check_fts5, sqlite_url, store_failure
 from sitiv_desktop.store.migration import upgrade
 
+if TYPE_CHECKING:
+    from sitiv_desktop.credentials import Credentials
+
 
 @dataclass
 class Context:
     paths: Paths
     settings: Settings
     database: Database
+    _credentials: Credentials | None = field(default=None, repr=False)
+
+    @property
+    def credentials(self) -> Credentials:
+        """The system keyring, opened at first use: importing it is not worth delaying start."""
+        if self._credentials is None:
+            from sitiv_desktop.credentials import Credentials
+
+            self._credentials = Credentials()
+        return self._credentials
 
     def close(self) -> None:
         self.database.dispose()

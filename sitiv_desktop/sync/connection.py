@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitiv_desktop.context import Context
-from sitiv_desktop.credentials import Credentials
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.progress import Progress
@@ -36,7 +35,7 @@ def connect(context: Context, address: str, user: str, password: str) -> Connect
         grants = service.grants()
     context.settings.set("server_url", address)
     context.settings.set("server_user", user)
-    kept = Credentials().store(address, user, token)
+    kept = context.credentials.store(address, user, token)
     return Connected(grants, kept)
 
 
@@ -52,7 +51,7 @@ def open_service(context: Context, ask_password: AskPassword | None = None) -> S
                 "(« sitiv-desktop connect ADDRESS --user NAME », or Synchronisation › Connexion)."
             )
         )
-    credentials = Credentials()
+    credentials = context.credentials
     token = credentials.token(str(address), str(user))
     service = ServiceClient(str(address), token)
     if token is None:
@@ -92,7 +91,7 @@ def sync_now(
             **options,  # type: ignore[arg-type]
         )
     except SessionEnded:
-        Credentials().forget(service.address, str(context.settings.get("server_user")))
+        context.credentials.forget(service.address, str(context.settings.get("server_user")))
         raise
     # The window keeps read-only what the service would refuse.
     with context.database.read_session() as session:

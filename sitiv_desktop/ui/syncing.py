@@ -63,7 +63,6 @@ class SyncController(QObject):
         super().__init__(window)
         self.window, self.context, self.runner = window, context, runner
         self.notifier, self.undo_stack, self.edit_record = notifier, undo_stack, edit_record
-        self._credentials: Credentials | None = None
         self.task: LongTask | None = None
         self._checks: list[LongTask] = []
         self.reachable = True
@@ -141,16 +140,7 @@ class SyncController(QObject):
 
     @property
     def credentials(self) -> Credentials:
-        """The keyring, opened at first use: importing it is not worth delaying the window."""
-        if self._credentials is None:
-            from sitiv_desktop.credentials import Credentials
-
-            self._credentials = Credentials()
-        return self._credentials
-
-    @credentials.setter
-    def credentials(self, value: Credentials) -> None:
-        self._credentials = value
+        return self.context.credentials
 
     # Status -------------------------------------------------------------------------------
 
