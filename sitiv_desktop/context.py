@@ -51,9 +51,9 @@ def open_context(data_dir: str | Path | None = None) -> Context:
         from sitiv_desktop.services.files import os_reason
 
         raise ExternalError(
-            _(
-                "The data folder {path} cannot be used: {error}. Choose another with --data-dir."
-            ).format(path=paths.data_dir, error=os_reason(error))
+            _("The data folder {path} cannot be used: {error}. Choose another.").format(
+                path=paths.data_dir, error=os_reason(error)
+            )
         ) from error
     from sitiv_desktop.services.backups import prepare_at_start
 
@@ -75,7 +75,7 @@ def open_context(data_dir: str | Path | None = None) -> Context:
         raise ExternalError(
             _(
                 "The local copy {path} cannot be read. It was left as it is; "
-                "restore a backup or choose another folder with --data-dir."
+                "restore a backup or choose another folder."
             ).format(path=paths.database)
         ) from error
     return Context(paths=paths, settings=Settings(paths.settings), database=database)

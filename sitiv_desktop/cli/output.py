@@ -93,6 +93,10 @@ def ask_password(user: str, twice: bool = False) -> str:
     return password
 
 
+# Fields of the core's errors that the command line sets with an option of the same meaning.
+OPTIONS_OF_FIELDS = {"replace": "--replace", "keep": "--keep"}
+
+
 def fail(
     error: BaseException,
     code: int,
@@ -108,6 +112,11 @@ def fail(
         message = _("Unexpected error ({kind}).").format(kind=type(error).__name__)
     else:
         message = str(error)
+        # The core names the field; on the command line, that field is an option.
+        option = OPTIONS_OF_FIELDS.get(getattr(error, "field", None) or "")
+        if option:
+            sentence = message.removesuffix(".")
+            message = f"{sentence} ({option})" + ("." if sentence != message else "")
     print(_("Error: {message}").format(message=message), file=sys.stderr)
     if bug and not debug:
         print(_("Run again with --debug to see the details."), file=sys.stderr)

@@ -252,12 +252,12 @@ def store_failure(
     elif code == SQLITE_READONLY or number == errno.EROFS:
         message = _(
             "{what} cannot be written: the disk or the folder is read-only. Nothing was "
-            "changed; check the rights on the data folder, or choose another with --data-dir."
+            "changed; check the rights on the data folder, or choose another."
         )
     elif number in (errno.EACCES, errno.EPERM):
         message = _(
             "{what} cannot be used: permission denied. Nothing was changed; check the rights "
-            "on the data folder, or choose another with --data-dir."
+            "on the data folder, or choose another."
         )
     elif code == SQLITE_IOERR or number == errno.EIO:
         message = _(
@@ -272,7 +272,7 @@ def store_failure(
     elif code == SQLITE_CANTOPEN:
         message = _(
             "{what} cannot be opened (a missing folder, or no right to it). Check the data "
-            "folder, or choose another with --data-dir."
+            "folder, or choose another."
         )
     else:
         return None

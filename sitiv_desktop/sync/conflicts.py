@@ -146,7 +146,7 @@ def retry_refused(session: Session, refused_id: str) -> None:
 def resolve_conflict(session: Session, conflict_id: str, keep: str) -> None:
     """Keep ``mine`` or ``theirs``; keeping mine is an edit the next sync sends."""
     if keep not in ("mine", "theirs"):
-        raise UserError(_("--keep: choose mine or theirs."), "keep")
+        raise UserError(_("Choose the version to keep: mine or theirs."), "keep")
     found = [c for c in list_conflicts(session) if c.id.startswith(conflict_id.lower())]
     if len(found) != 1:
         raise NotFound(_("No conflict has the identifier « {id} ».").format(id=conflict_id))

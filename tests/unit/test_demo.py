@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -104,7 +105,8 @@ def test_a_copy_holding_data_is_refused_unless_replaced(database: Database) -> N
         generate_demo(session, seed=1, today=TODAY)
     with pytest.raises(UserError) as refused, database.session() as session:
         generate_demo(session, seed=2, today=TODAY)
-    assert "--replace" in refused.value.message
+    # The core names the field; the command line adds its option (tested below).
+    assert refused.value.field == "replace" and "--" not in refused.value.message
     first = snapshot(database)
     with database.session() as session:
         generate_demo(session, seed=2, replace=True, today=TODAY)
@@ -379,3 +381,18 @@ def test_the_president_has_words_for_the_vows_and_the_mayor_meetings_to_come(
     coming = [m for m in mayor if m.starts_at.date() >= TODAY]
     assert coming and all(m.speaker_notes for m in coming)
     assert all(not m.speaker_notes for m in mayor if m.starts_at.date() < TODAY)
+
+
+def test_the_command_line_names_its_option_where_the_core_names_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The core's message says what to do in words the window can show too; the command line
+    adds the option that does it."""
+    from sitiv_desktop import cli
+
+    folder = str(tmp_path / "data")
+    assert cli.main(["--data-dir", folder, "demo", "--seed", "1"]) == 0
+    capsys.readouterr()
+    assert cli.main(["--data-dir", folder, "demo", "--seed", "1"]) == 2
+    said = capsys.readouterr().err
+    assert "leur remplacement doit être demandé (--replace)" in said

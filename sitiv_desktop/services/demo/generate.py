@@ -65,7 +65,7 @@ def generate_demo(
         raise UserError(_("--scale: give a whole number of at least 1."), "scale")
     if not replace and _holds_data(session):
         raise UserError(
-            _("The local copy already holds data; add --replace to replace it."), "replace"
+            _("The local copy already holds data: replacing them must be asked for."), "replace"
         )
     progress(0.0, _("Preparing the demonstration data"))
     maker = Maker(seed, today or dt.date.today())
