@@ -14,6 +14,9 @@ The table of contents costs no second layout: its titles are known before the pa
 out, so its place is kept in one pass and it is drawn at the very end, with the page numbers,
 beside « page n sur N ». Only a table of contents too long for one page falls back on
 reportlab's multi-pass build.
+
+Kept whole: the page template, the bookmarks and the table of contents must agree on every page,
+which is one concern.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""The mayor meeting pack: everything the syndicate brings to a meeting with one commune."""
+"""The mayor meeting pack: everything the syndicate brings to a meeting with one commune.
+
+Kept whole: one flowable story, each section a function, the order of the sections being the
+pack's.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """The New Year address (vœux) pack: the year under review, one page per commune, the PPI of
-the coming year and the speaker's notes."""
+the coming year and the speaker's notes.
+
+Kept whole: one flowable story from the first page to the last, as ``meeting_pack`` is.
+"""
 
 from __future__ import annotations
 

@@ -12,6 +12,9 @@ not empty when the last backup held data) before it is backed up, and each new b
 examined before older ones are let go, so a damaged or emptied copy never rotates the good
 backups away. Leftovers of a backup or a restore that was interrupted are removed at the next
 start (``prepare_at_start``).
+
+Kept whole: taking, checking, rotating and restoring share the rule that a damaged or emptied copy
+never rotates a good backup away.
 """
 
 from __future__ import annotations

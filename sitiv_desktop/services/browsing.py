@@ -7,6 +7,9 @@ Pages follow each other by key, not by ``OFFSET``: a page asks for the rows afte
 value and rowid of the last row shown, which an index finds at once, so the last page of a
 long list costs what the first does. Empty values (a commitment without a due date) come last
 in either direction: they are read as a second segment once the others are exhausted.
+
+Kept whole: every list's pages, counts and keys are built by the same ``Kind`` table, so that no
+list pages differently.
 """
 
 from __future__ import annotations

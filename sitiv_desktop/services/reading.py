@@ -9,6 +9,9 @@ computed value, error values, control characters, cells beyond the header.
 
 Problems with the file as a whole raise ``UserError``; problems with a cell are returned with
 the rows, so that the preview can list each of them.
+
+Kept whole: every rule of what a file may hold (bounds, cells, encodings) is read here and nowhere
+else.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ back by ``services.imports``, so an exported file can be edited and imported aga
 
 Number formats are stored in the file in Excel's neutral notation (``#,##0.00``): Excel and
 LibreOffice show them with the reader's separators, « 1 234,56 € » on a French computer.
+
+Kept whole: one writer for both formats, so that an export in CSV and in xlsx can never differ.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 The database holds every rule it can (NOT NULL, CHECK, foreign keys, uniqueness); the services
 check the same rules first so that users get a French message naming the field. Amounts are
 whole cents, so SQLite and PostgreSQL agree to the cent.
+
+One module for every table on purpose: the relations between the models are read in one place, and
+Alembic's autogenerate sees one metadata.
 """
 
 from __future__ import annotations

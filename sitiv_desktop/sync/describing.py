@@ -6,6 +6,8 @@ values themselves when the copy no longer holds it), each field by its French la
 as text (dates, amounts and percentages formatted, codes by their label, links by the title of
 the record they point to), and the service's reason for a refusal in French, whatever words it
 came in. Nothing here writes.
+
+Kept whole: every kind of record is named, and every field phrased, by the same ``Describer``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """The agenda builder of a meeting: add items, drag them into order, link them to a project or a
-commitment, see the total time against the meeting's length, record outcomes, carry over."""
+commitment, see the total time against the meeting's length, record outcomes, carry over.
+
+Kept whole: the agenda's model and its pane edit the same rows, drag and drop included.
+"""
 
 from __future__ import annotations
 

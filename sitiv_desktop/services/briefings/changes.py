@@ -12,6 +12,8 @@ changes come from three sources, in this order of trust:
 
 A fact found in an earlier source is not repeated from a later one. The sync layer owns these
 tables; they are only read here, through the descriptions below.
+
+Kept whole: the three sources are merged and ranked together, which is this module's one concern.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ Each change is applied in a savepoint, so that one refused change leaves the res
 intact. Numbers are drawn at the very end, from a counter row that only the service updates and
 that stays locked until commit: the order of numbers is the order of commits, and the work of
 pushes for different communes runs side by side until that last step.
+
+Kept whole: the field-level merge, the rights check and the numbering are one transaction's steps,
+and splitting them would hide their order.
 """
 
 from __future__ import annotations
