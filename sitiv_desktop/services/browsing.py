@@ -111,35 +111,31 @@ def _projects(commune_id: uuid.UUID | None) -> Select[Any]:
     return statement
 
 
-def _commitments(commune_id: uuid.UUID | None, named: bool = True) -> Select[Any]:
-    statement = select(models.Commitment)
+def _of_commune(model: Any, commune_id: uuid.UUID | None, named: bool = True) -> Select[Any]:
+    """A kind whose rows each belong to one commune; ``named`` joins the commune for its name
+    (counting needs no join: the commune is required, and its foreign key holds)."""
+    statement = select(model)
     if named:
         statement = statement.join(models.Commune)
     if commune_id is not None:
-        statement = statement.where(models.Commitment.commune_id == commune_id)
+        statement = statement.where(model.commune_id == commune_id)
     return statement
+
+
+def _commitments(commune_id: uuid.UUID | None, named: bool = True) -> Select[Any]:
+    return _of_commune(models.Commitment, commune_id, named)
+
+
+def _exchanges(commune_id: uuid.UUID | None, named: bool = True) -> Select[Any]:
+    return _of_commune(models.Exchange, commune_id, named)
+
+
+def _stakes(commune_id: uuid.UUID | None, named: bool = True) -> Select[Any]:
+    return _of_commune(models.MandateStake, commune_id, named)
 
 
 def _meetings(commune_id: uuid.UUID | None) -> Select[Any]:
     return meetings_query(commune_id, None)
-
-
-def _exchanges(commune_id: uuid.UUID | None, named: bool = True) -> Select[Any]:
-    statement = select(models.Exchange)
-    if named:
-        statement = statement.join(models.Commune)
-    if commune_id is not None:
-        statement = statement.where(models.Exchange.commune_id == commune_id)
-    return statement
-
-
-def _stakes(commune_id: uuid.UUID | None, named: bool = True) -> Select[Any]:
-    statement = select(models.MandateStake)
-    if named:
-        statement = statement.join(models.Commune)
-    if commune_id is not None:
-        statement = statement.where(models.MandateStake.commune_id == commune_id)
-    return statement
 
 
 def _plan_order() -> Any:

@@ -18,7 +18,7 @@ from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.store.database import Database
 from sitiv_desktop.store.outbox import outside_outbox
-from sitiv_desktop.sync.local import applying, defer_foreign_keys, pending_count, pending_rows
+from sitiv_desktop.sync.local import defer_foreign_keys, pending_count, pending_rows
 from sitiv_desktop.sync.protocol import DEFAULT_PAGE_ROWS
 from sitiv_desktop.sync.pull import pull, refresh
 from sitiv_desktop.sync.push import push
@@ -104,7 +104,7 @@ def _adopt_communes(database: Database, service: ServiceClient) -> None:
     page = service.snapshot_page("communes", None, DEFAULT_PAGE_ROWS)
     columns = page.columns
     theirs = {row[columns.index("insee_code")]: row[columns.index("id")] for row in page.rows()}
-    with database.session() as session, applying(session):
+    with database.session() as session, outside_outbox(session):
         defer_foreign_keys(session)
         local = session.execute(text("SELECT id, insee_code FROM communes")).all()
         for row_id, insee in local:
@@ -129,7 +129,7 @@ def _set_aside(database: Database) -> None:
     """Before a laptop's first picture of its scope: what it holds that was never sent (the
     demonstration) goes, a copy having been kept; its communes, adopted, stay for the picture to
     overwrite. Records still waiting to be sent stay too."""
-    with database.session() as session, applying(session):
+    with database.session() as session, outside_outbox(session):
         defer_foreign_keys(session)
         pending = pending_rows(session)
         for name in reversed(SYNCED_TABLES):

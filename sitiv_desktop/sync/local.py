@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from sitiv_desktop.store.outbox import outside_outbox
 from sitiv_desktop.sync.rows import Row, decode, dumps, encode, loads, table_of
 
 if TYPE_CHECKING:
@@ -24,10 +23,6 @@ def defer_foreign_keys(session: Session) -> None:
     """Check references when the transaction commits, not row by row: the server's rows come in
     its own order, and an item may point to another that arrives after it."""
     session.execute(text("PRAGMA defer_foreign_keys = ON"))
-
-
-# The sync's own writes stay out of the outbox.
-applying = outside_outbox
 
 
 def local_row(connection: Connection, table_name: str, row_id: str) -> Row | None:

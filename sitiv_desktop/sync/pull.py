@@ -26,8 +26,8 @@ from sitiv_desktop.store.indexes import (
     drop_search_triggers,
     rebuild_search_index,
 )
+from sitiv_desktop.store.outbox import outside_outbox
 from sitiv_desktop.sync.local import (
-    applying,
     defer_foreign_keys,
     is_pending,
     keep_conflict_row,
@@ -87,7 +87,7 @@ def pull(
         fault("after-fetch")
         reshaped = any(change.reshapes for change in changes)
         try:
-            with database.session() as session, applying(session):
+            with database.session() as session, outside_outbox(session):
                 defer_foreign_keys(session)
                 for change in changes:
                     summary.merged += _apply(session, change, tolerant=catching_up)
@@ -210,7 +210,7 @@ def refresh(
     summary.full_refresh = True
     cursor, page_rows = service.snapshot_start()
     try:
-        with database.session() as session, applying(session):
+        with database.session() as session, outside_outbox(session):
             defer_foreign_keys(session)
             # The search index is rebuilt once at the end rather than kept row by row.
             drop_search_triggers(session.connection())

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from sitiv_desktop.errors import Cancelled, ExternalError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.store.database import Database
+from sitiv_desktop.store.outbox import outside_outbox
 from sitiv_desktop.sync.local import (
-    applying,
     keep_conflict_row,
     set_shadow,
     shadow_of,
@@ -211,13 +211,13 @@ def _keep_conflict(session: Session, change: Change, outcome: Outcome) -> None:
         mine_part, theirs_part = {n: mine.get(n) for n in names}, {n: theirs.get(n) for n in names}
     keep_conflict_row(session, change.table, change.row_id, kind, mine_part, theirs_part)
     # Until someone chooses, the row shows what the shared database holds.
-    with applying(session):
+    with outside_outbox(session):
         write_row(session.connection(), change.table, change.row_id, theirs)
         set_shadow(session, change.table, change.row_id, theirs)
 
 
 def _put_back(session: Session, table_name: str, row_id: str) -> None:
-    with applying(session):
+    with outside_outbox(session):
         write_row(session.connection(), table_name, row_id, shadow_of(session, table_name, row_id))
 
 

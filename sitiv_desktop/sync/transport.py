@@ -203,9 +203,6 @@ class ServiceClient:
         )
         return bool(found["available"])
 
-    def snapshot_cursor(self) -> int:
-        return self.snapshot_start()[0]
-
     def snapshot_start(self) -> tuple[int, int]:
         """Where the pull resumes after a snapshot, and the largest page the service sends
         (services that do not say send pages of the protocol's first size)."""

@@ -250,7 +250,7 @@ def load(shared: Shared, laptops: int, pushers: int, rounds: int) -> dict[str, f
     """No-op pulls and one-change pushes from many laptops at once; pushes to different
     communes at once beside one laptop alone."""
     clients = [shared.client((INSEE[i % len(INSEE)],)) for i in range(laptops)]
-    cursors = [c.snapshot_cursor() for c in clients]
+    cursors = [c.snapshot_start()[0] for c in clients]
     communes = [next(iter(c.grants())).hex for c in clients]
     noop = concurrent(clients, lambda c, i: c.pull(cursors[i], 2000), rounds)
     pushes = concurrent(clients, lambda c, i: c.push([_exchange(communes[i])]), rounds)

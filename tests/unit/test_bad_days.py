@@ -23,13 +23,6 @@ from tests.unit.test_bad_files import dump, plain
 from tests.unit.transfer_data import filled_context
 
 
-@pytest.fixture
-def filled(tmp_path: Path) -> Iterator[Context]:
-    opened = filled_context(tmp_path / "data")
-    yield opened
-    opened.close()
-
-
 def run(data: Path, capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str]:
     code = cli.main(["--data-dir", str(data), *arguments])
     captured = capsys.readouterr()

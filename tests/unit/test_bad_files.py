@@ -12,7 +12,6 @@ import io
 import sqlite3
 import tracemalloc
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,14 +20,6 @@ from openpyxl import Workbook, load_workbook
 from sitiv_desktop import cli
 from sitiv_desktop.context import Context
 from sitiv_desktop.store import models
-from tests.unit.transfer_data import filled_context
-
-
-@pytest.fixture
-def filled(tmp_path: Path) -> Iterator[Context]:
-    opened = filled_context(tmp_path / "data")
-    yield opened
-    opened.close()
 
 
 def run(data: Path, *arguments: str) -> int:

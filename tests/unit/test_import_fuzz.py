@@ -8,7 +8,7 @@ import io
 import random
 import resource
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,6 @@ import pytest
 from sitiv_desktop import cli
 from sitiv_desktop.context import Context
 from tests.unit.test_bad_files import dump
-from tests.unit.transfer_data import filled_context
 
 KINDS = ("projects", "commitments", "ppi")
 FILES = 240
@@ -40,13 +39,6 @@ NASTY = [
     "\ufeff",
     "Givors; Lyon",
 ]
-
-
-@pytest.fixture
-def filled(tmp_path: Path) -> Iterator[Context]:
-    opened = filled_context(tmp_path / "data")
-    yield opened
-    opened.close()
 
 
 def _rezip(content: bytes, change: Callable[[str, bytes], bytes]) -> bytes:

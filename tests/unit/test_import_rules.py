@@ -8,7 +8,6 @@ domain's rows stay byte for byte as they were.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,14 +20,6 @@ from sitiv_desktop.services.imports import import_file
 from sitiv_desktop.services.spreadsheets import ExportKind, export_spreadsheet
 from sitiv_desktop.store import models
 from tests.unit.test_bad_files import dump, plain, refused, run
-from tests.unit.transfer_data import filled_context
-
-
-@pytest.fixture
-def filled(tmp_path: Path) -> Iterator[Context]:
-    opened = filled_context(tmp_path / "data")
-    yield opened
-    opened.close()
 
 
 def export(context: Context, kind: ExportKind, path: Path) -> Path:

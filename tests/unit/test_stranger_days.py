@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import errno
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,25 +18,11 @@ from sitiv_desktop.errors import ExternalError, UserError
 from sitiv_desktop.services.backups import automatic_backup, list_backups
 from sitiv_desktop.services.files import read_failed
 from sitiv_desktop.services.imports import import_file
+from tests.unit.test_bad_days import run
 from tests.unit.test_bad_files import dump, plain
-from tests.unit.transfer_data import filled_context
 
 GOOD = "Commune;Engagement;Pris le\nGivors;Réunir les élus;04/03/2016\n"
 BAD = "Commune;Engagement;Pris le\nGivors;Réunir les élus;le 31 février\n"
-
-
-@pytest.fixture
-def filled(tmp_path: Path) -> Iterator[Context]:
-    opened = filled_context(tmp_path / "data")
-    yield opened
-    opened.close()
-
-
-def run(data: Path, capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str]:
-    code = cli.main(["--data-dir", str(data), *arguments])
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.err
-    return code, plain(captured.out + captured.err)
 
 
 def damage_one_page(path: Path, page: int = 11) -> None:

@@ -22,7 +22,6 @@ from sitiv_desktop.store import models
 from sitiv_desktop.ui.editors.fields import (
     DateField,
     choice_combo,
-    commune_combo,
     enum_combo,
     line_field,
     long_text_field,
@@ -49,13 +48,7 @@ class CommitmentEditor(FormDialog):
     ) -> None:
         title = _("New commitment") if record is None else _("Edit the commitment")
         super().__init__(runner, notifier, title, parent)
-        self.record = record
-        self.set_record_id(record.id if record else None)
-        self.add_field(
-            "commune",
-            _("Commune"),
-            commune_combo(communes, record.commune_id if record else commune_id),
-        )
+        self.start_with_commune(record, communes, commune_id)
         self.add_field("title", _("Commitment"), line_field(record.title if record else ""))
         made_on = record.made_on if record else dt.date.today()
         self.add_field("made_on", _("Made on"), DateField(made_on))

@@ -18,7 +18,6 @@ from sitiv_desktop.store import models
 from sitiv_desktop.ui.editors.fields import (
     DateField,
     choice_combo,
-    commune_combo,
     enum_combo,
     line_field,
     long_text_field,
@@ -46,13 +45,7 @@ class ExchangeEditor(FormDialog):
     ) -> None:
         title = _("Note an exchange") if record is None else _("Edit the exchange")
         super().__init__(runner, notifier, title, parent)
-        self.record = record
-        self.set_record_id(record.id if record else None)
-        self.add_field(
-            "commune",
-            _("Commune"),
-            commune_combo(communes, record.commune_id if record else commune_id),
-        )
+        self.start_with_commune(record, communes, commune_id)
         occurred = record.occurred_on if record else dt.date.today()
         self.add_field("occurred_on", _("Date"), DateField(occurred))
         self.add_field(

@@ -8,7 +8,7 @@ the user typed it; the form closes only once the record is saved.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from sitiv_desktop.domain.records import CommuneRecord
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.ui.editors.fields import ERROR_STYLE, DateField, freeze
+from sitiv_desktop.ui.editors.fields import ERROR_STYLE, DateField, commune_combo, freeze
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
 from sitiv_desktop.ui.undo import EditCommand, Snapshot, snapshot_of
@@ -99,6 +100,22 @@ class FormDialog(QDialog):
     def set_record_id(self, record_id: uuid.UUID | None) -> None:
         self.record_id = record_id
         self.history_button.setEnabled(record_id is not None and bool(self.table))
+
+    def start_with_commune(
+        self,
+        record: Any,
+        communes: Sequence[CommuneRecord],
+        commune_id: uuid.UUID | None,
+    ) -> None:
+        """The opening of an editor of a record that belongs to one commune: the record it
+        edits (None for a new one), then its commune, chosen or given."""
+        self.record = record
+        self.set_record_id(record.id if record else None)
+        self.add_field(
+            "commune",
+            _("Commune"),
+            commune_combo(communes, record.commune_id if record else commune_id),
+        )
 
     def show_history(self) -> QDialog | None:
         from sitiv_desktop.ui.history import HistoryDialog

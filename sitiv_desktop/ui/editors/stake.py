@@ -15,7 +15,7 @@ from sitiv_desktop.domain.records import CommuneRecord, StakeRecord
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.stakes import StakeDraft, save_stake
 from sitiv_desktop.store import models
-from sitiv_desktop.ui.editors.fields import commune_combo, enum_combo, line_field
+from sitiv_desktop.ui.editors.fields import enum_combo, line_field
 from sitiv_desktop.ui.editors.form import FormDialog
 from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
 
@@ -39,13 +39,7 @@ class StakeEditor(FormDialog):
     ) -> None:
         title = _("New mandate stake") if record is None else _("Edit the mandate stake")
         super().__init__(runner, notifier, title, parent)
-        self.record = record
-        self.set_record_id(record.id if record else None)
-        self.add_field(
-            "commune",
-            _("Commune"),
-            commune_combo(communes, record.commune_id if record else commune_id),
-        )
+        self.start_with_commune(record, communes, commune_id)
         self.add_field("axis", _("Axis"), line_field(record.axis if record else ""))
         self.add_field("line", _("Line"), line_field(record.line if record else ""))
         self.add_field("action", _("Action"), line_field(record.action if record else ""))
