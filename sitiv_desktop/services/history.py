@@ -15,12 +15,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import Table, Text, inspect, select, type_coerce
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.i18n import N_, _
 from sitiv_desktop.store import models
+from sitiv_desktop.store.sync_tables import HISTORY, OUTBOX, SHADOWS, row_of
 
 # Columns that are no one's business in a history: identifiers and links shown elsewhere.
 HIDDEN_FIELDS = frozenset({"id"})
@@ -165,8 +166,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _has_table(session: Session, name: str) -> bool:
-    return bool(inspect(session.connection()).has_table(name))
+def _has_table(session: Session, table: Table) -> bool:
+    """The sync's tables are a laptop's: a database without them has no history to show."""
+    return bool(inspect(session.connection()).has_table(table.name))
 
 
 def record_history(
@@ -177,20 +179,19 @@ def record_history(
         raise ValueError(table)
     events: list[HistoryEvent] = []
     key = row_id.hex
-    if _has_table(session, "sync_outbox"):
-        pending = session.execute(
-            text("SELECT 1 FROM sync_outbox WHERE table_name = :t AND row_id = :r"),
-            {"t": table, "r": key},
-        ).first()
+    if _has_table(session, OUTBOX):
+        pending = session.scalar(select(OUTBOX.c.position).where(row_of(OUTBOX, table, key)))
         if pending is not None:
             events.append(_pending_event(session, table, row_id))
-    if _has_table(session, "history"):
+    if _has_table(session, HISTORY):
+        # The moment is read as stored and parsed here: a damaged entry shows without its date
+        # instead of closing the history.
+        committed_at = type_coerce(HISTORY.c.committed_at, Text).label("committed_at")
         rows = session.execute(
-            text(
-                "SELECT seq, op, fields, author, committed_at FROM history"
-                " WHERE table_name = :t AND row_id = :r ORDER BY seq DESC LIMIT :n"
-            ),
-            {"t": table, "r": key, "n": limit},
+            select(HISTORY.c.seq, HISTORY.c.op, HISTORY.c.fields, HISTORY.c.author, committed_at)
+            .where(row_of(HISTORY, table, key))
+            .order_by(HISTORY.c.seq.desc())
+            .limit(limit)
         )
         for row in rows:
             try:
@@ -211,10 +212,7 @@ def record_history(
 
 def _pending_event(session: Session, table: str, row_id: uuid.UUID) -> HistoryEvent:
     model = TABLES[table]
-    shadow_text = session.scalar(
-        text("SELECT data FROM sync_shadows WHERE table_name = :t AND row_id = :r"),
-        {"t": table, "r": row_id.hex},
-    )
+    shadow_text = session.scalar(select(SHADOWS.c.data).where(row_of(SHADOWS, table, row_id.hex)))
     old: dict[str, Any] = json.loads(shadow_text) if shadow_text else {}
     current = session.execute(select(model.__table__).where(model.__table__.c.id == row_id))
     row = current.mappings().first()

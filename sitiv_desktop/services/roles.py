@@ -12,10 +12,11 @@ import uuid
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
-from sqlalchemy import text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.i18n import _
+from sitiv_desktop.store.sync_tables import STATE_ROW, SYNC_STATE
 
 
 class Role(StrEnum):
@@ -96,7 +97,7 @@ def read_only_reason(
 
 def granted_roles(session: Session) -> dict[uuid.UUID, str]:
     """The user's role per commune as the sync service last said (empty before any sync)."""
-    stored = session.execute(text("SELECT roles FROM sync_state WHERE id = 1")).scalar()
+    stored = session.scalar(select(SYNC_STATE.c.roles).where(STATE_ROW))
     if not stored:
         return {}
     return {uuid.UUID(commune): str(role) for commune, role in json.loads(stored).items()}

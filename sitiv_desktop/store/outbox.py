@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import text
+from sqlalchemy import update
 from sqlalchemy.orm import Session
+
+from sitiv_desktop.store.sync_tables import STATE_ROW, SYNC_STATE
 
 
 @contextmanager
 def outside_outbox(session: Session) -> Iterator[None]:
     """Within it, the session's writes are not recorded for sending."""
-    session.execute(text("UPDATE sync_state SET applying = 1 WHERE id = 1"))
+    session.execute(update(SYNC_STATE).where(STATE_ROW).values(applying=1))
     yield
-    session.execute(text("UPDATE sync_state SET applying = 0 WHERE id = 1"))
+    session.execute(update(SYNC_STATE).where(STATE_ROW).values(applying=0))

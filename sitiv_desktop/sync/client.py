@@ -12,13 +12,20 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, update
 
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
+from sitiv_desktop.store import models
 from sitiv_desktop.store.database import Database
 from sitiv_desktop.store.outbox import outside_outbox
-from sitiv_desktop.sync.local import defer_foreign_keys, pending_count, pending_rows
+from sitiv_desktop.store.sync_tables import STATE_ROW, SYNC_STATE
+from sitiv_desktop.sync.local import (
+    defer_foreign_keys,
+    forget_pending,
+    pending_count,
+    pending_rows,
+)
 from sitiv_desktop.sync.protocol import DEFAULT_PAGE_ROWS
 from sitiv_desktop.sync.pull import pull, refresh
 from sitiv_desktop.sync.push import push
@@ -50,7 +57,9 @@ def synchronise(
     # The push changes none of these: the state is read once, before it.
     with database.read_session() as session:
         state = session.execute(
-            text("SELECT cursor, granted, last_sync_at FROM sync_state WHERE id = 1")
+            select(SYNC_STATE.c.cursor, SYNC_STATE.c.granted, SYNC_STATE.c.last_sync_at).where(
+                STATE_ROW
+            )
         ).one()
     never_synced = state.last_sync_at is None
     if never_synced and _holds_data(database):
@@ -69,8 +78,9 @@ def synchronise(
         pull(database, service, int(state.cursor), summary, progress, is_cancelled, fault)
     with database.session() as session:
         session.execute(
-            text("UPDATE sync_state SET granted = :g, last_sync_at = :t, roles = :r WHERE id = 1"),
-            {"g": granted, "t": dt.datetime.now(), "r": _roles_text(grants)},
+            update(SYNC_STATE)
+            .where(STATE_ROW)
+            .values(granted=granted, last_sync_at=dt.datetime.now(), roles=_roles_text(grants))
         )
     progress(1.0, _("Synchronised"))
     return summary
@@ -86,7 +96,7 @@ def _roles_text(grants: dict[uuid.UUID, str]) -> str:
 
 def _holds_data(database: Database) -> bool:
     with database.read_session() as session:
-        return session.execute(text("SELECT 1 FROM communes LIMIT 1")).first() is not None
+        return session.scalar(select(models.Commune.id).limit(1)) is not None
 
 
 # Columns that name a commune, by table: what follows a commune when it takes the service's id.
@@ -106,9 +116,9 @@ def _adopt_communes(database: Database, service: ServiceClient) -> None:
     theirs = {row[columns.index("insee_code")]: row[columns.index("id")] for row in page.rows()}
     with database.session() as session, outside_outbox(session):
         defer_foreign_keys(session)
-        local = session.execute(text("SELECT id, insee_code FROM communes")).all()
+        local = session.execute(select(models.Commune.id, models.Commune.insee_code)).all()
         for row_id, insee in local:
-            mine = key(row_id)
+            mine = row_id.hex
             target = theirs.get(insee)
             if target is None or target == mine:
                 continue
@@ -119,10 +129,7 @@ def _adopt_communes(database: Database, service: ServiceClient) -> None:
             communes = table_of("communes")
             session.execute(update(communes).where(communes.c.id == old).values(id=new))
             # The service holds the commune itself: only what was typed about it is sent.
-            session.execute(
-                text("DELETE FROM sync_outbox WHERE table_name = 'communes' AND row_id = :r"),
-                {"r": mine},
-            )
+            forget_pending(session, "communes", mine)
 
 
 def _set_aside(database: Database) -> None:

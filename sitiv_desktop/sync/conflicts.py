@@ -11,13 +11,15 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.errors import NotFound, UserError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.sync.rows import SYNCED_TABLES, loads, table_of
+from sitiv_desktop.store.sync_tables import CONFLICTS, REFUSED
+from sitiv_desktop.sync.local import set_shadow
+from sitiv_desktop.sync.rows import SYNCED_TABLES, decode, loads, table_of
 
 
 @dataclass(frozen=True)
@@ -65,43 +67,25 @@ class RefusedRecord:
 
 
 def list_conflicts(session: Session) -> list[ConflictRecord]:
-    rows = session.execute(
-        text(
-            "SELECT id, table_name, row_id, kind, mine, theirs, noticed_at FROM sync_conflicts"
-            " ORDER BY noticed_at, id"
-        )
-    )
+    rows = session.execute(select(CONFLICTS).order_by(CONFLICTS.c.noticed_at, CONFLICTS.c.id))
     return [
         ConflictRecord(
-            r.id,
-            r.table_name,
-            r.row_id,
-            r.kind,
-            loads(r.mine),
-            loads(r.theirs),
-            _moment(r.noticed_at),
+            r.id, r.table_name, r.row_id, r.kind, loads(r.mine), loads(r.theirs), r.noticed_at
         )
         for r in rows
     ]
 
 
 def list_refused(session: Session) -> list[RefusedRecord]:
-    rows = session.execute(
-        text(
-            "SELECT id, table_name, row_id, change, reason, noticed_at FROM sync_refused"
-            " ORDER BY noticed_at"
-        )
-    )
+    rows = session.execute(select(REFUSED).order_by(REFUSED.c.noticed_at, REFUSED.c.id))
     return [
-        RefusedRecord(
-            r.id, r.table_name, r.row_id, loads(r.change), r.reason, _moment(r.noticed_at)
-        )
+        RefusedRecord(r.id, r.table_name, r.row_id, loads(r.change), r.reason, r.noticed_at)
         for r in rows
     ]
 
 
 def dismiss_refused(session: Session, refused_id: str) -> None:
-    session.execute(text("DELETE FROM sync_refused WHERE id = :i"), {"i": refused_id})
+    session.execute(delete(REFUSED).where(REFUSED.c.id == refused_id))
 
 
 def retry_refused(session: Session, refused_id: str) -> None:
@@ -111,10 +95,6 @@ def retry_refused(session: Session, refused_id: str) -> None:
     ordinary edit (the outbox records it), and the refusal leaves the list. A creation comes back
     whole, a change only in the fields it had, a deletion deletes again.
     """
-    from sqlalchemy import delete, insert, select, update
-
-    from sitiv_desktop.sync.rows import decode
-
     found = [r for r in list_refused(session) if r.id.startswith(refused_id.lower())]
     if len(found) != 1:
         raise NotFound(_("No refused change has the identifier « {id} ».").format(id=refused_id))
@@ -140,7 +120,7 @@ def retry_refused(session: Session, refused_id: str) -> None:
         raise NotFound(_("This record is no longer in your copy: the change cannot be made again."))
     else:
         session.execute(insert(table).values(**decode(table, {**fields, "id": refused.row_id})))
-    session.execute(text("DELETE FROM sync_refused WHERE id = :i"), {"i": refused.id})
+    dismiss_refused(session, refused.id)
 
 
 def resolve_conflict(session: Session, conflict_id: str, keep: str) -> None:
@@ -153,14 +133,10 @@ def resolve_conflict(session: Session, conflict_id: str, keep: str) -> None:
     conflict = found[0]
     if keep == "mine":
         _keep_mine(session, conflict)
-    session.execute(text("DELETE FROM sync_conflicts WHERE id = :i"), {"i": conflict.id})
+    session.execute(delete(CONFLICTS).where(CONFLICTS.c.id == conflict.id))
 
 
 def _keep_mine(session: Session, conflict: ConflictRecord) -> None:
-    from sqlalchemy import delete, insert, select, update
-
-    from sitiv_desktop.sync.rows import decode
-
     table = table_of(conflict.table)
     where = table.c.id == uuid.UUID(conflict.row_id)
     exists = session.execute(select(table.c.id).where(where)).first() is not None
@@ -171,13 +147,6 @@ def _keep_mine(session: Session, conflict: ConflictRecord) -> None:
         if not exists:
             session.execute(insert(table).values(**decode(table, conflict.mine)))
             # Recreated: the server must take it as new, not as an edit of what it deleted.
-            session.execute(
-                text("DELETE FROM sync_shadows WHERE table_name = :t AND row_id = :r"),
-                {"t": conflict.table, "r": conflict.row_id},
-            )
+            set_shadow(session, conflict.table, conflict.row_id, None)
     elif conflict.mine:
         session.execute(update(table).where(where).values(**decode(table, conflict.mine)))
-
-
-def _moment(value: Any) -> dt.datetime:
-    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))

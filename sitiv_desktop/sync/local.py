@@ -1,20 +1,17 @@
 """The sync's bookkeeping in the local copy: the rows as the service last sent them (shadows),
-the outbox of edits not yet sent, the conflicts kept for a person, and the flag that keeps the
-sync's own writes out of the outbox."""
+the outbox of edits not yet sent, and the conflicts kept for a person. The tables themselves are
+declared in ``store.sync_tables``."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from sitiv_desktop.store.sync_tables import CONFLICTS, OUTBOX, SHADOWS, count_of, row_of
 from sitiv_desktop.sync.rows import Row, decode, dumps, encode, loads, table_of
-
-if TYPE_CHECKING:
-    pass
 
 # --- rows, shadows, conflicts --------------------------------------------------------------------
 
@@ -48,60 +45,49 @@ def write_row(connection: Connection, table_name: str, row_id: str, data: Row | 
 
 
 def shadow_of(session: Session, table_name: str, row_id: str) -> Row | None:
-    data = session.scalar(
-        text("SELECT data FROM sync_shadows WHERE table_name = :t AND row_id = :r"),
-        {"t": table_name, "r": row_id},
-    )
+    data = session.scalar(select(SHADOWS.c.data).where(row_of(SHADOWS, table_name, row_id)))
     return loads(data) if data is not None else None
 
 
 def set_shadow(session: Session, table_name: str, row_id: str, data: Row | None) -> None:
-    session.execute(
-        text("DELETE FROM sync_shadows WHERE table_name = :t AND row_id = :r"),
-        {"t": table_name, "r": row_id},
-    )
+    session.execute(delete(SHADOWS).where(row_of(SHADOWS, table_name, row_id)))
     if data is not None:
         session.execute(
-            text("INSERT INTO sync_shadows (table_name, row_id, data) VALUES (:t, :r, :d)"),
-            {"t": table_name, "r": row_id, "d": dumps(data)},
+            insert(SHADOWS).values(table_name=table_name, row_id=row_id, data=dumps(data))
         )
 
 
 def pending_rows(session: Session) -> set[tuple[str, str]]:
     """Every (table, row) with an edit not yet sent."""
-    rows = session.execute(text("SELECT table_name, row_id FROM sync_outbox"))
+    rows = session.execute(select(OUTBOX.c.table_name, OUTBOX.c.row_id))
     return {(table_name, row_id) for table_name, row_id in rows}
 
 
 def is_pending(session: Session, table_name: str, row_id: str) -> bool:
-    return (
-        session.scalar(
-            text("SELECT 1 FROM sync_outbox WHERE table_name = :t AND row_id = :r"),
-            {"t": table_name, "r": row_id},
-        )
-        is not None
-    )
+    found = session.scalar(select(OUTBOX.c.position).where(row_of(OUTBOX, table_name, row_id)))
+    return found is not None
+
+
+def forget_pending(session: Session, table_name: str, row_id: str) -> None:
+    """The row's local edit is no longer to be sent."""
+    session.execute(delete(OUTBOX).where(row_of(OUTBOX, table_name, row_id)))
 
 
 def keep_conflict_row(
     session: Session, table_name: str, row_id: str, kind: str, mine: Row | None, theirs: Row | None
 ) -> None:
     session.execute(
-        text(
-            "INSERT INTO sync_conflicts (id, table_name, row_id, kind, mine, theirs, noticed_at)"
-            " VALUES (:id, :t, :r, :k, :m, :th, :at)"
-        ),
-        {
-            "id": uuid.uuid4().hex,
-            "t": table_name,
-            "r": row_id,
-            "k": kind,
-            "m": dumps(mine),
-            "th": dumps(theirs),
-            "at": dt.datetime.now(),
-        },
+        insert(CONFLICTS).values(
+            id=uuid.uuid4().hex,
+            table_name=table_name,
+            row_id=row_id,
+            kind=kind,
+            mine=dumps(mine),
+            theirs=dumps(theirs),
+            noticed_at=dt.datetime.now(),
+        )
     )
 
 
 def pending_count(session: Session) -> int:
-    return int(session.scalar(text("SELECT count(*) FROM sync_outbox")) or 0)
+    return count_of(session, OUTBOX)

@@ -9,7 +9,9 @@ before) the ids that arrived.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Table
+from sqlalchemy import Column, DateTime, Table, TextClause, text
+
+from sitiv_desktop.store.sync_tables import OUTBOX, RECEIVED, SHADOWS
 
 
 def _quoted(name: str) -> str:
@@ -29,7 +31,7 @@ class PageStatements:
         self._source = "FROM json_each(:body, '$.rows') AS page"
         self._id = self._cell("id")
         self._not_edited_here = (
-            f"WHERE {self._id} NOT IN (SELECT row_id FROM sync_outbox WHERE table_name = :t)"
+            f"WHERE {self._id} NOT IN (SELECT row_id FROM {OUTBOX.name} WHERE table_name = :t)"
         )
 
     def _cell(self, name: str) -> str:
@@ -47,7 +49,7 @@ class PageStatements:
         return cell
 
     @property
-    def upsert_rows(self) -> str:
+    def upsert_rows(self) -> TextClause:
         columns = list(self.table.columns)
         names = ", ".join(_quoted(column.name) for column in columns)
         cells = ", ".join(self._stored(column) for column in columns)
@@ -56,31 +58,31 @@ class PageStatements:
             for column in columns
             if column.name != "id"
         )
-        return (
+        return text(
             f"INSERT INTO {_quoted(self.table.name)} ({names}) SELECT {cells} {self._source} "
             f"{self._not_edited_here} ON CONFLICT (id) DO UPDATE SET {updates}"
         )
 
     @property
-    def upsert_shadows(self) -> str:
+    def upsert_shadows(self) -> TextClause:
         pairs = ", ".join(
             f"'{column.name}', {self._cell(column.name)}" for column in self.table.columns
         )
-        return (
-            "INSERT INTO sync_shadows (table_name, row_id, data) "
+        return text(
+            f"INSERT INTO {SHADOWS.name} (table_name, row_id, data) "
             f"SELECT :t, {self._id}, json_object({pairs}) {self._source} "
             f"{self._not_edited_here} "
             "ON CONFLICT (table_name, row_id) DO UPDATE SET data = excluded.data"
         )
 
     @property
-    def note_received(self) -> str:
-        return f"INSERT OR IGNORE INTO temp.sync_received (id) SELECT {self._id} {self._source}"
+    def note_received(self) -> TextClause:
+        return text(f"INSERT OR IGNORE INTO {RECEIVED.name} (id) SELECT {self._id} {self._source}")
 
     @property
-    def edited_here(self) -> str:
+    def edited_here(self) -> TextClause:
         """The page's rows that have a local edit not yet sent, as JSON arrays."""
-        return (
+        return text(
             f"SELECT page.value {self._source} WHERE {self._id} IN "
-            "(SELECT row_id FROM sync_outbox WHERE table_name = :t)"
+            f"(SELECT row_id FROM {OUTBOX.name} WHERE table_name = :t)"
         )

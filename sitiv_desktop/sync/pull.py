@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, delete, select, text, update
+from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,8 +28,10 @@ from sitiv_desktop.store.indexes import (
     rebuild_search_index,
 )
 from sitiv_desktop.store.outbox import outside_outbox
+from sitiv_desktop.store.sync_tables import HISTORY, RECEIVED, SHADOWS, STATE_ROW, SYNC_STATE
 from sitiv_desktop.sync.local import (
     defer_foreign_keys,
+    forget_pending,
     is_pending,
     keep_conflict_row,
     local_row,
@@ -92,9 +95,7 @@ def pull(
                 for change in changes:
                     summary.merged += _apply(session, change, tolerant=catching_up)
                     _remember(session, change)
-                session.execute(
-                    text("UPDATE sync_state SET cursor = :c WHERE id = 1"), {"c": reached}
-                )
+                _move_cursor(session, reached)
         except (IntegrityError, UserError, _Gap):
             reshaped = True
         else:
@@ -127,10 +128,7 @@ def _apply(session: Session, change: ServerChange, tolerant: bool = False) -> in
             local = local_row(connection, change.table, change.row_id)
             if local is not None:
                 keep_conflict_row(session, change.table, change.row_id, "deleted", local, None)
-            session.execute(
-                text("DELETE FROM sync_outbox WHERE table_name = :t AND row_id = :r"),
-                {"t": change.table, "r": change.row_id},
-            )
+            forget_pending(session, change.table, change.row_id)
         write_row(connection, change.table, change.row_id, None)
         set_shadow(session, change.table, change.row_id, None)
         return 0
@@ -173,21 +171,24 @@ def _remember(session: Session, change: ServerChange) -> None:
     if change.op is LogOp.DELETE:
         fields = {name: [value, None] for name, value in change.old.items()}
     session.execute(
-        text(
-            "INSERT OR IGNORE INTO history (seq, table_name, row_id, op, fields, author,"
-            " committed_at, commune_ids) VALUES (:s, :t, :r, :o, :f, :a, :at, :c)"
-        ),
-        {
-            "s": change.seq,
-            "t": change.table,
-            "r": change.row_id,
-            "o": str(change.op),
-            "f": dumps(fields),
-            "a": change.author,
-            "at": change.committed_at,
-            "c": change.commune_ids,
-        },
+        sqlite_insert(HISTORY)
+        .values(
+            seq=change.seq,
+            table_name=change.table,
+            row_id=change.row_id,
+            op=str(change.op),
+            fields=dumps(fields),
+            author=change.author,
+            committed_at=change.committed_at,
+            commune_ids=change.commune_ids,
+        )
+        .on_conflict_do_nothing()
     )
+
+
+def _move_cursor(session: Session, cursor: int) -> None:
+    """The copy holds the service's feed up to ``cursor``: in the transaction of those rows."""
+    session.execute(update(SYNC_STATE).where(STATE_ROW).values(cursor=cursor))
 
 
 # --- full refresh --------------------------------------------------------------------------------
@@ -223,7 +224,7 @@ def refresh(
             rebuild_search_index(session.connection())
             create_search_triggers(session.connection())
             fault("after-snapshot")
-            session.execute(text("UPDATE sync_state SET cursor = :c WHERE id = 1"), {"c": cursor})
+            _move_cursor(session, cursor)
     except IntegrityError as error:
         # A row arrived before the one it points to was shared: the scope moved while reading.
         if attempts <= 0:
@@ -252,27 +253,25 @@ def _refresh_table(
     # when the table held rows before (never at a first sync).
     tracking = connection.execute(select(table.c.id).limit(1)).first() is not None
     if tracking:
-        connection.exec_driver_sql(
-            "CREATE TEMP TABLE IF NOT EXISTS sync_received (id TEXT PRIMARY KEY)"
-        )
-        connection.exec_driver_sql("DELETE FROM temp.sync_received")
+        RECEIVED.create(connection, checkfirst=True)
+        connection.execute(delete(RECEIVED))
     received = 0
     for page in _pages(service, name, min(page_rows, SNAPSHOT_PAGE)):
         _store_page(session, connection, name, page, kept, tracking)
         received += page.count
     if tracking:
-        gone = connection.scalars(
-            text(f"SELECT id FROM {name} WHERE id NOT IN (SELECT id FROM temp.sync_received)")
-        ).all()
-        for row_id in gone:
-            if row_id not in kept:
-                connection.execute(delete(table).where(table.c.id == uuid.UUID(row_id)))
+        not_received = table.c.id.not_in(select(RECEIVED.c.id))
+        for row_id in connection.scalars(select(table.c.id).where(not_received)).all():
+            if row_id.hex not in kept:
+                connection.execute(delete(table).where(table.c.id == row_id))
+    # A list of ids of any length, read by SQLite from one JSON text rather than bound one by one.
+    kept_ids = func.json_each(json.dumps(sorted(kept))).table_valued("value")
     connection.execute(
-        text(
-            f"DELETE FROM sync_shadows WHERE table_name = :t AND row_id NOT IN "
-            f"(SELECT id FROM {name}) AND row_id NOT IN (SELECT value FROM json_each(:kept))"
-        ),
-        {"t": name, "kept": json.dumps(sorted(kept))},
+        delete(SHADOWS).where(
+            SHADOWS.c.table_name == name,
+            SHADOWS.c.row_id.not_in(select(table.c.id)),
+            SHADOWS.c.row_id.not_in(select(kept_ids.c.value)),
+        )
     )
     return received
 
@@ -322,12 +321,12 @@ def _store_page(
         return
     statements = PageStatements(table, page.columns)
     values = {"t": name, "body": page.body}
-    connection.execute(text(statements.upsert_rows), values)
-    connection.execute(text(statements.upsert_shadows), values)
+    connection.execute(statements.upsert_rows, values)
+    connection.execute(statements.upsert_shadows, values)
     if tracking:
-        connection.execute(text(statements.note_received), values)
+        connection.execute(statements.note_received, values)
     if kept:
-        for raw in connection.execute(text(statements.edited_here), values).scalars():
+        for raw in connection.execute(statements.edited_here, values).scalars():
             row = dict(zip(page.columns, json.loads(raw), strict=True))
             _store_edited(session, connection, name, row)
 
@@ -357,7 +356,7 @@ def _store_rows(
             set_shadow(session, name, row["id"], row)
         if tracking:
             connection.execute(
-                text("INSERT OR IGNORE INTO temp.sync_received (id) VALUES (:r)"), {"r": row["id"]}
+                sqlite_insert(RECEIVED).values(id=row["id"]).on_conflict_do_nothing()
             )
 
 

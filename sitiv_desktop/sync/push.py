@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.errors import Cancelled, ExternalError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.store.database import Database
 from sitiv_desktop.store.outbox import outside_outbox
+from sitiv_desktop.store.sync_tables import INFLIGHT, OUTBOX, REFUSED, row_of
 from sitiv_desktop.sync.local import (
     keep_conflict_row,
     set_shadow,
@@ -68,8 +69,9 @@ def push(
 def _in_flight(database: Database) -> list[_InFlight]:
     with database.read_session() as session:
         rows = session.execute(
-            text("SELECT stamp, payload FROM sync_inflight ORDER BY position LIMIT :n"),
-            {"n": PUSH_BATCH},
+            select(INFLIGHT.c.stamp, INFLIGHT.c.payload)
+            .order_by(INFLIGHT.c.position)
+            .limit(PUSH_BATCH)
         ).all()
     return [_InFlight(Change.from_json(loads(row.payload)), int(row.stamp)) for row in rows]
 
@@ -79,7 +81,7 @@ def _prepare(database: Database, handled: set[tuple[str, str, int]]) -> list[_In
     batch: list[_InFlight] = []
     with database.session() as session:
         entries = session.execute(
-            text("SELECT table_name, row_id, stamp FROM sync_outbox ORDER BY position")
+            select(OUTBOX.c.table_name, OUTBOX.c.row_id, OUTBOX.c.stamp).order_by(OUTBOX.c.position)
         )
         for entry in entries:
             if len(batch) >= PUSH_BATCH:
@@ -93,19 +95,19 @@ def _prepare(database: Database, handled: set[tuple[str, str, int]]) -> list[_In
                 _drop(session, entry.table_name, entry.row_id, int(entry.stamp))
                 continue
             batch.append(_InFlight(change, int(entry.stamp)))
-        for item in batch:
+        if batch:
             session.execute(
-                text(
-                    "INSERT INTO sync_inflight (change_id, table_name, row_id, stamp, payload)"
-                    " VALUES (:c, :t, :r, :s, :p)"
-                ),
-                {
-                    "c": item.change.change_id,
-                    "t": item.change.table,
-                    "r": item.change.row_id,
-                    "s": item.stamp,
-                    "p": dumps(item.change.to_json()),
-                },
+                insert(INFLIGHT),
+                [
+                    {
+                        "change_id": item.change.change_id,
+                        "table_name": item.change.table,
+                        "row_id": item.change.row_id,
+                        "stamp": item.stamp,
+                        "payload": dumps(item.change.to_json()),
+                    }
+                    for item in batch
+                ],
             )
     return batch
 
@@ -128,10 +130,7 @@ def _send(
     with database.session() as session:
         for item, outcome in zip(batch, outcomes, strict=True):
             _settle(session, item, outcome, summary)
-            session.execute(
-                text("DELETE FROM sync_inflight WHERE change_id = :c"),
-                {"c": item.change.change_id},
-            )
+            session.execute(delete(INFLIGHT).where(INFLIGHT.c.change_id == item.change.change_id))
     fault("after-settle")
 
 
@@ -172,18 +171,14 @@ def _settle(session: Session, item: _InFlight, outcome: Outcome, summary: SyncSu
     else:
         summary.refused += 1
         session.execute(
-            text(
-                "INSERT INTO sync_refused (id, table_name, row_id, change, reason, noticed_at)"
-                " VALUES (:id, :t, :r, :c, :why, :at)"
-            ),
-            {
-                "id": uuid.uuid4().hex,
-                "t": change.table,
-                "r": change.row_id,
-                "c": dumps({"op": str(change.op), "fields": change.fields, "base": change.base}),
-                "why": outcome.reason,
-                "at": dt.datetime.now(),
-            },
+            insert(REFUSED).values(
+                id=uuid.uuid4().hex,
+                table_name=change.table,
+                row_id=change.row_id,
+                change=dumps({"op": str(change.op), "fields": change.fields, "base": change.base}),
+                reason=outcome.reason,
+                noticed_at=dt.datetime.now(),
+            )
         )
         # The refused edit is kept in its list; the row goes back to what the service holds.
         _put_back(session, change.table, change.row_id)
@@ -224,6 +219,5 @@ def _put_back(session: Session, table_name: str, row_id: str) -> None:
 def _drop(session: Session, table_name: str, row_id: str, stamp: int) -> None:
     # An edit made while the change travelled raised the stamp: that entry stays for next time.
     session.execute(
-        text("DELETE FROM sync_outbox WHERE table_name = :t AND row_id = :r AND stamp = :s"),
-        {"t": table_name, "r": row_id, "s": stamp},
+        delete(OUTBOX).where(row_of(OUTBOX, table_name, row_id), OUTBOX.c.stamp == stamp)
     )

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from babel.dates import format_timedelta
-from sqlalchemy import text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.i18n import _, babel_locale, ngettext
+from sitiv_desktop.store.sync_tables import (
+    CONFLICTS,
+    OUTBOX,
+    REFUSED,
+    STATE_ROW,
+    SYNC_STATE,
+    count_of,
+)
 
 if TYPE_CHECKING:
     from sitiv_desktop.sync.summary import SyncSummary
@@ -26,22 +34,18 @@ class SyncStatus:
 
 
 def read_sync_status(session: Session) -> SyncStatus:
-    last = session.execute(text("SELECT last_sync_at FROM sync_state WHERE id = 1")).scalar()
-    conflicts = session.execute(text("SELECT count(*) FROM sync_conflicts")).scalar() or 0
-    refused = session.execute(text("SELECT count(*) FROM sync_refused")).scalar() or 0
-    pending = session.execute(text("SELECT count(*) FROM sync_outbox")).scalar() or 0
-    return SyncStatus(_moment(last), int(pending), int(conflicts), int(refused))
+    last = session.scalar(select(SYNC_STATE.c.last_sync_at).where(STATE_ROW))
+    return SyncStatus(
+        last_sync_at=last,
+        pending=count_of(session, OUTBOX),
+        conflicts=count_of(session, CONFLICTS),
+        refused=count_of(session, REFUSED),
+    )
 
 
 def read_cursor(session: Session) -> int:
     """How far in the service's feed this copy has read."""
-    return int(session.execute(text("SELECT cursor FROM sync_state WHERE id = 1")).scalar() or 0)
-
-
-def _moment(value: Any) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
+    return int(session.scalar(select(SYNC_STATE.c.cursor).where(STATE_ROW)) or 0)
 
 
 def summary_sentence(summary: SyncSummary) -> str:

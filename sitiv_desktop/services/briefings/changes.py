@@ -26,17 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    DateTime,
-    MetaData,
-    String,
-    Table,
-    Text,
-    or_,
-    select,
-)
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.briefings import ChangeEntry, ChangeKind
@@ -54,34 +44,8 @@ from sitiv_desktop.services.conversions import from_cents_or_none, meeting_recor
 from sitiv_desktop.services.meetings import meetings_query
 from sitiv_desktop.services.projects import commune_project_filter
 from sitiv_desktop.store import models
+from sitiv_desktop.store.sync_tables import HISTORY, OUTBOX, SHADOWS
 
-_sync_tables = MetaData()
-HISTORY = Table(
-    "history",
-    _sync_tables,
-    Column("seq", BigInteger, primary_key=True),
-    Column("table_name", String),
-    Column("row_id", String),
-    Column("op", String),
-    Column("fields", Text),
-    Column("author", String),
-    Column("committed_at", DateTime),
-    Column("commune_ids", Text),
-)
-OUTBOX = Table(
-    "sync_outbox",
-    _sync_tables,
-    Column("position", BigInteger, primary_key=True),
-    Column("table_name", String),
-    Column("row_id", String),
-)
-SHADOWS = Table(
-    "sync_shadows",
-    _sync_tables,
-    Column("table_name", String, primary_key=True),
-    Column("row_id", String, primary_key=True),
-    Column("data", Text),
-)
 WATCHED = ("commitments", "projects", "milestones", "ap_revisions", "exchanges")
 ARROW = "\u00a0→ "
 

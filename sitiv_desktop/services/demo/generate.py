@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, exists, insert, select, text
+from sqlalchemy import Connection, Table, delete, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.errors import UserError
@@ -32,6 +32,15 @@ from sitiv_desktop.store.indexes import (
     rebuild_search_index,
 )
 from sitiv_desktop.store.outbox import outside_outbox
+from sitiv_desktop.store.sync_tables import (
+    CONFLICTS,
+    HISTORY,
+    OUTBOX,
+    REFUSED,
+    SHADOWS,
+    STATE_ROW,
+    SYNC_STATE,
+)
 
 BATCH_ROWS = 5000
 # Share of the progress bar spent drawing the data; the rest is writing it.
@@ -101,9 +110,9 @@ def _clear(session: Session) -> None:
         session.execute(delete(table))
     # The sync's bookkeeping spoke of rows that are gone: forget it, so that a later sync starts
     # afresh and brings the shared data back in full instead of trusting an old cursor.
-    for bookkeeping in ("sync_outbox", "sync_shadows", "sync_conflicts", "sync_refused", "history"):
-        session.execute(text(f"DELETE FROM {bookkeeping}"))
-    session.execute(text("UPDATE sync_state SET cursor = 0, last_sync_at = NULL WHERE id = 1"))
+    for bookkeeping in (OUTBOX, SHADOWS, CONFLICTS, REFUSED, HISTORY):
+        session.execute(delete(bookkeeping))
+    session.execute(update(SYNC_STATE).where(STATE_ROW).values(cursor=0, last_sync_at=None))
 
 
 @contextmanager
