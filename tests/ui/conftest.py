@@ -7,14 +7,42 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import datetime as dt
+import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 
 import pytest
 
 from sitiv_desktop.context import Context
 from tests import builders
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, object, object]:
+    """pytest-qt fails a test on a Qt warning up to the end of its call; the fixtures' teardown
+    (closing the window and the application, stopping their threads) is held to the same rule,
+    with the same level and ignore list."""
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+    from pytestqt.logging import Record
+
+    level = item.config.getini("qt_log_level_fail")
+    ignored = [re.compile(pattern) for pattern in item.config.getini("qt_log_ignore")]
+    caught: list[str] = []
+
+    def handle(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        record = Record(kind, message, any(p.search(message) for p in ignored), None)
+        if record.matches_level(level) and not record.ignored:
+            caught.append(f"{record.type_name}: {message}")
+
+    previous = qInstallMessageHandler(handle)
+    try:
+        outcome = yield
+    finally:
+        qInstallMessageHandler(previous)
+    if caught:
+        pytest.fail("Qt messages during teardown:\n" + "\n".join(caught), pytrace=False)
+    return outcome
 
 
 @dataclass(frozen=True)
