@@ -229,10 +229,6 @@ class OutcomeEditor(FormDialog):
         item_id = self.item.id
         return lambda session: record_outcome(session, item_id, outcome, text, draft)
 
-    def _saved(self, record: Any) -> None:
-        super()._saved(record)
-        self.notifier.notify("commitment")
-
 
 class AgendaPanel(QWidget):
     """The meeting chosen in the list, with its agenda to build."""
@@ -377,7 +373,7 @@ class AgendaPanel(QWidget):
         meeting_id = meeting.id
         self.runner.write(
             lambda session: reorder_agenda(session, meeting_id, item_ids),
-            lambda _result: self.notifier.notify("agenda_item"),
+            lambda _result: None,
             self._failed,
         )
 
@@ -446,7 +442,7 @@ class AgendaPanel(QWidget):
         item_id = item.id
         self.runner.write(
             lambda session: remove_agenda_item(session, item_id),
-            lambda _result: self.notifier.notify("agenda_item"),
+            lambda _result: None,
             self._failed,
         )
 
@@ -463,7 +459,6 @@ class AgendaPanel(QWidget):
         meeting_id = meeting.id
 
         def done(target: MeetingRecord) -> None:
-            self.notifier.notify("agenda_item")
             self.details.setText(
                 _("Items not dealt with were carried to « {title} » ({date}).").format(
                     title=target.title, date=format_datetime(target.starts_at)

@@ -103,8 +103,8 @@ class Application:
         load_qt_translations(self.app, language)
         self.app.setWindowIcon(app_icon())
         self.app.setStyleSheet(style_sheet())
-        self.runner = StoreRunner(context.database, inline=inline)
         self.notifier = ChangeNotifier()
+        self.runner = StoreRunner(context.database, inline=inline, notifier=self.notifier)
         self.window = MainWindow(context, self.runner, self.notifier, window_settings(context))
         self.tasks: list[LongTask] = []
 
@@ -180,7 +180,7 @@ class Application:
         return self.run_long(_("Creating demonstration data…"), work, self._demo_done)
 
     def _demo_done(self, _summary: Any) -> None:
-        self.notifier.notify("all")
+        self.notifier.notify_all()
         self.window.load_communes()
 
     # Shared database ---------------------------------------------------------------------

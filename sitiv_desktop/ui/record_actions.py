@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.i18n import _, format_date
 from sitiv_desktop.services.budgets import delete_ppi_line, ppi_line_of
 from sitiv_desktop.services.commitments import CommitmentFilter, delete_commitment, list_commitments
@@ -339,16 +340,14 @@ class RecordActions(WindowParts):
         if not ask_delete(self, label):
             return
         deleters: dict[str, tuple[type[Any], Callable[[Session, uuid.UUID], None]]] = {
-            "project": (models.Project, delete_project),
-            "commitment": (models.Commitment, delete_commitment),
-            "meeting": (models.Meeting, delete_meeting),
-            "exchange": (models.Exchange, delete_exchange),
-            "stake": (models.MandateStake, delete_stake),
-            "ppi_line": (models.PpiLine, delete_ppi_line),
+            RecordKind.PROJECT: (models.Project, delete_project),
+            RecordKind.COMMITMENT: (models.Commitment, delete_commitment),
+            RecordKind.MEETING: (models.Meeting, delete_meeting),
+            RecordKind.EXCHANGE: (models.Exchange, delete_exchange),
+            RecordKind.STAKE: (models.MandateStake, delete_stake),
+            RecordKind.PPI_LINE: (models.PpiLine, delete_ppi_line),
         }
         model, delete = deleters[kind]
         text = _("Delete « {title} »").format(title=label)
-        self.undo_stack.push(
-            DeleteCommand(self.runner, self.notifier, kind, model, record.id, delete, text)
-        )
+        self.undo_stack.push(DeleteCommand(self.runner, model, record.id, delete, text))
         self.statusBar().showMessage(_("Deleted. Ctrl+Z brings it back."), 6000)

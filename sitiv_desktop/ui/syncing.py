@@ -341,7 +341,7 @@ class SyncController(QObject):
         if summary.conflicts:
             message += " " + _("Open Sync › Conflicts to choose.")
         self.window.statusBar().showMessage(message)
-        self.notifier.notify("all")
+        self.notifier.notify_all()
         if self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
             self.conflicts_dialog.load()
         self._listen()
@@ -360,7 +360,7 @@ class SyncController(QObject):
                 self.reachable = False
             show_error(self.window, error)
         # Part of a sync may have landed before the stop or the cut.
-        self.notifier.notify("all")
+        self.notifier.notify_all()
 
     def wait(self) -> None:
         """Tests and closing: let a sync in progress end."""
