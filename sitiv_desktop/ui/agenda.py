@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.enums import OutcomeKind
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import AgendaItemRecord, MeetingRecord
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _, format_datetime
@@ -133,7 +134,7 @@ class AgendaModel(RecordTableModel):
 class AgendaItemEditor(FormDialog):
     """An agenda item: title, presenter, duration, and the project or commitment it is about."""
 
-    kind = "agenda_item"
+    kind = RecordKind.AGENDA_ITEM
 
     def __init__(
         self,
@@ -183,7 +184,7 @@ class AgendaItemEditor(FormDialog):
 class OutcomeEditor(FormDialog):
     """What came of an item: information, decision, or a new commitment made in the same step."""
 
-    kind = "agenda_item"
+    kind = RecordKind.AGENDA_ITEM
 
     def __init__(
         self,

@@ -283,9 +283,9 @@ class ConflictsDialog(QDialog):
             from sitiv_desktop.services import commitments, meetings, projects
 
             getters: dict[str, Callable[[Session, uuid.UUID], Any]] = {
-                "project": projects.get_project,
-                "commitment": commitments.get_commitment,
-                "meeting": meetings.get_meeting,
+                RecordKind.PROJECT: projects.get_project,
+                RecordKind.COMMITMENT: commitments.get_commitment,
+                RecordKind.MEETING: meetings.get_meeting,
             }
             return getters[kind](session, row_id)
 

@@ -232,7 +232,7 @@ class MainWindow(WindowMenus):
             return
         self._shown_once = True
         self.commune_id = item.data(COMMUNE_ROLE)
-        self.context.settings.set("last_commune", str(self.commune_id or ""))
+        self.context.settings.last_commune = str(self.commune_id or "")
         name = self.commune_name()
         self.setWindowTitle(f"{name} — {APP_NAME}")
         for shown in self.list_pages():

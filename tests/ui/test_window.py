@@ -59,7 +59,7 @@ def test_choosing_a_commune_shows_its_dashboard_and_lists(
     assert window.commitments.model.rowCount() == 1
     assert window.projects.model.rowCount() == 1
     assert window.dashboard.chart.totals  # the PPI chart has its years
-    assert context.settings.get("last_commune") == str(window.commune_id)
+    assert context.settings.last_commune == str(window.commune_id)
 
 
 def test_a_commitment_with_a_bad_date_keeps_what_was_typed_then_saves(
@@ -232,7 +232,7 @@ def test_delete_asks_first_and_ctrl_z_brings_it_back(
 
 
 def test_column_widths_are_remembered(context: Context, town: Town, qtbot: QtBot) -> None:
-    context.settings.set("first_start_done", True)
+    context.settings.first_start_done = True
     first = Application(context, inline=True)
     first.start()
     first.window.projects.view.horizontalHeader().resizeSection(1, 333)
@@ -246,8 +246,8 @@ def test_column_widths_are_remembered(context: Context, town: Town, qtbot: QtBot
 
 
 def test_later_start_opens_the_last_commune(context: Context, town: Town, qtbot: QtBot) -> None:
-    context.settings.set("first_start_done", True)
-    context.settings.set("last_commune", str(town.givors))
+    context.settings.first_start_done = True
+    context.settings.last_commune = str(town.givors)
     application = Application(context, inline=True)
     application.start()
     assert application.window.commune_list.currentItem().data(COMMUNE_ROLE) == town.givors

@@ -42,7 +42,7 @@ from sitiv_desktop.ui.tasks import ALL, ChangeNotifier, StoreRunner
 class ContactEditor(FormDialog):
     """One contact of a commune: its mayor, a deputy, the DGS, the DSI, a referent."""
 
-    kind = "contact"
+    kind = RecordKind.CONTACT
     table = "contacts"
     model = models.Contact
 
