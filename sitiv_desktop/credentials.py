@@ -45,22 +45,22 @@ class Credentials:
         if from_environment:
             return from_environment
         account = self._account(url, user)
-        try:
-            stored = keyring.get_password(APP_ID, account)
-        except KeyringError:
-            self.keyring_available = False
-            stored = None
+        stored = self._from_keyring(account)
         return stored if stored is not None else self._session_only.get(account)
 
     def token(self, url: str, user: str) -> str | None:
         """The session token kept for this profile (the environment holds passwords only)."""
         account = self._account(url, user)
+        stored = self._from_keyring(account)
+        return stored if stored else self._session_only.get(account)
+
+    def _from_keyring(self, account: str) -> str | None:
+        """What the keyring holds for ``account``; ``None`` when it holds nothing or fails."""
         try:
-            stored = keyring.get_password(APP_ID, account)
+            return keyring.get_password(APP_ID, account)
         except KeyringError:
             self.keyring_available = False
-            stored = None
-        return stored if stored else self._session_only.get(account)
+            return None
 
     def forget(self, url: str, user: str) -> None:
         account = self._account(url, user)

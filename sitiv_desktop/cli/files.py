@@ -26,7 +26,7 @@ def backup_before(context: Context, reason: str) -> None:
     """Take an automatic backup before a command that replaces or changes data."""
     from sitiv_desktop.services.backups import automatic_backup
 
-    kept = max(1, int(context.settings.get("backups_kept")))
+    kept = max(1, context.settings.backups_kept)
     written = automatic_backup(context.paths.database, context.paths.backups, kept)
     if written is not None:
         print(_("Backup taken before {reason}: {path}.").format(reason=reason, path=written))
@@ -197,7 +197,7 @@ def run_backup(context: Context, arguments: argparse.Namespace) -> int:
             )
         written: Path | None = backup(context.paths.database, target, ProgressBar())
     else:
-        kept = max(1, int(context.settings.get("backups_kept")))
+        kept = max(1, context.settings.backups_kept)
         written = automatic_backup(context.paths.database, context.paths.backups, kept)
     print(_("Backup written to {path}.").format(path=written))
     return 0

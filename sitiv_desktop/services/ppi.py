@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from sitiv_desktop.domain.enums import ProjectStatus
 from sitiv_desktop.domain.records import PpiLineRecord, PpiRow, PpiTable
 from sitiv_desktop.services.conversions import from_cents_or_none, syndicate_name
-from sitiv_desktop.services.projects import commune_project_filter
+from sitiv_desktop.services.projects import commune_project_filter, latest_vote_first
 from sitiv_desktop.store import models
 
 CENT = Decimal("0.01")
@@ -119,12 +119,7 @@ def _ap_in_force(session: Session, commune_id: uuid.UUID | None) -> dict[uuid.UU
         select(
             models.ApRevision.line_id,
             models.ApRevision.amount_cents,
-            func.row_number()
-            .over(
-                partition_by=models.ApRevision.line_id,
-                order_by=(models.ApRevision.voted_on.desc(), models.ApRevision.id.desc()),
-            )
-            .label("rank"),
+            latest_vote_first(),
         )
         .where(models.ApRevision.line_id.in_(_line_filter(commune_id)))
         .subquery()
@@ -176,12 +171,7 @@ def _in_force_votes(commune_id: uuid.UUID | None) -> Any:
     votes = select(
         revision.line_id,
         revision.amount_cents,
-        func.row_number()
-        .over(
-            partition_by=revision.line_id,
-            order_by=(revision.voted_on.desc(), revision.id.desc()),
-        )
-        .label("rank"),
+        latest_vote_first(),
     )
     if commune_id is not None:
         votes = votes.where(revision.line_id.in_(_line_filter(commune_id)))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Label, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from sitiv_desktop.domain.enums import ProjectDomain, ProjectStatus
@@ -36,6 +36,19 @@ def commune_project_filter(commune_id: uuid.UUID) -> ColumnElement[bool]:
     return or_(models.Project.owner_commune_id == commune_id, models.Project.id.in_(participating))
 
 
+def latest_vote_first() -> Label[int]:
+    """Each AP vote's rank within its PPI line, 1 for the one in force: the latest vote, ties
+    broken by the later record. Keep the rows of rank 1."""
+    return (
+        func.row_number()
+        .over(
+            partition_by=models.ApRevision.line_id,
+            order_by=(models.ApRevision.voted_on.desc(), models.ApRevision.id.desc()),
+        )
+        .label("rank")
+    )
+
+
 def ap_in_force_cents(
     project_ids: list[uuid.UUID] | Select[Any] | None = None,
 ) -> Select[tuple[uuid.UUID, int]]:
@@ -47,12 +60,7 @@ def ap_in_force_cents(
     ranked = select(
         models.PpiLine.project_id,
         models.ApRevision.amount_cents,
-        func.row_number()
-        .over(
-            partition_by=models.ApRevision.line_id,
-            order_by=(models.ApRevision.voted_on.desc(), models.ApRevision.id.desc()),
-        )
-        .label("rank"),
+        latest_vote_first(),
     ).join(models.ApRevision, models.ApRevision.line_id == models.PpiLine.id)
     if project_ids is not None:
         ranked = ranked.where(models.PpiLine.project_id.in_(project_ids))

@@ -186,7 +186,7 @@ class AdministrationDialog(QDialog):
             with ServiceClient(address, token) as service:
                 return work(service)
 
-        task = LongTask(run, self.runner if self.runner.inline else None)
+        task = LongTask(run, self.runner, background=True)
         self._tasks.append(task)
 
         def finished(result: Any) -> None:
@@ -371,7 +371,7 @@ def install(window: MainWindow) -> QAction:
     window.sync.menu.addAction(action)
 
     def refresh(_kind: str = "") -> None:
-        action.setVisible(is_administrator(window.context.settings.get("commune_roles")))
+        action.setVisible(is_administrator(window.context.settings.commune_roles))
 
     window.notifier.changed.connect(refresh)
     refresh()
@@ -380,7 +380,7 @@ def install(window: MainWindow) -> QAction:
 
 def open_administration(window: MainWindow) -> AdministrationDialog | None:
     settings = window.context.settings
-    url, user = str(settings.get("server_url")), str(settings.get("server_user"))
+    url, user = settings.server_url, settings.server_user
     token = window.sync.credentials.token(url, user) if url else None
     if not token:
         QMessageBox.information(

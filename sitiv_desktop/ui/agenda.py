@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.enums import OutcomeKind
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import AgendaItemRecord, MeetingRecord
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _, format_datetime
@@ -133,7 +134,7 @@ class AgendaModel(RecordTableModel):
 class AgendaItemEditor(FormDialog):
     """An agenda item: title, presenter, duration, and the project or commitment it is about."""
 
-    kind = "agenda_item"
+    kind = RecordKind.AGENDA_ITEM
 
     def __init__(
         self,
@@ -183,7 +184,7 @@ class AgendaItemEditor(FormDialog):
 class OutcomeEditor(FormDialog):
     """What came of an item: information, decision, or a new commitment made in the same step."""
 
-    kind = "agenda_item"
+    kind = RecordKind.AGENDA_ITEM
 
     def __init__(
         self,
@@ -228,10 +229,6 @@ class OutcomeEditor(FormDialog):
             )
         item_id = self.item.id
         return lambda session: record_outcome(session, item_id, outcome, text, draft)
-
-    def _saved(self, record: Any) -> None:
-        super()._saved(record)
-        self.notifier.notify("commitment")
 
 
 class AgendaPanel(QWidget):
@@ -377,7 +374,7 @@ class AgendaPanel(QWidget):
         meeting_id = meeting.id
         self.runner.write(
             lambda session: reorder_agenda(session, meeting_id, item_ids),
-            lambda _result: self.notifier.notify("agenda_item"),
+            lambda _result: None,
             self._failed,
         )
 
@@ -446,7 +443,7 @@ class AgendaPanel(QWidget):
         item_id = item.id
         self.runner.write(
             lambda session: remove_agenda_item(session, item_id),
-            lambda _result: self.notifier.notify("agenda_item"),
+            lambda _result: None,
             self._failed,
         )
 
@@ -463,7 +460,6 @@ class AgendaPanel(QWidget):
         meeting_id = meeting.id
 
         def done(target: MeetingRecord) -> None:
-            self.notifier.notify("agenda_item")
             self.details.setText(
                 _("Items not dealt with were carried to « {title} » ({date}).").format(
                     title=target.title, date=format_datetime(target.starts_at)

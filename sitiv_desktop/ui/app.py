@@ -98,13 +98,13 @@ class Application:
     def __init__(self, context: Context, inline: bool = False) -> None:
         self.context = context
         self.app = application()
-        language = str(context.settings.get("language"))
+        language = context.settings.language
         set_language(language)
         load_qt_translations(self.app, language)
         self.app.setWindowIcon(app_icon())
         self.app.setStyleSheet(style_sheet())
-        self.runner = StoreRunner(context.database, inline=inline)
         self.notifier = ChangeNotifier()
+        self.runner = StoreRunner(context.database, inline=inline, notifier=self.notifier)
         self.window = MainWindow(context, self.runner, self.notifier, window_settings(context))
         self.tasks: list[LongTask] = []
 
@@ -118,7 +118,7 @@ class Application:
             # The backup reads the whole copy: it waits for the first paint, on its own thread,
             # so that neither the window nor the store's queue waits for it.
             self.window.dashboard.filled.connect(self._back_up_after_first_paint)
-        if self.context.settings.get("first_start_done"):
+        if self.context.settings.first_start_done:
             self.window.load_communes(select=self._last_commune())
             return
         self.runner.read(_is_empty, self._first_start)
@@ -135,7 +135,7 @@ class Application:
     _start_backup: threading.Thread | None = None
 
     def _last_commune(self) -> uuid.UUID | None:
-        text = str(self.context.settings.get("last_commune"))
+        text = self.context.settings.last_commune
         try:
             return uuid.UUID(text) if text else None
         except ValueError:
@@ -143,7 +143,7 @@ class Application:
 
     def _first_start(self, empty: bool) -> None:
         if not empty:
-            self.context.settings.set("first_start_done", True)
+            self.context.settings.first_start_done = True
             self.window.load_communes(select=self._last_commune())
             return
         dialog = FirstStartDialog(self.window)
@@ -152,7 +152,7 @@ class Application:
         self.first_start_dialog = dialog
 
     def _first_choice(self, choice: str) -> None:
-        self.context.settings.set("first_start_done", True)
+        self.context.settings.first_start_done = True
         if choice == DEMO:
             self.load_demo()
         elif choice == SHARED:
@@ -180,7 +180,7 @@ class Application:
         return self.run_long(_("Creating demonstration data…"), work, self._demo_done)
 
     def _demo_done(self, _summary: Any) -> None:
-        self.notifier.notify("all")
+        self.notifier.notify_all()
         self.window.load_communes()
 
     # Shared database ---------------------------------------------------------------------
@@ -203,7 +203,7 @@ class Application:
         database = self.context.paths.database
         if not database.exists():
             return None
-        kept = int(self.context.settings.get("backups_kept"))
+        kept = self.context.settings.backups_kept
         try:
             return automatic_backup(database, self.context.paths.backups, kept)
         except (OSError, ExternalError) as error:

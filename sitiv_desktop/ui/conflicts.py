@@ -37,7 +37,7 @@ from sitiv_desktop.sync.describing import (
     describe_issues,
 )
 from sitiv_desktop.ui.errors import show_error
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner, emit
+from sitiv_desktop.ui.tasks import ALL, ChangeNotifier, StoreRunner, emit
 
 # The tables whose records have an editor in the window, and the change kind they notify.
 EDITABLE = {
@@ -263,7 +263,9 @@ class ConflictsDialog(QDialog):
             resolve_conflict(session, conflict.id, side)
 
         def done(_result: None) -> None:
-            self.notifier.notify(EDITABLE.get(conflict.table, "all"))
+            # The record's kind was announced by the runner; the sync's own tables, which it
+            # does not see, changed too: the status shows one conflict fewer.
+            self.notifier.notify(EDITABLE.get(conflict.table, ALL))
             self._settled()
 
         self.runner.write(work, done, lambda error: show_error(self, error))
@@ -281,9 +283,9 @@ class ConflictsDialog(QDialog):
             from sitiv_desktop.services import commitments, meetings, projects
 
             getters: dict[str, Callable[[Session, uuid.UUID], Any]] = {
-                "project": projects.get_project,
-                "commitment": commitments.get_commitment,
-                "meeting": meetings.get_meeting,
+                RecordKind.PROJECT: projects.get_project,
+                RecordKind.COMMITMENT: commitments.get_commitment,
+                RecordKind.MEETING: meetings.get_meeting,
             }
             return getters[kind](session, row_id)
 
@@ -315,7 +317,7 @@ class ConflictsDialog(QDialog):
             action(session, refused.id)
 
         def done(_result: None) -> None:
-            self.notifier.notify(EDITABLE.get(refused.table, "all"))
+            self.notifier.notify(EDITABLE.get(refused.table, ALL))
             self._settled()
 
         self.runner.write(work, done, lambda error: show_error(self, error))

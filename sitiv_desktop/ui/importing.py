@@ -127,8 +127,7 @@ class ImportDialog(QDialog):
         self.runner.write(work, self._applied, self._failed)
 
     def _applied(self, preview: ImportPreview) -> None:
-        self.preview = preview
-        self.notifier.notify("all")
+        self.preview = preview  # the runner told the notifier what the import wrote
         self.accept()
 
     def _failed(self, error: BaseException) -> None:

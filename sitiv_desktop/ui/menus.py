@@ -121,7 +121,7 @@ class WindowMenus(WindowTools):
         return lambda: self.tabs.setCurrentIndex(index)
 
     def refresh_all(self) -> None:
-        self.notifier.notify("all")
+        self.notifier.notify_all()
 
     def _update_actions(self) -> None:
         page = self.current_page()

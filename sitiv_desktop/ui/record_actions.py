@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from sqlalchemy.orm import Session
 
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.i18n import _, format_date
 from sitiv_desktop.services.budgets import delete_ppi_line, ppi_line_of
 from sitiv_desktop.services.commitments import CommitmentFilter, delete_commitment, list_commitments
@@ -39,14 +40,6 @@ from sitiv_desktop.ui.undo import DeleteCommand
 from sitiv_desktop.ui.window_parts import WindowParts
 
 CHOICES = 500
-HISTORY_TABLES = {
-    "project": "projects",
-    "commitment": "commitments",
-    "meeting": "meetings",
-    "exchange": "exchanges",
-    "stake": "mandate_stakes",
-    "ppi_line": "ppi_lines",
-}
 
 
 def record_label(record: Any) -> str:
@@ -81,7 +74,7 @@ class RecordActions(WindowParts):
     # Roles -------------------------------------------------------------------------------
 
     def read_only_reason(self, kind: str, commune_ids: Sequence[uuid.UUID | None]) -> str:
-        roles = self.context.settings.get("commune_roles")
+        roles = self.context.settings.commune_roles
         return read_only_reason(roles if isinstance(roles, dict) else {}, kind, commune_ids)
 
     def _open(self, editor: FormDialog, commune_ids: Sequence[uuid.UUID | None] = ()) -> FormDialog:
@@ -159,7 +152,7 @@ class RecordActions(WindowParts):
             self.runner,
             self.notifier,
             commune,
-            self.read_only_reason("contact", (commune.id,)),
+            self.read_only_reason(RecordKind.CONTACT, (commune.id,)),
             self.undo_stack,
             self,
         )
@@ -168,7 +161,7 @@ class RecordActions(WindowParts):
         return dialog
 
     def note_exchange(self) -> FormDialog | None:
-        author = str(self.context.settings.get("author_name"))
+        author = self.context.settings.author_name
         self._choices(
             self.commune_id,
             lambda choices: self._open(
@@ -216,7 +209,7 @@ class RecordActions(WindowParts):
     def edit_record(self, kind: str, record: Any) -> FormDialog | None:
         """Open the editor of one record (read again first, so the editor shows it whole)."""
         self.last_editor = None
-        if kind == "project":
+        if kind == RecordKind.PROJECT:
             record_id = record.id
 
             def load_project(session: Session) -> tuple[Any, Any]:
@@ -236,19 +229,19 @@ class RecordActions(WindowParts):
                     (loaded[0].owner_commune_id,),
                 ),
             )
-        elif kind == "meeting":
+        elif kind == RecordKind.MEETING:
             self._open(
                 MeetingEditor(
                     self.runner, self.notifier, self.communes, record=record, parent=self
                 ),
                 record.commune_ids,
             )
-        elif kind in ("commitment", "exchange", "stake"):
+        elif kind in (RecordKind.COMMITMENT, RecordKind.EXCHANGE, RecordKind.STAKE):
             commune_id = record.commune_id
 
             def opened(choices: dict[str, list[Any]]) -> None:
                 editor: FormDialog
-                if kind == "commitment":
+                if kind == RecordKind.COMMITMENT:
                     editor = CommitmentEditor(
                         self.runner,
                         self.notifier,
@@ -258,7 +251,7 @@ class RecordActions(WindowParts):
                         meetings=choices["meetings"],
                         parent=self,
                     )
-                elif kind == "exchange":
+                elif kind == RecordKind.EXCHANGE:
                     editor = ExchangeEditor(
                         self.runner,
                         self.notifier,
@@ -280,7 +273,7 @@ class RecordActions(WindowParts):
                 self._open(editor, (commune_id,))
 
             self._choices(commune_id, opened)
-        elif kind == "ppi_line":
+        elif kind == RecordKind.PPI_LINE:
             self._choices(
                 None,
                 lambda choices: self._open(
@@ -295,23 +288,24 @@ class RecordActions(WindowParts):
             )
         return self.last_editor
 
-    def _page_kind(self, page: ListPage | None) -> str:
+    def _page_kind(self, page: ListPage | None) -> RecordKind | None:
         kinds = {
-            id(self.projects): "project",
-            id(self.commitments): "commitment",
-            id(self.meetings): "meeting",
-            id(self.exchanges): "exchange",
-            id(self.stakes): "stake",
-            id(self.ppi): "ppi_line",
+            id(self.projects): RecordKind.PROJECT,
+            id(self.commitments): RecordKind.COMMITMENT,
+            id(self.meetings): RecordKind.MEETING,
+            id(self.exchanges): RecordKind.EXCHANGE,
+            id(self.stakes): RecordKind.STAKE,
+            id(self.ppi): RecordKind.PPI_LINE,
         }
-        return kinds.get(id(page), "")
+        return kinds.get(id(page))
 
     def edit_selected(self) -> FormDialog | None:
         page = self.current_page()
         record = page.selected_record() if page is not None else None
         if record is None:
             return None
-        return self.edit_record(self._page_kind(page), record)
+        kind = self._page_kind(page)
+        return self.edit_record(kind, record) if kind is not None else None
 
     def show_selected_history(self) -> HistoryDialog | None:
         page = self.current_page()
@@ -320,7 +314,7 @@ class RecordActions(WindowParts):
         if record is None or not kind:
             return None
         label = record_label(record)
-        dialog = HistoryDialog(self.runner, HISTORY_TABLES[kind], record.id, label, self)
+        dialog = HistoryDialog(self.runner, kind.table, record.id, label, self)
         dialog.open()
         return dialog
 
@@ -339,16 +333,14 @@ class RecordActions(WindowParts):
         if not ask_delete(self, label):
             return
         deleters: dict[str, tuple[type[Any], Callable[[Session, uuid.UUID], None]]] = {
-            "project": (models.Project, delete_project),
-            "commitment": (models.Commitment, delete_commitment),
-            "meeting": (models.Meeting, delete_meeting),
-            "exchange": (models.Exchange, delete_exchange),
-            "stake": (models.MandateStake, delete_stake),
-            "ppi_line": (models.PpiLine, delete_ppi_line),
+            RecordKind.PROJECT: (models.Project, delete_project),
+            RecordKind.COMMITMENT: (models.Commitment, delete_commitment),
+            RecordKind.MEETING: (models.Meeting, delete_meeting),
+            RecordKind.EXCHANGE: (models.Exchange, delete_exchange),
+            RecordKind.STAKE: (models.MandateStake, delete_stake),
+            RecordKind.PPI_LINE: (models.PpiLine, delete_ppi_line),
         }
         model, delete = deleters[kind]
         text = _("Delete « {title} »").format(title=label)
-        self.undo_stack.push(
-            DeleteCommand(self.runner, self.notifier, kind, model, record.id, delete, text)
-        )
+        self.undo_stack.push(DeleteCommand(self.runner, model, record.id, delete, text))
         self.statusBar().showMessage(_("Deleted. Ctrl+Z brings it back."), 6000)

@@ -146,7 +146,7 @@ class SyncController(QObject):
 
     @property
     def configured(self) -> bool:
-        return bool(self.context.settings.get("server_url"))
+        return bool(self.context.settings.server_url)
 
     def refresh_status(self) -> None:
         self.runner.read(read_sync_status, self._status_read)
@@ -166,8 +166,8 @@ class SyncController(QObject):
     def open_connection(self) -> ConnectionDialog:
         settings = self.context.settings
         dialog = ConnectionDialog(
-            str(settings.get("server_url")),
-            str(settings.get("server_user")),
+            settings.server_url,
+            settings.server_user,
             self.window,
             verify=self._verify,
         )
@@ -192,8 +192,8 @@ class SyncController(QObject):
             self._tokens[(connection.url, connection.user)] = token
             return len(granted)
 
-        # The check touches no local data: it gets a thread of its own (inline in tests).
-        task = LongTask(work, self.runner if self.runner.inline else None)
+        # The check touches no local data: it waits on the network on the background executor.
+        task = LongTask(work, self.runner, background=True)
         self._checks.append(task)
 
         def done(error: BaseException | None) -> None:
@@ -206,8 +206,8 @@ class SyncController(QObject):
 
     def _connected(self, connection: Connection) -> None:
         settings = self.context.settings
-        settings.set("server_url", connection.url)
-        settings.set("server_user", connection.user)
+        settings.server_url = connection.url
+        settings.server_user = connection.user
         self.reachable = True
         token = self._tokens.pop((connection.url, connection.user), None)
         kept = self.credentials.store(connection.url, connection.user, token or "")
@@ -229,8 +229,8 @@ class SyncController(QObject):
         """Sync with the profile saved; without one, ask where to connect first."""
         if self.task is not None:
             return
-        url = str(self.context.settings.get("server_url"))
-        user = str(self.context.settings.get("server_user"))
+        url = self.context.settings.server_url
+        user = self.context.settings.server_user
         if not url:
             self.open_connection()
             return
@@ -280,8 +280,8 @@ class SyncController(QObject):
         """Wait (a long poll, on a thread of its own) for the next change, then sync."""
         if self.runner.inline or self._waiting is not None:
             return
-        url = str(self.context.settings.get("server_url"))
-        user = str(self.context.settings.get("server_user"))
+        url = self.context.settings.server_url
+        user = self.context.settings.server_user
         token = self.credentials.token(url, user)
         if not url or not token:
             return
@@ -341,7 +341,7 @@ class SyncController(QObject):
         if summary.conflicts:
             message += " " + _("Open Sync › Conflicts to choose.")
         self.window.statusBar().showMessage(message)
-        self.notifier.notify("all")
+        self.notifier.notify_all()
         if self.conflicts_dialog is not None and self.conflicts_dialog.isVisible():
             self.conflicts_dialog.load()
         self._listen()
@@ -360,7 +360,7 @@ class SyncController(QObject):
                 self.reachable = False
             show_error(self.window, error)
         # Part of a sync may have landed before the stop or the cut.
-        self.notifier.notify("all")
+        self.notifier.notify_all()
 
     def wait(self) -> None:
         """Tests and closing: let a sync in progress end."""

@@ -3,7 +3,10 @@
 Everything that touches the local copy goes through ``StoreRunner.run``: the work runs on the one
 worker thread (so writes never race each other), its result comes back to the GUI thread by a
 signal. Tests build the runner with ``inline=True``: the work then runs at once, on the calling
-thread, and tests need no waiting.
+thread, and tests need no waiting. A write announces itself: the runner notes the tables the
+session wrote to (``session.new | dirty | deleted`` at each flush, and each Core insert, update
+or delete) and tells the ``ChangeNotifier`` their kinds before the caller's callback runs, so
+that no view depends on its caller remembering to say what changed.
 
 Long tasks (a sync, a pack, the demonstration data) are Orange3-style work functions that know
 nothing of Qt: ``work(state)`` calls ``state.progress(fraction, text)`` and checks
@@ -23,8 +26,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
 
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.errors import Cancelled
 from sitiv_desktop.progress import Progress
 
@@ -71,15 +76,66 @@ class _Relay(QObject):
     finished = Signal(object, object, object)
 
 
+# What a notification names when everything may have changed (a sync, an import, a restore).
+ALL = "all"
+
+
+class ChangeNotifier(QObject):
+    """Fired after each save or delete: views reload what they show, nothing polls.
+
+    The signal carries a ``RecordKind``'s value, or ``ALL``.
+    """
+
+    changed = Signal(str)
+
+    def notify(self, kind: RecordKind | str) -> None:
+        emit(self.changed, str(kind))
+
+    def notify_all(self) -> None:
+        emit(self.changed, ALL)
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What a write returned, with the kinds of record it wrote."""
+
+    result: Any
+    kinds: frozenset[RecordKind]
+
+
+def _tables_written(session: Session) -> set[str]:
+    """Collects, while the session lives, the tables it inserts into, updates or deletes from."""
+    tables: set[str] = set()
+
+    def flushed(session: Session, _context: object) -> None:
+        for record in (*session.new, *session.dirty, *session.deleted):
+            table = getattr(record, "__table__", None)
+            if table is not None:
+                tables.add(table.name)
+
+    def executed(state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            table = getattr(state.statement, "table", None)
+            if table is not None:
+                tables.add(table.name)
+
+    event.listen(session, "after_flush", flushed)
+    event.listen(session, "do_orm_execute", executed)
+    return tables
+
+
 class StoreRunner(QObject):
     """The one queue of work on the local copy; callbacks run on the GUI thread."""
 
     failed = Signal(object)
 
-    def __init__(self, database: Database, inline: bool = False) -> None:
+    def __init__(
+        self, database: Database, inline: bool = False, notifier: ChangeNotifier | None = None
+    ) -> None:
         super().__init__()
         self.database = database
         self.inline = inline
+        self.notifier = notifier if notifier is not None else ChangeNotifier()
         self._executor: Executor = (
             InlineExecutor() if inline else ThreadPoolExecutor(1, thread_name_prefix="store")
         )
@@ -115,16 +171,26 @@ class StoreRunner(QObject):
         success: Callable[[T], object],
         failure: Failure | None = None,
     ) -> None:
-        """Run ``work`` with a writing session, committed when it returns."""
-        self._submit(lambda: self._in_write(work), success, failure)
+        """Run ``work`` with a writing session, committed when it returns; the notifier is told
+        the kinds of record it wrote, then ``success`` receives what it returned."""
+
+        def announced(written: _Written) -> None:
+            for kind in sorted(written.kinds):
+                self.notifier.notify(kind)
+            success(written.result)
+
+        self._submit(lambda: self._in_write(work), announced, failure)
 
     def _in_read(self, work: Callable[[Session], T]) -> T:
         with self.database.read_session() as session:
             return work(session)
 
-    def _in_write(self, work: Callable[[Session], T]) -> T:
+    def _in_write(self, work: Callable[[Session], T]) -> _Written:
         with self.database.session() as session:
-            return work(session)
+            tables = _tables_written(session)
+            result = work(session)
+        kinds = {RecordKind.of_table(table) for table in tables}
+        return _Written(result, frozenset(kind for kind in kinds if kind is not None))
 
     def _submit(self, call: Callable[[], Any], success: Success, failure: Failure | None) -> None:
         if self._closed:
@@ -241,12 +307,3 @@ class LongTask(QObject):
             self._thread.join(timeout)
         if self._future is not None:
             self._future.result(timeout)
-
-
-class ChangeNotifier(QObject):
-    """Fired after each save or delete: views reload what they show, nothing polls."""
-
-    changed = Signal(str)
-
-    def notify(self, kind: str) -> None:
-        emit(self.changed, kind)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import MeetingRecord, SearchHit
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.commitments import get_commitment
@@ -47,35 +48,35 @@ class WindowTools(RecordActions):
     def open_hit(self, hit: SearchHit) -> None:
         """Show the record a search result names, in its tab, with its editor when it has one."""
         record_id = hit.record_id
-        if hit.kind == "commune":
+        if hit.kind == RecordKind.COMMUNE:
             self.select_commune(record_id)
             self.tabs.setCurrentWidget(self.dashboard)
             return
         loaders: dict[str, tuple[QWidget, Callable[[Session], Any]]] = {
-            "project": (self.projects, lambda s: get_project(s, record_id)),
-            "commitment": (self.commitments, lambda s: get_commitment(s, record_id)),
-            "meeting": (
+            RecordKind.PROJECT: (self.projects, lambda s: get_project(s, record_id)),
+            RecordKind.COMMITMENT: (self.commitments, lambda s: get_commitment(s, record_id)),
+            RecordKind.MEETING: (
                 self.meetings.parentWidget() or self.meetings,
                 lambda s: get_meeting(s, record_id),
             ),
-            "stake": (self.stakes, lambda s: get_stake(s, record_id)),
+            RecordKind.STAKE: (self.stakes, lambda s: get_stake(s, record_id)),
         }
         if hit.kind in loaders:
             tab, load = loaders[hit.kind]
             self.tabs.setCurrentWidget(tab)
-            if hit.kind == "meeting":
+            if hit.kind == RecordKind.MEETING:
                 self.runner.read(load, lambda record: self.agenda.show_meeting(record.id))
             else:
                 self.runner.read(load, lambda record: self.edit_record(hit.kind, record))
             return
-        if hit.kind == "agenda_item":
+        if hit.kind == RecordKind.AGENDA_ITEM:
             self.tabs.setCurrentWidget(self.meetings.parentWidget() or self.meetings)
             self.runner.read(
                 lambda s: s.get(models.AgendaItem, record_id).meeting_id,  # type: ignore[union-attr]
                 self.agenda.show_meeting,
             )
             return
-        if hit.kind == "contact":
+        if hit.kind == RecordKind.CONTACT:
             # A contact is seen among its commune's contacts, from the commune's dashboard.
             def shown(commune_id: Any) -> None:
                 self.select_commune(commune_id)
@@ -87,8 +88,10 @@ class WindowTools(RecordActions):
                 shown,
             )
             return
-        self.tabs.setCurrentWidget(self.exchanges if hit.kind == "exchange" else self.dashboard)
-        if hit.kind == "exchange":
+        self.tabs.setCurrentWidget(
+            self.exchanges if hit.kind == RecordKind.EXCHANGE else self.dashboard
+        )
+        if hit.kind == RecordKind.EXCHANGE:
             self.exchanges.filter.setText(hit.title)
 
     # Packs, exports, backups -------------------------------------------------------------

@@ -17,7 +17,7 @@ from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Mapper, Session
 
 from sitiv_desktop.store import models
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.tasks import StoreRunner
 
 
 @dataclass
@@ -79,16 +79,14 @@ class DeleteCommand(QUndoCommand):
     def __init__(
         self,
         runner: StoreRunner,
-        notifier: ChangeNotifier,
-        kind: str,
         model: type[Any],
         record_id: uuid.UUID,
         delete: Callable[[Session, uuid.UUID], None],
         text: str,
     ) -> None:
         super().__init__(text)
-        self.runner, self.notifier = runner, notifier
-        self.kind, self.model, self.record_id, self.delete = kind, model, record_id, delete
+        self.runner = runner
+        self.model, self.record_id, self.delete = model, record_id, delete
         self.snapshot: Snapshot | None = None
 
     def redo(self) -> None:
@@ -99,14 +97,14 @@ class DeleteCommand(QUndoCommand):
             session.flush()
             self.snapshot = taken
 
-        self.runner.write(work, lambda _result: self.notifier.notify(self.kind))
+        self.runner.write(work, lambda _result: None)
 
     def undo(self) -> None:
         def work(session: Session) -> None:
             if self.snapshot is not None:
                 restore(session, self.snapshot)
 
-        self.runner.write(work, lambda _result: self.notifier.notify(self.kind))
+        self.runner.write(work, lambda _result: None)
 
 
 def replace_record(
@@ -129,8 +127,6 @@ class EditCommand(QUndoCommand):
     def __init__(
         self,
         runner: StoreRunner,
-        notifier: ChangeNotifier,
-        kind: str,
         model: type[Any],
         record_id: uuid.UUID,
         before: Snapshot,
@@ -138,8 +134,8 @@ class EditCommand(QUndoCommand):
         text: str,
     ) -> None:
         super().__init__(text)
-        self.runner, self.notifier = runner, notifier
-        self.kind, self.model, self.record_id = kind, model, record_id
+        self.runner = runner
+        self.model, self.record_id = model, record_id
         self.before, self.after = before, after
         self._first = True
 
@@ -147,7 +143,7 @@ class EditCommand(QUndoCommand):
         model, record_id = self.model, self.record_id
         self.runner.write(
             lambda session: replace_record(session, model, record_id, snapshot),
-            lambda _result: self.notifier.notify(self.kind),
+            lambda _result: None,
         )
 
     def redo(self) -> None:

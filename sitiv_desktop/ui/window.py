@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from sitiv_desktop import APP_NAME
 from sitiv_desktop.context import Context
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import CommuneRecord
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.communes import late_commitment_counts, list_communes
@@ -43,7 +44,7 @@ from sitiv_desktop.ui.models import (
     RecordTableModel,
     ppi_columns,
 )
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.tasks import ALL, ChangeNotifier, StoreRunner
 
 __all__ = ["COMMUNE_ROLE", "MainWindow"]
 
@@ -231,7 +232,7 @@ class MainWindow(WindowMenus):
             return
         self._shown_once = True
         self.commune_id = item.data(COMMUNE_ROLE)
-        self.context.settings.set("last_commune", str(self.commune_id or ""))
+        self.context.settings.last_commune = str(self.commune_id or "")
         name = self.commune_name()
         self.setWindowTitle(f"{name} — {APP_NAME}")
         for shown in self.list_pages():
@@ -290,14 +291,15 @@ class MainWindow(WindowMenus):
 
     def _changed(self, kind: str) -> None:
         """A save or a delete happened: reload what shows that kind of record."""
-        pages = {
-            "project": (self.projects,),
-            "commitment": (self.commitments,),
-            "meeting": (self.meetings,),
-            "exchange": (self.exchanges,),
-            "agenda_item": (),
-            "stake": (),
-            "ppi_line": (),
+        pages: dict[str, tuple[ListPage, ...]] = {
+            RecordKind.PROJECT: (self.projects,),
+            RecordKind.COMMITMENT: (self.commitments,),
+            RecordKind.MEETING: (self.meetings,),
+            RecordKind.EXCHANGE: (self.exchanges,),
+            RecordKind.AGENDA_ITEM: (),
+            RecordKind.STAKE: (),
+            RecordKind.PPI_LINE: (),
+            RecordKind.CONTACT: (),
         }
         for page in pages.get(
             kind, (self.projects, self.commitments, self.meetings, self.exchanges)
@@ -305,12 +307,12 @@ class MainWindow(WindowMenus):
             assert isinstance(page.model, PagedTableModel)
             self._stale_tabs.discard(page.name)
             page.model.reload()
-        if kind in ("meeting", "agenda_item", "commitment", "all"):
+        if kind in (RecordKind.MEETING, RecordKind.AGENDA_ITEM, RecordKind.COMMITMENT, ALL):
             self.agenda.reload()
         self.dashboard.reload()
-        if kind in ("commitment", "all", "commune"):
+        if kind in (RecordKind.COMMITMENT, RecordKind.COMMUNE, ALL):
             self.load_communes()
-        if kind in ("project", "all", "stake", "ppi_line"):
+        if kind in (RecordKind.PROJECT, RecordKind.STAKE, RecordKind.PPI_LINE, ALL):
             self._stale_tabs |= {"stakes", "ppi"}
             self._load_small_tables()
 

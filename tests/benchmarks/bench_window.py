@@ -194,8 +194,8 @@ def prepare(data_dir: Path) -> None:
     try:
         with context.database.read_session() as session:
             commune = find_commune(session, "Vénissieux")
-        context.settings.set("first_start_done", True)
-        context.settings.set("last_commune", str(commune.id))
+        context.settings.first_start_done = True
+        context.settings.last_commune = str(commune.id)
     finally:
         context.close()
 

@@ -98,7 +98,7 @@ def started(context: Context, town: Town, qtbot: object) -> Iterator[object]:
     """The window on the hand-made data, past the first start."""
     from sitiv_desktop.ui.app import Application
 
-    context.settings.set("first_start_done", True)
+    context.settings.first_start_done = True
     application = Application(context, inline=True)
     application.start()
     yield application

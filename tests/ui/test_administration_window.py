@@ -27,10 +27,10 @@ def test_the_menu_entry_shows_only_to_an_administrator(
 ) -> None:
     window = started.window
     assert window.administration_action.isVisible() is False
-    context.settings.set("commune_roles", {str(town.venissieux): "liaison"})
+    context.settings.commune_roles = {str(town.venissieux): "liaison"}
     window.notifier.notify("all")
     assert not window.administration_action.isVisible()
-    context.settings.set("commune_roles", {str(town.venissieux): "admin"})
+    context.settings.commune_roles = {str(town.venissieux): "admin"}
     window.notifier.notify("all")
     assert window.administration_action.isVisible()
 

@@ -90,7 +90,7 @@ def test_the_new_mayor_is_recorded_in_the_window_and_shows_in_the_pack(
 def test_an_elected_official_reads_the_contacts_without_editing(
     started: Application, context: Context, town: Town
 ) -> None:
-    context.settings.set("commune_roles", {str(town.venissieux): "elu"})
+    context.settings.commune_roles = {str(town.venissieux): "elu"}
     window = started.window
     choose(window, "Vénissieux")
     dialog = window.open_contacts()

@@ -277,7 +277,7 @@ def test_the_history_shows_synced_changes_and_local_edits(
 def test_an_elu_sees_read_only_editors_with_the_reason(
     started: Application, context: Context, town: Town
 ) -> None:
-    context.settings.set("commune_roles", {str(town.venissieux): "elu"})
+    context.settings.commune_roles = {str(town.venissieux): "elu"}
     window = started.window
     choose(window, "Vénissieux")
     editor = window.new_commitment()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
+import openpyxl
 from pypdf import PdfReader
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from sitiv_desktop.context import Context
+from sitiv_desktop.services.backups import check_backup_file
 from sitiv_desktop.services.meetings import get_meeting, list_meetings
 from sitiv_desktop.services.stakes import list_stakes
 from sitiv_desktop.ui.agenda import AgendaModel
@@ -40,7 +44,7 @@ def test_first_start_with_demonstration_data(context: Context, qtbot: QtBot) -> 
     names = [window.commune_list.item(i).text() for i in range(window.commune_list.count())]
     assert "Vénissieux" in names and names[0] == "Toutes les communes"
     assert window.projects.model.rowCount() > 0
-    assert context.settings.get("first_start_done") is True
+    assert context.settings.first_start_done is True
     window.close()
     application.close()
 
@@ -115,6 +119,15 @@ def test_exports_and_backup_from_the_tools_menu(
     window.export_list(tmp_path / "engagements.xlsx")
     window.export_calendar(tmp_path / "reunions.ics")
     window.back_up(tmp_path / "copie.sqlite3")
-    assert (tmp_path / "engagements.xlsx").stat().st_size > 0
+    # Each file read back: the sheet lists the commune's commitments, the copy is a sound backup
+    # holding every commitment of the local copy.
+    sheet = openpyxl.load_workbook(tmp_path / "engagements.xlsx", read_only=True).active
+    assert sheet is not None
+    cells = {str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell}
+    assert cells & {"Équiper la médiathèque", "Former les agents"}
     assert "BEGIN:VEVENT" in (tmp_path / "reunions.ics").read_text("utf-8")
-    assert (tmp_path / "copie.sqlite3").stat().st_size > 0
+    copy = tmp_path / "copie.sqlite3"
+    assert check_backup_file(copy)
+    with closing(sqlite3.connect(copy)) as connection:
+        titles = {title for (title,) in connection.execute("SELECT title FROM commitments")}
+    assert titles == {"Équiper la médiathèque", "Former les agents"}

@@ -37,7 +37,7 @@ NOT_AT_START = (
 def test_opening_the_window_imports_neither_packs_nor_exports_nor_http(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     context = open_context(data_dir)
-    context.settings.set("first_start_done", True)
+    context.settings.first_start_done = True
     context.close()
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
 

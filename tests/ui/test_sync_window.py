@@ -93,9 +93,9 @@ def test_connecting_keeps_the_password_and_brings_the_granted_communes(
     dialog = connect(first_start, alice, alice.password)
 
     assert not dialog.isVisible()
-    assert context.settings.get("server_user") == alice.user
-    assert str(context.settings.get("server_url")).startswith("http://127.0.0.1:")
-    account = f"{alice.user}@{context.settings.get('server_url')}"
+    assert context.settings.server_user == alice.user
+    assert context.settings.server_url.startswith("http://127.0.0.1:")
+    account = f"{alice.user}@{context.settings.server_url}"
     # The keyring keeps a session token, never the password.
     token = memory_keyring.passwords[(APP_ID, account)]
     assert token and token != alice.password
@@ -161,7 +161,7 @@ def test_a_wrong_password_says_so_once_and_changes_nothing(
     assert dialog.error.text() == ("Le nom d’utilisateur ou le mot de passe est incorrect.")
     assert dialog.password.text() == "pas-le-bon"
     assert no_blocking_dialogs == []
-    assert context.settings.get("server_url") == ""
+    assert context.settings.server_url == ""
     assert memory_keyring.passwords == {}
     assert commune_names(first_start) == []
     assert first_start.window.sync.label.text() == "Hors ligne"

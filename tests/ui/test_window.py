@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import pytest
@@ -58,7 +59,7 @@ def test_choosing_a_commune_shows_its_dashboard_and_lists(
     assert window.commitments.model.rowCount() == 1
     assert window.projects.model.rowCount() == 1
     assert window.dashboard.chart.totals  # the PPI chart has its years
-    assert context.settings.get("last_commune") == str(window.commune_id)
+    assert context.settings.last_commune == str(window.commune_id)
 
 
 def test_a_commitment_with_a_bad_date_keeps_what_was_typed_then_saves(
@@ -231,7 +232,7 @@ def test_delete_asks_first_and_ctrl_z_brings_it_back(
 
 
 def test_column_widths_are_remembered(context: Context, town: Town, qtbot: QtBot) -> None:
-    context.settings.set("first_start_done", True)
+    context.settings.first_start_done = True
     first = Application(context, inline=True)
     first.start()
     first.window.projects.view.horizontalHeader().resizeSection(1, 333)
@@ -245,8 +246,8 @@ def test_column_widths_are_remembered(context: Context, town: Town, qtbot: QtBot
 
 
 def test_later_start_opens_the_last_commune(context: Context, town: Town, qtbot: QtBot) -> None:
-    context.settings.set("first_start_done", True)
-    context.settings.set("last_commune", str(town.givors))
+    context.settings.first_start_done = True
+    context.settings.last_commune = str(town.givors)
     application = Application(context, inline=True)
     application.start()
     assert application.window.commune_list.currentItem().data(COMMUNE_ROLE) == town.givors
@@ -307,4 +308,37 @@ def test_the_paged_model_fetches_page_by_page(context: Context, qtbot: QtBot) ->
     assert (len(reads), len(model.records)) == (3, 45)
     model.load_all_pages()
     assert len({r.id for r in model.records}) == 45
+    runner.close()
+
+
+def test_a_write_announces_the_kinds_it_wrote(context: Context) -> None:
+    """The runner tells the notifier what a write touched; no caller has to say it."""
+    from sqlalchemy import delete
+
+    from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+    from tests import builders
+
+    notifier = ChangeNotifier()
+    heard: list[str] = []
+    notifier.changed.connect(heard.append)
+    runner = StoreRunner(context.database, inline=True, notifier=notifier)
+    results: list[object] = []
+
+    def create(session: Any) -> str:
+        commune = builders.commune(session, "Corbas", "69273")
+        builders.exchange(session, commune, "Appel du maire", dt.date(2024, 1, 1))
+        return "created"
+
+    runner.write(create, results.append)
+    assert (heard, results) == (["commune", "exchange"], ["created"])
+
+    heard.clear()
+    # A Core statement is seen too (the undo of a creation deletes this way).
+    runner.write(lambda session: session.execute(delete(models.Exchange)), results.append)
+    assert heard == ["exchange"]
+
+    heard.clear()
+    runner.write(lambda session: session.get(models.Exchange, uuid.uuid4()), results.append)
+    runner.read(lambda session: None, results.append)
+    assert heard == []
     runner.close()

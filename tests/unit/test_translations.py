@@ -55,6 +55,19 @@ def test_no_translation_is_fuzzy() -> None:
     assert not fuzzy
 
 
+def test_no_translation_is_left_over() -> None:
+    """An entry the code no longer says (« add --replace … ») is removed with the string."""
+    said = {text for _filename, text in code_messages()}
+    left_over = sorted(
+        singular
+        for message in french_catalogue()
+        if message.id
+        for singular in [message.id[0] if isinstance(message.id, tuple) else message.id]
+        if singular not in said
+    )
+    assert not left_over, "no longer in the code:\n" + "\n".join(left_over)
+
+
 def test_no_message_is_defined_twice() -> None:
     po_file = PACKAGE / "locale" / "fr" / "LC_MESSAGES" / "sitiv_desktop.po"
     ids = [line for line in po_file.read_text("utf-8").splitlines() if line.startswith("msgid ")]

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.enums import CommitmentStatus
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import CommitmentRecord, CommuneRecord
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.commitments import (
@@ -31,7 +32,7 @@ from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
 
 
 class CommitmentEditor(FormDialog):
-    kind = "commitment"
+    kind = RecordKind.COMMITMENT
     table = "commitments"
     model = models.Commitment
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.enums import ContactRole
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import CommuneRecord, ContactRecord
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.communes import (
@@ -35,13 +36,13 @@ from sitiv_desktop.store import models
 from sitiv_desktop.ui.editors.fields import enum_combo, line_field
 from sitiv_desktop.ui.editors.form import FormDialog
 from sitiv_desktop.ui.errors import show_error
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.tasks import ALL, ChangeNotifier, StoreRunner
 
 
 class ContactEditor(FormDialog):
     """One contact of a commune: its mayor, a deputy, the DGS, the DSI, a referent."""
 
-    kind = "contact"
+    kind = RecordKind.CONTACT
     table = "contacts"
     model = models.Contact
 
@@ -145,7 +146,7 @@ class ContactsDialog(QDialog):
         self.load()
 
     def _changed(self, kind: str) -> None:
-        if kind in ("contact", "all"):
+        if kind in (RecordKind.CONTACT, ALL):
             self.load()
 
     def load(self) -> None:
@@ -189,6 +190,6 @@ class ContactsDialog(QDialog):
         record_id = record.id
         self.runner.write(
             lambda session: delete_contact(session, record_id),
-            lambda _result: self.notifier.notify("contact"),
+            lambda _result: None,
             lambda error: show_error(self, error),
         )

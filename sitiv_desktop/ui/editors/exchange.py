@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.enums import ExchangeChannel, ExchangeDirection
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import CommuneRecord, ExchangeRecord
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.exchanges import ExchangeDraft, record_exchange
@@ -27,7 +28,7 @@ from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
 
 
 class ExchangeEditor(FormDialog):
-    kind = "exchange"
+    kind = RecordKind.EXCHANGE
     table = "exchanges"
     model = models.Exchange
 

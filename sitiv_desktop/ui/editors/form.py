@@ -247,8 +247,6 @@ class FormDialog(QDialog):
             self.undo_stack.push(
                 EditCommand(
                     self.runner,
-                    self.notifier,
-                    self.kind,
                     self.model,
                     saved_id,
                     before,
@@ -264,8 +262,7 @@ class FormDialog(QDialog):
 
     def _saved(self, record: Any) -> None:
         self.buttons.setEnabled(True)
-        self.saved = record
-        self.notifier.notify(self.kind)
+        self.saved = record  # the runner told the notifier what the save wrote
         self.accept()
 
     def _failed(self, error: BaseException) -> None:

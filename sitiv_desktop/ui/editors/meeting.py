@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.enums import MeetingKind, MeetingStatus
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import CommuneRecord, MeetingRecord
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.meetings import MeetingDraft, save_meeting
@@ -35,7 +36,7 @@ def _next_morning() -> dt.datetime:
 
 
 class MeetingEditor(FormDialog):
-    kind = "meeting"
+    kind = RecordKind.MEETING
     table = "meetings"
     model = models.Meeting
 

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QTableWidget, QWidget
 from sqlalchemy.orm import Session
 
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import PpiLineRecord
 from sitiv_desktop.i18n import _, format_money, format_number
 from sitiv_desktop.services.budgets import ApVoteDraft, PpiLineDraft, save_ppi_line
@@ -33,7 +34,7 @@ from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
 class PpiLineEditor(FormDialog):
     """A PPI line: its project, the AP votes (history kept), the CP per year, what is left."""
 
-    kind = "ppi_line"
+    kind = RecordKind.PPI_LINE
     table = "ppi_lines"
     model = models.PpiLine
 

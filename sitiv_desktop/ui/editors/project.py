@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.enums import ProjectDomain, ProjectStatus
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import CommuneRecord, PpiLineRecord, ProjectRecord
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _, format_money, format_number
@@ -48,7 +49,7 @@ from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
 class ProjectEditor(FormDialog):
     """A project in four tabs: what it is, who pays (shares), its milestones, its AP and CP."""
 
-    kind = "project"
+    kind = RecordKind.PROJECT
     table = "projects"
     model = models.Project
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QSpinBox, QW
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.enums import Priority
+from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import CommuneRecord, StakeRecord
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.stakes import StakeDraft, save_stake
@@ -23,7 +24,7 @@ from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
 class StakeEditor(FormDialog):
     """A mandate stake: axis → line → action, its priority, the projects that answer it."""
 
-    kind = "stake"
+    kind = RecordKind.STAKE
     table = "mandate_stakes"
     model = models.MandateStake
 
