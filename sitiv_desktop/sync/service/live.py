@@ -32,7 +32,11 @@ class Waiters:
             self._thread.start()
 
     async def stop(self) -> None:
+        """Stop listening, and wait for the listener to let go of its connection: the database
+        may be stopped or dropped right after the service."""
         self._stopping.set()
+        if self._thread is not None:
+            await asyncio.to_thread(self._thread.join, 5.0)
 
     def news(self) -> asyncio.Event:
         """The event set at the next commit; take it before looking for changes."""
@@ -60,5 +64,7 @@ class Waiters:
                         for notice in connection.notifies(timeout=1.0):
                             self._backend.heard(int(notice.payload or 0))
             except psycopg.Error:
+                if self._stopping.is_set():
+                    return
                 log.warning("lost the database's notifications; listening again", exc_info=True)
                 self._stopping.wait(2.0)
