@@ -80,7 +80,10 @@ class Setting(Generic[T]):
         return self.read(settings._values)
 
     def __set__(self, settings: Settings, value: T) -> None:
-        settings.set(self.key, value)
+        if not self.accepts(value):
+            raise TypeError(f"{self.key} expects {self.type_.__name__}")
+        settings._values[self.key] = self.clean(value) if self.clean else deepcopy(value)
+        settings.save()
 
 
 # Each step upgrades the values of the version it is numbered by to the next version.
@@ -160,16 +163,6 @@ class Settings:
     def version(self) -> int:
         """The layout of the file as it is written: this version's, or a newer one's."""
         return self._version
-
-    def get(self, key: str) -> Any:
-        return DECLARED[key].read(self._values)
-
-    def set(self, key: str, value: Any) -> None:
-        setting = DECLARED[key]
-        if not setting.accepts(value):
-            raise TypeError(f"{key} expects {setting.type_.__name__}")
-        self._values[key] = setting.clean(value) if setting.clean else deepcopy(value)
-        self.save()
 
     def save(self) -> None:
         document = {"version": self._version, "values": self._values}

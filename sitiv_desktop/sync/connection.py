@@ -33,8 +33,8 @@ def connect(context: Context, address: str, user: str, password: str) -> Connect
     with ServiceClient(address) as service:
         token = service.log_in(user, password)
         grants = service.grants()
-    context.settings.set("server_url", address)
-    context.settings.set("server_user", user)
+    context.settings.server_url = address
+    context.settings.server_user = user
     kept = context.credentials.store(address, user, token)
     return Connected(grants, kept)
 
@@ -42,8 +42,8 @@ def connect(context: Context, address: str, user: str, password: str) -> Connect
 def open_service(context: Context, ask_password: AskPassword | None = None) -> ServiceClient:
     """The service this laptop is connected to, with its session; asks the password again
     (and logs in) when no keyring kept the session."""
-    address = context.settings.get("server_url")
-    user = context.settings.get("server_user")
+    address = context.settings.server_url
+    user = context.settings.server_user
     if not address or not user:
         raise UserError(
             _(
@@ -91,10 +91,10 @@ def sync_now(
             **options,  # type: ignore[arg-type]
         )
     except SessionEnded:
-        context.credentials.forget(service.address, str(context.settings.get("server_user")))
+        context.credentials.forget(service.address, context.settings.server_user)
         raise
     # The window keeps read-only what the service would refuse.
     with context.database.read_session() as session:
         granted = granted_roles(session)
-    context.settings.set("commune_roles", {str(commune): role for commune, role in granted.items()})
+    context.settings.commune_roles = {str(commune): role for commune, role in granted.items()}
     return summary

@@ -39,7 +39,7 @@ from sitiv_desktop.ui.tasks import LongTask, StoreRunner, TaskState
 
 if TYPE_CHECKING:
     from sitiv_desktop.sync.transport import ServiceClient
-    from sitiv_desktop.ui.window import MainWindow
+    from sitiv_desktop.ui.window_parts import WindowParts
 
 
 def is_administrator(roles: object) -> bool:
@@ -364,7 +364,7 @@ class AdministrationDialog(QDialog):
         self._ask(lambda service: service.admin_edit_commune(commune_id, fields), done)
 
 
-def install(window: MainWindow) -> QAction:
+def install(window: WindowParts) -> QAction:
     """Add « Administration… » to the window's Sync menu; shown only to administrators."""
     action = QAction(_("Administration…"), window)
     action.triggered.connect(lambda _checked=False: open_administration(window))
@@ -378,7 +378,7 @@ def install(window: MainWindow) -> QAction:
     return action
 
 
-def open_administration(window: MainWindow) -> AdministrationDialog | None:
+def open_administration(window: WindowParts) -> AdministrationDialog | None:
     settings = window.context.settings
     url, user = settings.server_url, settings.server_user
     token = window.sync.credentials.token(url, user) if url else None

@@ -54,17 +54,17 @@ def test_the_data_folder_comes_from_the_option_then_the_variable(
 
 def test_settings_are_kept_and_typed(tmp_path: Path) -> None:
     settings = Settings(tmp_path / "settings.json")
-    assert settings.get("language") == "fr"
-    settings.set("language", "en")
-    settings.set("first_start_done", True)
+    assert settings.language == "fr"
+    settings.language = "en"
+    settings.first_start_done = True
     again = Settings(tmp_path / "settings.json")
-    assert again.get("language") == "en"
-    assert again.get("first_start_done") is True
+    assert again.language == "en"
+    assert again.first_start_done is True
     with pytest.raises(TypeError):
-        settings.set("backups_kept", "five")
+        settings.backups_kept = "five"
 
 
 def test_a_damaged_settings_file_gives_the_defaults(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     path.write_text("{ not json", "utf-8")
-    assert Settings(path).get("backups_kept") == 5
+    assert Settings(path).backups_kept == 5

@@ -27,7 +27,7 @@ def test_a_preference_reads_as_its_type_and_saves_when_assigned(tmp_path: Path) 
     settings.backups_kept = 8
     settings.author_name = "Marie Dupont"
     again = Settings(path)
-    assert again.backups_kept == 8 and again.get("backups_kept") == 8
+    assert again.backups_kept == 8
     assert again.author_name == "Marie Dupont"
     assert written(path) == {
         "version": SETTINGS_VERSION,
@@ -42,7 +42,7 @@ def test_a_preference_of_the_wrong_type_is_refused_and_read_as_its_default(
     with pytest.raises(TypeError):
         settings.backups_kept = True  # a bool is not a count
     with pytest.raises(TypeError):
-        settings.set("language", 3)
+        settings.language = 3
     path = tmp_path / "edited.json"
     path.write_text(json.dumps({"version": 2, "values": {"backups_kept": "dix"}}), "utf-8")
     assert Settings(path).backups_kept == 5
@@ -73,9 +73,9 @@ def test_a_dict_read_is_a_copy(tmp_path: Path) -> None:
 def test_roles_from_the_sync_are_found_by_the_window(tmp_path: Path) -> None:
     """The sync writes commune ids in hex; the window looks them up as ``str(uuid)``."""
     settings = Settings(tmp_path / "settings.json")
-    settings.set("commune_roles", {VENISSIEUX.hex: "liaison", "not an id": "admin"})
+    settings.commune_roles = {VENISSIEUX.hex: "liaison", "not an id": "admin"}
     assert settings.commune_roles == {str(VENISSIEUX): "liaison"}
-    assert role_in(settings.get("commune_roles"), VENISSIEUX) is Role.LIAISON
+    assert role_in(settings.commune_roles, VENISSIEUX) is Role.LIAISON
 
 
 def test_a_version_1_file_is_upgraded_and_its_original_kept(tmp_path: Path) -> None:
