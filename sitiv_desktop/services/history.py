@@ -157,7 +157,7 @@ def _changes(fields: dict[str, Any]) -> tuple[FieldChange, ...]:
     return tuple(found)
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """A database value the way the sync writes it in JSON (ids as hex, dates as ISO text)."""
     if isinstance(value, uuid.UUID):
         return value.hex
@@ -216,7 +216,7 @@ def _pending_event(session: Session, table: str, row_id: uuid.UUID) -> HistoryEv
     old: dict[str, Any] = json.loads(shadow_text) if shadow_text else {}
     current = session.execute(select(model.__table__).where(model.__table__.c.id == row_id))
     row = current.mappings().first()
-    new = {name: _plain(value) for name, value in row.items()} if row is not None else {}
+    new = {name: plain_value(value) for name, value in row.items()} if row is not None else {}
     if not old:
         op = "insert"
     elif row is None:

@@ -34,7 +34,7 @@ from sitiv_desktop.i18n import (
     format_timestamp,
     translated,
 )
-from sitiv_desktop.services.history import field_label
+from sitiv_desktop.services.history import field_label, plain_value
 from sitiv_desktop.store.constraints import meaning_of
 from sitiv_desktop.sync.conflicts import ConflictRecord, RefusedRecord, list_conflicts, list_refused
 from sitiv_desktop.sync.rows import SYNCED_TABLES, table_of
@@ -272,7 +272,7 @@ class Describer:
         if row is None:
             return None
         return self._title_of_values(
-            table_name, {name: _plain(value) for name, value in row.items()}
+            table_name, {name: plain_value(value) for name, value in row.items()}
         )
 
     def _title_of_values(self, table_name: str, values: dict[str, Any]) -> str | None:
@@ -427,11 +427,3 @@ def _formatted(column: Column[Any], name: str, value: Any) -> str:
     if isinstance(value, int | float):
         return format_number(value)
     return str(value)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, uuid.UUID):
-        return value.hex
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return value
