@@ -72,6 +72,7 @@ def _test_kill(step: str) -> None:
         os._exit(9)
 
 
+# The values of sync.conflicts.Kept, spelled here so that the parser needs no part of the sync.
 KEPT = ("mine", "theirs")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -18,7 +19,7 @@ from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.errors import NotFound, UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.store.sync_tables import CONFLICTS, REFUSED
-from sitiv_desktop.sync.local import set_shadow
+from sitiv_desktop.sync.local import ConflictKind, set_shadow
 from sitiv_desktop.sync.rows import SYNCED_TABLES, decode, loads, table_of
 
 
@@ -27,7 +28,7 @@ class ConflictRecord:
     id: str
     table: str
     row_id: str
-    kind: str  # "field", "deleted" (changed here, deleted there), "edited" (deleted here)
+    kind: ConflictKind
     mine: dict[str, Any] | None
     theirs: dict[str, Any] | None
     noticed_at: dt.datetime
@@ -47,9 +48,9 @@ class ConflictRecord:
 
     @property
     def description(self) -> str:
-        if self.kind == "deleted":
+        if self.kind is ConflictKind.DELETED:
             return _("You changed it; it was deleted on the shared database.")
-        if self.kind == "edited":
+        if self.kind is ConflictKind.EDITED:
             return _("You deleted it; it was changed on the shared database.")
         return _("Changed both here and on the shared database: {fields}.").format(
             fields=", ".join(sorted((self.mine or {}).keys()))
@@ -70,7 +71,13 @@ def list_conflicts(session: Session) -> list[ConflictRecord]:
     rows = session.execute(select(CONFLICTS).order_by(CONFLICTS.c.noticed_at, CONFLICTS.c.id))
     return [
         ConflictRecord(
-            r.id, r.table_name, r.row_id, r.kind, loads(r.mine), loads(r.theirs), r.noticed_at
+            r.id,
+            r.table_name,
+            r.row_id,
+            ConflictKind(r.kind),
+            loads(r.mine),
+            loads(r.theirs),
+            r.noticed_at,
         )
         for r in rows
     ]
@@ -123,15 +130,22 @@ def retry_refused(session: Session, refused_id: str) -> None:
     dismiss_refused(session, refused.id)
 
 
-def resolve_conflict(session: Session, conflict_id: str, keep: str) -> None:
+class Kept(StrEnum):
+    """The version a person keeps of a conflict."""
+
+    MINE = "mine"  # this laptop's: an edit the next sync sends
+    THEIRS = "theirs"  # the shared database's, which the copy already shows
+
+
+def resolve_conflict(session: Session, conflict_id: str, keep: Kept | str) -> None:
     """Keep ``mine`` or ``theirs``; keeping mine is an edit the next sync sends."""
-    if keep not in ("mine", "theirs"):
+    if keep not in tuple(Kept):
         raise UserError(_("Choose the version to keep: mine or theirs."), "keep")
     found = [c for c in list_conflicts(session) if c.id.startswith(conflict_id.lower())]
     if len(found) != 1:
         raise NotFound(_("No conflict has the identifier « {id} ».").format(id=conflict_id))
     conflict = found[0]
-    if keep == "mine":
+    if keep == Kept.MINE:
         _keep_mine(session, conflict)
     session.execute(delete(CONFLICTS).where(CONFLICTS.c.id == conflict.id))
 
@@ -140,10 +154,10 @@ def _keep_mine(session: Session, conflict: ConflictRecord) -> None:
     table = table_of(conflict.table)
     where = table.c.id == uuid.UUID(conflict.row_id)
     exists = session.execute(select(table.c.id).where(where)).first() is not None
-    if conflict.kind == "edited":
+    if conflict.kind is ConflictKind.EDITED:
         if exists:
             session.execute(delete(table).where(where))
-    elif conflict.kind == "deleted" and conflict.mine is not None:
+    elif conflict.kind is ConflictKind.DELETED and conflict.mine is not None:
         if not exists:
             session.execute(insert(table).values(**decode(table, conflict.mine)))
             # Recreated: the server must take it as new, not as an edit of what it deleted.

@@ -37,6 +37,7 @@ from sitiv_desktop.i18n import (
 from sitiv_desktop.services.history import field_label, plain_value
 from sitiv_desktop.store.constraints import meaning_of
 from sitiv_desktop.sync.conflicts import ConflictRecord, RefusedRecord, list_conflicts, list_refused
+from sitiv_desktop.sync.local import ConflictKind
 from sitiv_desktop.sync.rows import SYNCED_TABLES, table_of
 
 # The column that names a record of each table; the tables without one are named by their links.
@@ -328,7 +329,7 @@ class Describer:
 
     def conflict(self, conflict: ConflictRecord) -> DescribedConflict:
         mine, theirs = conflict.mine, conflict.theirs
-        if conflict.kind == "field":
+        if conflict.kind is ConflictKind.FIELD:
             names = sorted(set(mine or {}) | set(theirs or {}))
         elif mine is not None and theirs is not None:
             names = [n for n in mine if mine.get(n) != theirs.get(n)]
@@ -344,9 +345,9 @@ class Describer:
             for name in names
             if name not in HIDDEN_FIELDS
         )
-        if conflict.kind == "deleted":
+        if conflict.kind is ConflictKind.DELETED:
             description = _("You changed it; it was deleted on the shared database.")
-        elif conflict.kind == "edited":
+        elif conflict.kind is ConflictKind.EDITED:
             description = _("You deleted it; it was changed on the shared database.")
         else:
             description = _("Changed both here and on the shared database: {fields}.").format(
@@ -363,7 +364,7 @@ class Describer:
             fields=fields,
             noticed=format_timestamp(conflict.noticed_at),
             editable=conflict.table in WITH_EDITOR
-            and conflict.kind == "field"
+            and conflict.kind is ConflictKind.FIELD
             and theirs is not None,
         )
 

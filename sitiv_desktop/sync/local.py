@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from enum import StrEnum
 
 from sqlalchemy import Connection, delete, insert, select, text, update
 from sqlalchemy.orm import Session
@@ -14,6 +15,14 @@ from sitiv_desktop.store.sync_tables import CONFLICTS, OUTBOX, SHADOWS, count_of
 from sitiv_desktop.sync.rows import Row, decode, dumps, encode, loads, table_of
 
 # --- rows, shadows, conflicts --------------------------------------------------------------------
+
+
+class ConflictKind(StrEnum):
+    """How an edit made here met one made on the shared database."""
+
+    FIELD = "field"  # the same fields changed on both sides
+    DELETED = "deleted"  # changed here, deleted there
+    EDITED = "edited"  # deleted here, changed there
 
 
 def defer_foreign_keys(session: Session) -> None:
@@ -74,7 +83,12 @@ def forget_pending(session: Session, table_name: str, row_id: str) -> None:
 
 
 def keep_conflict_row(
-    session: Session, table_name: str, row_id: str, kind: str, mine: Row | None, theirs: Row | None
+    session: Session,
+    table_name: str,
+    row_id: str,
+    kind: ConflictKind,
+    mine: Row | None,
+    theirs: Row | None,
 ) -> None:
     session.execute(
         insert(CONFLICTS).values(

@@ -30,6 +30,7 @@ from sitiv_desktop.store.indexes import (
 from sitiv_desktop.store.outbox import outside_outbox
 from sitiv_desktop.store.sync_tables import HISTORY, RECEIVED, SHADOWS, STATE_ROW, SYNC_STATE
 from sitiv_desktop.sync.local import (
+    ConflictKind,
     defer_foreign_keys,
     forget_pending,
     is_pending,
@@ -127,7 +128,9 @@ def _apply(session: Session, change: ServerChange, tolerant: bool = False) -> in
         if pending:
             local = local_row(connection, change.table, change.row_id)
             if local is not None:
-                keep_conflict_row(session, change.table, change.row_id, "deleted", local, None)
+                keep_conflict_row(
+                    session, change.table, change.row_id, ConflictKind.DELETED, local, None
+                )
             forget_pending(session, change.table, change.row_id)
         write_row(connection, change.table, change.row_id, None)
         set_shadow(session, change.table, change.row_id, None)

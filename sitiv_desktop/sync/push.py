@@ -22,6 +22,7 @@ from sitiv_desktop.store.database import Database
 from sitiv_desktop.store.outbox import outside_outbox
 from sitiv_desktop.store.sync_tables import INFLIGHT, OUTBOX, REFUSED, row_of
 from sitiv_desktop.sync.local import (
+    ConflictKind,
     keep_conflict_row,
     set_shadow,
     shadow_of,
@@ -193,15 +194,15 @@ def _keep_conflict(session: Session, change: Change, outcome: Outcome) -> None:
         .first()
     )
     mine = encode(table, local) if local is not None else None
-    kind = "field"
+    kind = ConflictKind.FIELD
     if change.op is Op.DELETE:
-        kind = "edited"  # I deleted what someone else changed
+        kind = ConflictKind.EDITED
     elif outcome.theirs is None:
-        kind = "deleted"  # I changed what someone else deleted
+        kind = ConflictKind.DELETED
     theirs = outcome.theirs
     mine_part: Row | None = mine
     theirs_part: Row | None = theirs
-    if kind == "field" and mine is not None and theirs is not None:
+    if kind is ConflictKind.FIELD and mine is not None and theirs is not None:
         names = outcome.conflicting
         mine_part, theirs_part = {n: mine.get(n) for n in names}, {n: theirs.get(n) for n in names}
     keep_conflict_row(session, change.table, change.row_id, kind, mine_part, theirs_part)

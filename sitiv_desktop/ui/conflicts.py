@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.i18n import _
-from sitiv_desktop.sync.conflicts import dismiss_refused, resolve_conflict, retry_refused
+from sitiv_desktop.sync.conflicts import Kept, dismiss_refused, resolve_conflict, retry_refused
 from sitiv_desktop.sync.describing import (
     WITH_EDITOR,
     DescribedConflict,
@@ -100,9 +100,9 @@ class ConflictsDialog(QDialog):
         detail.addWidget(self.comparison, 1)
         row = QHBoxLayout()
         self.keep_mine_button = QPushButton(_("Keep mine"))
-        self.keep_mine_button.clicked.connect(lambda: self.keep("mine"))
+        self.keep_mine_button.clicked.connect(lambda: self.keep(Kept.MINE))
         self.keep_theirs_button = QPushButton(_("Keep the shared one"))
-        self.keep_theirs_button.clicked.connect(lambda: self.keep("theirs"))
+        self.keep_theirs_button.clicked.connect(lambda: self.keep(Kept.THEIRS))
         self.edit_button = QPushButton(_("Edit…"))
         self.edit_button.setToolTip(
             _("Open the record with the shared version, to write the right one.")
@@ -253,12 +253,12 @@ class ConflictsDialog(QDialog):
 
     # Choosing -----------------------------------------------------------------------------
 
-    def keep(self, side: str) -> None:
+    def keep(self, side: Kept) -> None:
         conflict = self.current_conflict()
         if conflict is not None:
             self._resolve(conflict, side)
 
-    def _resolve(self, conflict: DescribedConflict, side: str) -> None:
+    def _resolve(self, conflict: DescribedConflict, side: Kept) -> None:
         def work(session: Session) -> None:
             resolve_conflict(session, conflict.id, side)
 
@@ -294,7 +294,7 @@ class ConflictsDialog(QDialog):
             if editor is None:
                 return
             # The saved edit is newer than both versions: it is what the next sync sends.
-            editor.accepted.connect(lambda: self._resolve(conflict, "theirs"))
+            editor.accepted.connect(lambda: self._resolve(conflict, Kept.THEIRS))
             opened.append(editor)
 
         self.runner.read(work, loaded)

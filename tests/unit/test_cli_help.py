@@ -129,3 +129,10 @@ def test_argparse_complains_in_french(
     left = [text for text in ARGPARSE_ENGLISH if text in error]
     assert not left, f"English left by argparse: {left}: {error}"
     assert not re.search(r"\b(kind|text|name|id)\b", error), error
+
+
+def test_conflicts_resolve_offers_the_versions_the_sync_keeps() -> None:
+    from sitiv_desktop.cli.laptop_sync import KEPT
+    from sitiv_desktop.sync.conflicts import Kept
+
+    assert tuple(side.value for side in Kept) == KEPT

@@ -40,8 +40,12 @@ def test_a_kind_is_called_in_french_by_default() -> None:
 def test_a_conflict_names_its_record_by_the_kind_of_its_table() -> None:
     import datetime as dt
 
+    from sitiv_desktop.sync.local import ConflictKind
+
     def conflict(table: str) -> ConflictRecord:
-        return ConflictRecord("c", table, "0" * 32, "field", {}, {}, dt.datetime(2026, 1, 1))
+        return ConflictRecord(
+            "c", table, "0" * 32, ConflictKind.FIELD, {}, {}, dt.datetime(2026, 1, 1)
+        )
 
     set_language("fr")
     assert conflict("mandate_stakes").record_label == "Enjeu du plan de mandat"
