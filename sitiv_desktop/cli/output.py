@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from sitiv_desktop.errors import UserError
-from sitiv_desktop.i18n import _
+from sitiv_desktop.i18n import N_, _
 
 log = logging.getLogger("sitiv_desktop.cli")
 
@@ -94,7 +94,9 @@ def ask_password(user: str, twice: bool = False) -> str:
 
 
 # Fields of the core's errors that the command line sets with an option of the same meaning.
-OPTIONS_OF_FIELDS = {"replace": "--replace", "keep": "--keep"}
+OPTIONS_OF_FIELDS = {"replace": "--replace", "keep": "--keep", "scale": "--scale"}
+# Fields whose right value another command gives.
+HINTS_OF_FIELDS = {"meeting": N_("« list meetings --json » gives the meetings' identifiers")}
 
 
 def fail(
@@ -112,12 +114,21 @@ def fail(
         message = _("Unexpected error ({kind}).").format(kind=type(error).__name__)
     else:
         message = str(error)
-        # The core names the field; on the command line, that field is an option.
-        option = OPTIONS_OF_FIELDS.get(getattr(error, "field", None) or "")
-        if option:
-            sentence = message.removesuffix(".")
-            message = f"{sentence} ({option})" + ("." if sentence != message else "")
+        message = _phrased_for_the_command_line(message, getattr(error, "field", None) or "")
     print(_("Error: {message}").format(message=message), file=sys.stderr)
     if bug and not debug:
         print(_("Run again with --debug to see the details."), file=sys.stderr)
     return code
+
+
+def _phrased_for_the_command_line(message: str, field: str) -> str:
+    """The core names the field; on the command line, that field is an option, or another
+    command gives its values."""
+    sentence = message.removesuffix(".")
+    end = "." if sentence != message else ""
+    if field in OPTIONS_OF_FIELDS:
+        return f"{sentence} ({OPTIONS_OF_FIELDS[field]}){end}"
+    if field in HINTS_OF_FIELDS:
+        hint = _(HINTS_OF_FIELDS[field])
+        return _("{sentence}; {hint}").format(sentence=sentence, hint=hint) + end
+    return message

@@ -30,7 +30,7 @@ def run_demo(context: Context, arguments: argparse.Namespace) -> int:
     from sitiv_desktop.services.demo import generate_demo
 
     if arguments.scale < 1:
-        raise UserError(_("--scale: give a whole number of at least 1."), "scale")
+        raise UserError(_("The scale is a whole number of at least 1."), "scale")
     if arguments.replace:
         backup_before(context, _("replacing the data"))
     with context.database.session() as session:

@@ -100,9 +100,7 @@ def parse_meeting_id(session: Session, text: str | None) -> uuid.UUID:
                 "meeting",
             )
     raise UserError(
-        _(
-            "Meeting: « {text} » is not a meeting identifier; `list meetings --json` gives them."
-        ).format(text=text),
+        _("Meeting: « {text} » is not a meeting identifier.").format(text=text),
         "meeting",
     )
 

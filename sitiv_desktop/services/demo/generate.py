@@ -71,7 +71,7 @@ def generate_demo(
     With ``replace``, the data already there is deleted first, in the same transaction.
     """
     if scale < 1:
-        raise UserError(_("--scale: give a whole number of at least 1."), "scale")
+        raise UserError(_("The scale is a whole number of at least 1."), "scale")
     if not replace and _holds_data(session):
         raise UserError(
             _("The local copy already holds data: replacing them must be asked for."), "replace"
