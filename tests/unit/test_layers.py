@@ -286,6 +286,45 @@ def test_nothing_but_the_entry_script_imports_the_command_line(edges: list[Impor
     assert not wrong, "imports cli: " + ", ".join(wrong)
 
 
+def test_the_base_modules_stand_beside_every_layer(edges: list[Imported]) -> None:
+    """errors, i18n, paths, settings, credentials and progress import only one another; the
+    context, which opens the data folder, the settings and the local copy together, sits above
+    the store and the services and below the edges and the sync."""
+    wrong = []
+    for edge in edges:
+        source, target = layer_of(edge.source), layer_of(edge.target)
+        if source in BASE_MODULES - {"context"} and target not in BASE_MODULES - {"context"}:
+            wrong.append(f"{edge.source}:{edge.line} imports {edge.target}")
+        if source == "context" and target not in BASE_MODULES | {"store", "services", "domain"}:
+            wrong.append(f"{edge.source}:{edge.line} imports {edge.target}")
+        if target == "context" and source not in {"context", "sync", "ui", "cli"}:
+            wrong.append(f"{edge.source}:{edge.line} imports {edge.target}")
+    assert not wrong, "\n".join(wrong)
+
+
+# What the sync service shares with the laptop side: the messages and the rows as JSON.
+SHARED_WITH_THE_SERVICE = {"sitiv_desktop.sync.protocol", "sitiv_desktop.sync.rows"}
+
+
+def test_the_laptop_and_the_service_share_only_the_protocol(edges: list[Imported]) -> None:
+    def in_service(module: str) -> bool:
+        return module.startswith("sitiv_desktop.sync.service")
+
+    wrong = []
+    for edge in edges:
+        if layer_of(edge.source) != "sync" or layer_of(edge.target) != "sync":
+            continue
+        if (
+            in_service(edge.source)
+            and not in_service(edge.target)
+            and edge.target not in SHARED_WITH_THE_SERVICE
+        ):
+            wrong.append(f"{edge.source}:{edge.line} imports {edge.target}")
+        if not in_service(edge.source) and in_service(edge.target):
+            wrong.append(f"{edge.source}:{edge.line} imports {edge.target}")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_no_import_circle(edges: list[Imported]) -> None:
     found = import_cycles(edges)
     new = [sorted(cycle) for cycle in found if cycle not in KNOWN_CYCLES]
