@@ -16,6 +16,7 @@ from sitiv_desktop.errors import NotFound, UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.commitments import CommitmentDraft, save_commitment
 from sitiv_desktop.services.conversions import agenda_item_record, meeting_record
+from sitiv_desktop.services.links import set_links
 from sitiv_desktop.services.validation import check_positive, parse_choice, require_text
 from sitiv_desktop.store import models
 
@@ -152,14 +153,12 @@ def save_meeting(session: Session, draft: MeetingDraft) -> MeetingRecord:
     )
     if draft.speaker_notes is not None:
         row.speaker_notes = draft.speaker_notes.strip()
-    wanted = set(commune_ids)
-    for link in list(row.communes):
-        if link.commune_id not in wanted:
-            row.communes.remove(link)
-    present = {link.commune_id for link in row.communes}
-    for commune_id in commune_ids:
-        if commune_id not in present:
-            row.communes.append(models.MeetingCommune(commune_id=commune_id))
+    set_links(
+        row.communes,
+        commune_ids,
+        lambda link: link.commune_id,
+        lambda commune_id: models.MeetingCommune(commune_id=commune_id),
+    )
     session.add(row)
     session.flush()
     return get_meeting(session, row.id)

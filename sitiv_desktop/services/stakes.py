@@ -14,6 +14,7 @@ from sitiv_desktop.domain.records import StakeRecord
 from sitiv_desktop.errors import NotFound, UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.conversions import stake_record
+from sitiv_desktop.services.links import set_links
 from sitiv_desktop.services.validation import check_percent, parse_choice, require_text
 from sitiv_desktop.store import models
 
@@ -72,13 +73,12 @@ def save_stake(session: Session, draft: StakeDraft) -> StakeRecord:
         raise NotFound(_("No mandate stake has this identifier."))
     row.commune_id, row.axis, row.line, row.action = draft.commune_id, axis, line, action
     row.priority, row.progress = priority.value, progress
-    for answer in list(row.answers):
-        if answer.project_id not in known:
-            row.answers.remove(answer)
-    present = {answer.project_id for answer in row.answers}
-    for project_id in wanted:
-        if project_id not in present:
-            row.answers.append(models.StakeProject(project_id=project_id))
+    set_links(
+        row.answers,
+        wanted,
+        lambda answer: answer.project_id,
+        lambda project_id: models.StakeProject(project_id=project_id),
+    )
     session.add(row)
     session.flush()
     session.expire(row)

@@ -59,7 +59,7 @@ from sitiv_desktop.services.projects import ProjectFilter, list_projects
 from sitiv_desktop.ui.editors import DateField, FormDialog, enum_combo, select_data
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.models import AGENDA_COLUMNS, RecordTableModel
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner, emit
+from sitiv_desktop.ui.tasks import StoreRunner, emit
 
 ROWS_MIME = "application/x-sitiv-agenda-rows"
 LINK_CHOICES = 200
@@ -139,14 +139,13 @@ class AgendaItemEditor(FormDialog):
     def __init__(
         self,
         runner: StoreRunner,
-        notifier: ChangeNotifier,
         meeting: MeetingRecord,
         links: list[tuple[str, uuid.UUID | None, uuid.UUID | None]],
         record: AgendaItemRecord | None = None,
         parent: QWidget | None = None,
     ) -> None:
         title = _("New agenda item") if record is None else _("Edit the agenda item")
-        super().__init__(runner, notifier, title, parent)
+        super().__init__(runner, title, parent)
         self.meeting, self.record = meeting, record
         self.add_field("title", _("Item"), QLineEdit(record.title if record else ""))
         self.add_field("presenter", _("Presenter"), QLineEdit(record.presenter if record else ""))
@@ -189,12 +188,11 @@ class OutcomeEditor(FormDialog):
     def __init__(
         self,
         runner: StoreRunner,
-        notifier: ChangeNotifier,
         meeting: MeetingRecord,
         item: AgendaItemRecord,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(runner, notifier, _("Record the outcome"), parent)
+        super().__init__(runner, _("Record the outcome"), parent)
         self.meeting, self.item = meeting, item
         outcome = enum_combo(OutcomeKind, item.outcome)
         self.add_field("outcome", _("Outcome"), outcome)
@@ -236,11 +234,9 @@ class AgendaPanel(QWidget):
 
     pack_requested = Signal(object)
 
-    def __init__(
-        self, runner: StoreRunner, notifier: ChangeNotifier, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, runner: StoreRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.runner, self.notifier = runner, notifier
+        self.runner = runner
         self.meeting: MeetingRecord | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 0, 0)
@@ -417,7 +413,7 @@ class AgendaPanel(QWidget):
             return
 
         def open_editor(links: list[tuple[str, uuid.UUID | None, uuid.UUID | None]]) -> None:
-            editor = AgendaItemEditor(self.runner, self.notifier, meeting, links, parent=self)
+            editor = AgendaItemEditor(self.runner, meeting, links, parent=self)
             editor.open()
             editor.finished.connect(lambda _code: self.reload())
 
@@ -429,9 +425,7 @@ class AgendaPanel(QWidget):
             return
 
         def open_editor(links: list[tuple[str, uuid.UUID | None, uuid.UUID | None]]) -> None:
-            editor = AgendaItemEditor(
-                self.runner, self.notifier, meeting, links, record=item, parent=self
-            )
+            editor = AgendaItemEditor(self.runner, meeting, links, record=item, parent=self)
             editor.open()
 
         self._links(open_editor)
@@ -451,7 +445,7 @@ class AgendaPanel(QWidget):
         meeting, item = self.meeting, self.selected_item()
         if meeting is None or item is None or not can_record_outcomes(meeting):
             return
-        OutcomeEditor(self.runner, self.notifier, meeting, item, parent=self).open()
+        OutcomeEditor(self.runner, meeting, item, parent=self).open()
 
     def carry_over(self) -> None:
         meeting = self.meeting

@@ -37,7 +37,7 @@ from sitiv_desktop.sync.describing import (
     describe_issues,
 )
 from sitiv_desktop.ui.errors import show_error
-from sitiv_desktop.ui.tasks import ALL, ChangeNotifier, StoreRunner, emit
+from sitiv_desktop.ui.tasks import ALL, StoreRunner, emit
 
 # The tables whose records have an editor in the window, and the change kind they notify.
 EDITABLE = {
@@ -54,12 +54,11 @@ class ConflictsDialog(QDialog):
     def __init__(
         self,
         runner: StoreRunner,
-        notifier: ChangeNotifier,
         edit_record: Callable[[str, Any], QDialog | None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.runner, self.notifier, self.edit_record = runner, notifier, edit_record
+        self.runner, self.edit_record = runner, edit_record
         self.conflicts: tuple[DescribedConflict, ...] = ()
         self.refused: tuple[DescribedRefusal, ...] = ()
         self.setWindowTitle(_("Conflicts and refused changes"))
@@ -265,7 +264,7 @@ class ConflictsDialog(QDialog):
         def done(_result: None) -> None:
             # The record's kind was announced by the runner; the sync's own tables, which it
             # does not see, changed too: the status shows one conflict fewer.
-            self.notifier.notify(EDITABLE.get(conflict.table, ALL))
+            self.runner.notifier.notify(EDITABLE.get(conflict.table, ALL))
             self._settled()
 
         self.runner.write(work, done, lambda error: show_error(self, error))
@@ -317,7 +316,7 @@ class ConflictsDialog(QDialog):
             action(session, refused.id)
 
         def done(_result: None) -> None:
-            self.notifier.notify(EDITABLE.get(refused.table, ALL))
+            self.runner.notifier.notify(EDITABLE.get(refused.table, ALL))
             self._settled()
 
         self.runner.write(work, done, lambda error: show_error(self, error))

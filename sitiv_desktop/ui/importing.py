@@ -21,7 +21,7 @@ from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.imports import import_spreadsheet
 from sitiv_desktop.ui.errors import show_error
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.tasks import StoreRunner
 
 SHOWN = 500
 
@@ -33,13 +33,12 @@ class ImportDialog(QDialog):
     def __init__(
         self,
         runner: StoreRunner,
-        notifier: ChangeNotifier,
         kind: str,
         path: Path,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.runner, self.notifier = runner, notifier
+        self.runner = runner
         self.kind, self.path = ImportKind(kind), path
         self.preview: ImportPreview | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -111,9 +111,7 @@ class RecordActions(WindowParts):
 
     def new_project(self) -> FormDialog:
         return self._open(
-            ProjectEditor(
-                self.runner, self.notifier, self.communes, commune_id=self.commune_id, parent=self
-            )
+            ProjectEditor(self.runner, self.communes, commune_id=self.commune_id, parent=self)
         )
 
     def new_commitment(self) -> FormDialog | None:
@@ -122,7 +120,6 @@ class RecordActions(WindowParts):
             lambda choices: self._open(
                 CommitmentEditor(
                     self.runner,
-                    self.notifier,
                     self.communes,
                     commune_id=self.commune_id,
                     projects=choices["projects"],
@@ -135,9 +132,7 @@ class RecordActions(WindowParts):
 
     def new_meeting(self) -> FormDialog:
         return self._open(
-            MeetingEditor(
-                self.runner, self.notifier, self.communes, commune_id=self.commune_id, parent=self
-            )
+            MeetingEditor(self.runner, self.communes, commune_id=self.commune_id, parent=self)
         )
 
     def open_contacts(self, commune_id: uuid.UUID | None = None) -> QDialog | None:
@@ -150,7 +145,6 @@ class RecordActions(WindowParts):
             return None
         dialog = ContactsDialog(
             self.runner,
-            self.notifier,
             commune,
             self.read_only_reason(RecordKind.CONTACT, (commune.id,)),
             self.undo_stack,
@@ -167,7 +161,6 @@ class RecordActions(WindowParts):
             lambda choices: self._open(
                 ExchangeEditor(
                     self.runner,
-                    self.notifier,
                     self.communes,
                     commune_id=self.commune_id,
                     author=author,
@@ -185,7 +178,6 @@ class RecordActions(WindowParts):
             lambda choices: self._open(
                 StakeEditor(
                     self.runner,
-                    self.notifier,
                     self.communes,
                     commune_id=self.commune_id,
                     projects=choices["projects"],
@@ -199,7 +191,7 @@ class RecordActions(WindowParts):
         self._choices(
             self.commune_id,
             lambda choices: self._open(
-                PpiLineEditor(self.runner, self.notifier, projects=choices["projects"], parent=self)
+                PpiLineEditor(self.runner, projects=choices["projects"], parent=self)
             ),
         )
         return self.last_editor
@@ -220,7 +212,6 @@ class RecordActions(WindowParts):
                 lambda loaded: self._open(
                     ProjectEditor(
                         self.runner,
-                        self.notifier,
                         self.communes,
                         record=loaded[0],
                         budget=loaded[1],
@@ -231,9 +222,7 @@ class RecordActions(WindowParts):
             )
         elif kind == RecordKind.MEETING:
             self._open(
-                MeetingEditor(
-                    self.runner, self.notifier, self.communes, record=record, parent=self
-                ),
+                MeetingEditor(self.runner, self.communes, record=record, parent=self),
                 record.commune_ids,
             )
         elif kind in (RecordKind.COMMITMENT, RecordKind.EXCHANGE, RecordKind.STAKE):
@@ -244,7 +233,6 @@ class RecordActions(WindowParts):
                 if kind == RecordKind.COMMITMENT:
                     editor = CommitmentEditor(
                         self.runner,
-                        self.notifier,
                         self.communes,
                         record=record,
                         projects=choices["projects"],
@@ -254,7 +242,6 @@ class RecordActions(WindowParts):
                 elif kind == RecordKind.EXCHANGE:
                     editor = ExchangeEditor(
                         self.runner,
-                        self.notifier,
                         self.communes,
                         record=record,
                         projects=choices["projects"],
@@ -264,7 +251,6 @@ class RecordActions(WindowParts):
                 else:
                     editor = StakeEditor(
                         self.runner,
-                        self.notifier,
                         self.communes,
                         record=record,
                         projects=choices["projects"],
@@ -279,7 +265,6 @@ class RecordActions(WindowParts):
                 lambda choices: self._open(
                     PpiLineEditor(
                         self.runner,
-                        self.notifier,
                         record=record,
                         projects=choices["projects"],
                         parent=self,

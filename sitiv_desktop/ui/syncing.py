@@ -371,9 +371,7 @@ class SyncController(QObject):
 
     def open_conflicts(self) -> ConflictsDialog:
         if self.conflicts_dialog is None:
-            self.conflicts_dialog = ConflictsDialog(
-                self.runner, self.notifier, self.edit_record, self.window
-            )
+            self.conflicts_dialog = ConflictsDialog(self.runner, self.edit_record, self.window)
             self.conflicts_dialog.settled.connect(self.refresh_status)
         self.conflicts_dialog.load()
         self.conflicts_dialog.show()

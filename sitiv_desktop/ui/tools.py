@@ -268,7 +268,7 @@ class WindowTools(RecordActions):
             if not chosen:
                 return None
             path = Path(chosen)
-        dialog = ImportDialog(self.runner, self.notifier, kind, path, self)
+        dialog = ImportDialog(self.runner, kind, path, self)
         dialog.open()
         dialog.start()
         self.import_dialog = dialog

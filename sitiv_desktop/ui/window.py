@@ -138,7 +138,7 @@ class MainWindow(WindowMenus):
         )
         self.meetings.add_button(_("New meeting"), self.new_meeting)
         self.meetings.view.doubleClicked.connect(lambda _i: self.edit_selected())
-        self.agenda = AgendaPanel(self.runner, self.notifier)
+        self.agenda = AgendaPanel(self.runner)
         self.agenda.pack_requested.connect(self.prepare_meeting_pack)
         self.meetings.view.selectionModel().selectionChanged.connect(
             lambda *_args: self._meeting_chosen()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sitiv_desktop.store import models
 from sitiv_desktop.sync.service.admin import grant
 from sitiv_desktop.ui.conflicts import ConflictsDialog
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.tasks import StoreRunner
 from tests.sync_harness import Laptop, Syndicate
 
 
@@ -27,7 +27,7 @@ def syndicate(tmp_path: Path) -> Iterator[Syndicate]:
 
 def dialog_for(laptop: Laptop, qtbot: QtBot) -> ConflictsDialog:
     runner = StoreRunner(laptop.database, inline=True)
-    dialog = ConflictsDialog(runner, ChangeNotifier(), lambda _kind, _record: None)
+    dialog = ConflictsDialog(runner, lambda _kind, _record: None)
     qtbot.addWidget(dialog)
     dialog.load()
     return dialog

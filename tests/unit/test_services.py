@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.enums import (
     CommitmentStatus,
@@ -32,12 +35,14 @@ from sitiv_desktop.services.communes import (
 from sitiv_desktop.services.exchanges import exchange_timeline
 from sitiv_desktop.services.meetings import (
     AgendaItemDraft,
+    MeetingDraft,
     carry_over_unhandled,
     get_meeting,
     list_meetings,
     record_outcome,
     reorder_agenda,
     save_agenda_item,
+    save_meeting,
 )
 from sitiv_desktop.services.ppi import list_ppi_lines, ppi_table
 from sitiv_desktop.services.projects import (
@@ -48,6 +53,8 @@ from sitiv_desktop.services.projects import (
     list_projects,
     save_project,
 )
+from sitiv_desktop.services.stakes import StakeDraft, save_stake
+from sitiv_desktop.store import models
 from sitiv_desktop.store.database import Database
 from tests import builders
 
@@ -345,3 +352,49 @@ def test_counts_without_a_filter_count_every_row(
         assert count_commitments(s) == 5
         assert count_exchanges(s) == 8
         assert count_meetings(s) == 4
+
+
+def test_relinking_keeps_the_rows_of_the_links_that_stay(
+    database: Database, world: dict[str, object]
+) -> None:
+    """A meeting given one more commune, a stake one project fewer: the links that stay keep
+    their rows (the sync sends only the link added or removed)."""
+    ven, giv, corbas = (world[name] for name in ("ven", "giv", "corbas"))
+    assert isinstance(ven, models.Commune) and isinstance(giv, models.Commune)
+    assert isinstance(corbas, models.Commune)
+    with database.session() as s:
+        committee = s.scalars(
+            select(models.Meeting).where(models.Meeting.title == "Comité technique")
+        ).one()
+        before = {link.commune_id: link.id for link in committee.communes}
+        draft = MeetingDraft(
+            kind=MeetingKind.TECHNICAL_COMMITTEE,
+            title=committee.title,
+            starts_at=committee.starts_at,
+            duration_minutes=committee.duration_minutes,
+            commune_ids=(corbas.id, giv.id, ven.id),
+            id=committee.id,
+        )
+        saved = save_meeting(s, draft)
+        after = {link.commune_id: link.id for link in committee.communes}
+    assert set(before) == {ven.id, giv.id}
+    assert set(saved.commune_ids) == {ven.id, giv.id, corbas.id}
+    assert {key: after[key] for key in before} == before
+
+    def answers(s: Session, stake_id: uuid.UUID) -> dict[uuid.UUID, uuid.UUID]:
+        s.expire_all()
+        return {a.project_id: a.id for a in s.get_one(models.MandateStake, stake_id).answers}
+
+    with database.session() as s:
+        projects = list(s.scalars(select(models.Project.id).order_by(models.Project.code)))
+        stake = save_stake(
+            s, StakeDraft(ven.id, "Écoles", "Équiper", "Câbler", project_ids=projects[:3])
+        )
+        first = answers(s, stake.id)
+        again = StakeDraft(
+            ven.id, "Écoles", "Équiper", "Câbler", project_ids=projects[1:3], id=stake.id
+        )
+        save_stake(s, again)
+        second = answers(s, stake.id)
+    assert set(first) == set(projects[:3])
+    assert second == {key: first[key] for key in projects[1:3]}

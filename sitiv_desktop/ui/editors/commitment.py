@@ -28,7 +28,7 @@ from sitiv_desktop.ui.editors.fields import (
     long_text_field,
 )
 from sitiv_desktop.ui.editors.form import FormDialog
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.tasks import StoreRunner
 
 
 class CommitmentEditor(FormDialog):
@@ -39,7 +39,6 @@ class CommitmentEditor(FormDialog):
     def __init__(
         self,
         runner: StoreRunner,
-        notifier: ChangeNotifier,
         communes: Sequence[CommuneRecord],
         record: CommitmentRecord | None = None,
         commune_id: uuid.UUID | None = None,
@@ -48,7 +47,7 @@ class CommitmentEditor(FormDialog):
         parent: QWidget | None = None,
     ) -> None:
         title = _("New commitment") if record is None else _("Edit the commitment")
-        super().__init__(runner, notifier, title, parent)
+        super().__init__(runner, title, parent)
         self.start_with_commune(record, communes, commune_id)
         self.add_field("title", _("Commitment"), line_field(record.title if record else ""))
         made_on = record.made_on if record else dt.date.today()

@@ -36,7 +36,7 @@ from sitiv_desktop.store import models
 from sitiv_desktop.ui.editors.fields import enum_combo, line_field
 from sitiv_desktop.ui.editors.form import FormDialog
 from sitiv_desktop.ui.errors import show_error
-from sitiv_desktop.ui.tasks import ALL, ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.tasks import ALL, StoreRunner
 
 
 class ContactEditor(FormDialog):
@@ -49,14 +49,13 @@ class ContactEditor(FormDialog):
     def __init__(
         self,
         runner: StoreRunner,
-        notifier: ChangeNotifier,
         commune_id: uuid.UUID,
         record: ContactRecord | None = None,
         role: ContactRole = ContactRole.REFERENT,
         parent: QWidget | None = None,
     ) -> None:
         title = _("New contact") if record is None else _("Edit the contact")
-        super().__init__(runner, notifier, title, parent)
+        super().__init__(runner, title, parent)
         self.record = record
         self.commune_id = commune_id
         self.set_record_id(record.id if record else None)
@@ -94,14 +93,13 @@ class ContactsDialog(QDialog):
     def __init__(
         self,
         runner: StoreRunner,
-        notifier: ChangeNotifier,
         commune: CommuneRecord,
         read_only_reason: str = "",
         undo_stack: QUndoStack | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.runner, self.notifier, self.commune = runner, notifier, commune
+        self.runner, self.commune = runner, commune
         self.read_only_reason, self.undo_stack = read_only_reason, undo_stack
         self.contacts: list[ContactRecord] = []
         self.editor: ContactEditor | None = None
@@ -142,7 +140,7 @@ class ContactsDialog(QDialog):
         close.clicked.connect(self.accept)
         row.addWidget(close)
         layout.addLayout(row)
-        notifier.changed.connect(self._changed)
+        runner.notifier.changed.connect(self._changed)
         self.load()
 
     def _changed(self, kind: str) -> None:
@@ -167,9 +165,7 @@ class ContactsDialog(QDialog):
         return self.contacts[rows[0].row()] if rows else None
 
     def _editor(self, record: ContactRecord | None, role: ContactRole) -> ContactEditor:
-        editor = ContactEditor(
-            self.runner, self.notifier, self.commune.id, record, role=role, parent=self
-        )
+        editor = ContactEditor(self.runner, self.commune.id, record, role=role, parent=self)
         editor.undo_stack = self.undo_stack
         editor.set_read_only(self.read_only_reason)
         editor.open()

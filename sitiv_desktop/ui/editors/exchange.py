@@ -24,7 +24,7 @@ from sitiv_desktop.ui.editors.fields import (
     long_text_field,
 )
 from sitiv_desktop.ui.editors.form import FormDialog
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.tasks import StoreRunner
 
 
 class ExchangeEditor(FormDialog):
@@ -35,7 +35,6 @@ class ExchangeEditor(FormDialog):
     def __init__(
         self,
         runner: StoreRunner,
-        notifier: ChangeNotifier,
         communes: Sequence[CommuneRecord],
         record: ExchangeRecord | None = None,
         commune_id: uuid.UUID | None = None,
@@ -45,7 +44,7 @@ class ExchangeEditor(FormDialog):
         parent: QWidget | None = None,
     ) -> None:
         title = _("Note an exchange") if record is None else _("Edit the exchange")
-        super().__init__(runner, notifier, title, parent)
+        super().__init__(runner, title, parent)
         self.start_with_commune(record, communes, commune_id)
         occurred = record.occurred_on if record else dt.date.today()
         self.add_field("occurred_on", _("Date"), DateField(occurred))

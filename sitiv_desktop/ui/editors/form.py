@@ -33,7 +33,7 @@ from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.ui.editors.fields import ERROR_STYLE, DateField, commune_combo, freeze
 from sitiv_desktop.ui.errors import show_error
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.tasks import StoreRunner
 from sitiv_desktop.ui.undo import EditCommand, Snapshot, snapshot_of
 
 
@@ -51,13 +51,11 @@ class FormDialog(QDialog):
     def __init__(
         self,
         runner: StoreRunner,
-        notifier: ChangeNotifier,
         title: str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.runner = runner
-        self.notifier = notifier
         self.saved: Any = None
         self.record_id: uuid.UUID | None = None
         self.undo_stack: QUndoStack | None = None

@@ -27,7 +27,7 @@ from sitiv_desktop.services.meetings import MeetingDraft, save_meeting
 from sitiv_desktop.store import models
 from sitiv_desktop.ui.editors.fields import enum_combo, line_field, long_text_field
 from sitiv_desktop.ui.editors.form import FormDialog
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.tasks import StoreRunner
 
 
 def _next_morning() -> dt.datetime:
@@ -43,14 +43,13 @@ class MeetingEditor(FormDialog):
     def __init__(
         self,
         runner: StoreRunner,
-        notifier: ChangeNotifier,
         communes: Sequence[CommuneRecord],
         record: MeetingRecord | None = None,
         commune_id: uuid.UUID | None = None,
         parent: QWidget | None = None,
     ) -> None:
         title = _("New meeting") if record is None else _("Edit the meeting")
-        super().__init__(runner, notifier, title, parent)
+        super().__init__(runner, title, parent)
         self.record = record
         self.set_record_id(record.id if record else None)
         self.add_field(

@@ -28,7 +28,7 @@ from sitiv_desktop.ui.editors.fields import (
     table_widget,
 )
 from sitiv_desktop.ui.editors.form import FormDialog
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.tasks import StoreRunner
 
 
 class PpiLineEditor(FormDialog):
@@ -41,13 +41,12 @@ class PpiLineEditor(FormDialog):
     def __init__(
         self,
         runner: StoreRunner,
-        notifier: ChangeNotifier,
         record: PpiLineRecord | None = None,
         projects: Sequence[tuple[str, uuid.UUID]] = (),
         parent: QWidget | None = None,
     ) -> None:
         title = _("New PPI line") if record is None else _("Edit the PPI line")
-        super().__init__(runner, notifier, title, parent)
+        super().__init__(runner, title, parent)
         self.record = record
         self.set_record_id(record.id if record else None)
         self.add_field(

@@ -43,7 +43,7 @@ from sitiv_desktop.ui.editors.fields import (
     table_widget,
 )
 from sitiv_desktop.ui.editors.form import FormDialog
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.tasks import StoreRunner
 
 
 class ProjectEditor(FormDialog):
@@ -56,7 +56,6 @@ class ProjectEditor(FormDialog):
     def __init__(
         self,
         runner: StoreRunner,
-        notifier: ChangeNotifier,
         communes: Sequence[CommuneRecord],
         record: ProjectRecord | None = None,
         commune_id: uuid.UUID | None = None,
@@ -64,7 +63,7 @@ class ProjectEditor(FormDialog):
         parent: QWidget | None = None,
     ) -> None:
         title = _("New project") if record is None else _("Edit the project")
-        super().__init__(runner, notifier, title, parent)
+        super().__init__(runner, title, parent)
         self.record, self.budget, self.communes = record, budget, list(communes)
         self.set_record_id(record.id if record else None)
         self.tabs = QTabWidget()

@@ -18,7 +18,7 @@ from sitiv_desktop.services.stakes import StakeDraft, save_stake
 from sitiv_desktop.store import models
 from sitiv_desktop.ui.editors.fields import enum_combo, line_field
 from sitiv_desktop.ui.editors.form import FormDialog
-from sitiv_desktop.ui.tasks import ChangeNotifier, StoreRunner
+from sitiv_desktop.ui.tasks import StoreRunner
 
 
 class StakeEditor(FormDialog):
@@ -31,7 +31,6 @@ class StakeEditor(FormDialog):
     def __init__(
         self,
         runner: StoreRunner,
-        notifier: ChangeNotifier,
         communes: Sequence[CommuneRecord],
         record: StakeRecord | None = None,
         commune_id: uuid.UUID | None = None,
@@ -39,7 +38,7 @@ class StakeEditor(FormDialog):
         parent: QWidget | None = None,
     ) -> None:
         title = _("New mandate stake") if record is None else _("Edit the mandate stake")
-        super().__init__(runner, notifier, title, parent)
+        super().__init__(runner, title, parent)
         self.start_with_commune(record, communes, commune_id)
         self.add_field("axis", _("Axis"), line_field(record.axis if record else ""))
         self.add_field("line", _("Line"), line_field(record.line if record else ""))
