@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import uuid
 from dataclasses import dataclass
@@ -46,7 +47,25 @@ def checked_address(address: str) -> str:
             "address",
         )
     del port
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        # The password and the session token would cross the network in clear.
+        raise UserError(
+            _(
+                "Address: « {address} » is not encrypted (http://); give the service's https:// "
+                "address. Plain http:// is accepted only for a service on this computer."
+            ).format(address=address),
+            "address",
+        )
     return cleaned
+
+
+def _is_loopback(hostname: str) -> bool:
+    if hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)

@@ -219,3 +219,18 @@ def test_a_laptop_with_demonstration_data_keeps_a_copy_and_sends_nothing_of_it(
     assert _server(database, "SELECT count(*) FROM projects") == [(1,)]  # alice's, not the demo's
     communes = json.loads(sitiv("list", "communes", "--json", data=laptop).stdout)
     assert [c["name"] for c in communes] == ["Vénissieux"]
+
+
+def test_a_password_is_never_sent_in_clear_across_the_network(
+    sitiv: Runner, tmp_path: Path
+) -> None:
+    """http:// is for a service on this computer; to any other host it would carry the password
+    and the session token in clear, so the address is refused before anything is sent."""
+    folder = tmp_path / "laptop"
+    for address in ("http://192.0.2.2:18765", "http://sync.sitiv.fr"):
+        done = sitiv("connect", address, "--user", "alice", data=folder, SITIV_PASSWORD="secret")
+        assert done.returncode == 2, done.stderr
+        assert "https://" in done.stderr and "n’est pas chiffrée" in done.stderr, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+    settings = folder / "settings.json"
+    assert not settings.exists() or "server_url" not in settings.read_text("utf-8")
