@@ -116,6 +116,13 @@ COMMITMENT_MADE_ON = ListColumn(
     N_("Made on"), lambda c: short_date(c.made_on), lambda c: c.made_on, "made_on"
 )
 COMMITMENT_PROJECT = ListColumn(N_("Project"), *_same(lambda c: c.project_title))
+# The command line's mark of a late commitment, by the record's own rule (``is_late``).
+COMMITMENT_LATE = ListColumn(
+    N_("Late"),
+    lambda c: _("Yes") if c.is_late(dt.date.today()) else "",
+    lambda c: c.is_late(dt.date.today()),
+    name="late",
+)
 
 # Meetings
 MEETING_STARTS = ListColumn(
@@ -276,7 +283,13 @@ COMMAND_LINE_LISTS: dict[str, tuple[ListColumn, ...]] = {
         PROJECT_OWNER,
         PROJECT_AP,
     ),
-    "commitments": (COMMITMENT_COMMUNE, COMMITMENT_TITLE, COMMITMENT_DUE, COMMITMENT_STATUS),
+    "commitments": (
+        COMMITMENT_COMMUNE,
+        COMMITMENT_TITLE,
+        COMMITMENT_DUE,
+        COMMITMENT_STATUS,
+        COMMITMENT_LATE,
+    ),
     "meetings": (
         MEETING_DAY,
         MEETING_KIND,

@@ -70,9 +70,10 @@ def _phone(maker: Maker, mobile: bool = False) -> str:
 
 def make_communes(maker: Maker) -> list[DrawnCommune]:
     made = []
-    for row in map(_merged, _member_communes()):
+    for register_row in _member_communes():
+        row = _merged(register_row)
         metropole = Metropole.LYON if "Lyon" in row["intercommunalite"] else Metropole.SAINT_ETIENNE
-        joined = dt.date(int(row["member_since"]), 1, 1) if row["member_since"] else None
+        joined = _joined_on(register_row)
         # Drawn as ``person()`` draws them, so that a seed gives the same people as before.
         feminine: dict[ContactRole, bool] = {}
         people: dict[ContactRole, str] = {}
@@ -123,6 +124,10 @@ def _merged(row: dict[str, str]) -> dict[str, str]:
     if merger is None:
         return row
     kept = [part for part in row["note"].split(";") if merger.name not in part]
+    # The commune of today is a member from its creation (``_joined_on``); its former member's
+    # year is told in its note.
+    if row["member_since"]:
+        kept.append(f"{row['name']} était membre depuis {row['member_since']}")
     # The sentence ``merge-communes`` writes, in French whatever the interface speaks.
     formerly = (
         f"{row['name']} (INSEE {row['insee_code']}) a fusionné dans {merger.name} "
@@ -137,7 +142,19 @@ def _merged(row: dict[str, str]) -> dict[str, str]:
     }
 
 
+def _joined_on(row: dict[str, str]) -> dt.date:
+    """The day the commune became a member: the first of January of the register's year; a
+    commune born of a merger is a member from the day it was created, in its former member's
+    stead (that one's year stays with its history, not on the commune of today)."""
+    merger = MERGERS.get(row["insee_code"])
+    if merger is not None:
+        return merger.on
+    return dt.date(int(row["member_since"]), 1, 1)
+
+
 def _commune_note(note: str) -> str:
     """The register's note, as a sentence: « Commune fondatrice. »"""
     sentences = [part.strip() for part in note.split(";") if part.strip()]
-    return " ".join(f"{part[0].upper()}{part[1:]}." for part in sentences)
+    return " ".join(
+        f"{part[0].upper()}{part[1:]}{'' if part.endswith('.') else '.'}" for part in sentences
+    )
