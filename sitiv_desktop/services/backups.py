@@ -35,7 +35,7 @@ from sitiv_desktop.i18n import _
 from sitiv_desktop.progress import Progress, no_progress
 from sitiv_desktop.services.files import read_failed
 from sitiv_desktop.store import models
-from sitiv_desktop.store.database import Database, sqlite_url, store_failure
+from sitiv_desktop.store.database import Database, connect_file, sqlite_url, store_failure
 from sitiv_desktop.store.migration import alembic_config, head_revision, upgrade
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ def _copy(source: Path, target: Path, progress: Progress = no_progress) -> None:
     """Copy ``source`` into ``target`` through the backup API; ``target``'s content is replaced."""
     # One step (pages=-1): a stepwise copy restarts each time another connection writes, and
     # could never end while the application is busy; one step reads a single snapshot.
-    origin = sqlite3.connect(source, timeout=30)
+    origin = connect_file(source, read_only=True, timeout=30)
     try:
         copy = sqlite3.connect(target, timeout=30)
         try:
@@ -317,7 +317,7 @@ def examine(path: Path, expected: frozenset[str] | None = None) -> CopyHealth:
     if header != SQLITE_HEADER:
         return CopyHealth((_("this is not a SQLite database"),), None, 0)
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        connection = connect_file(path, read_only=True, timeout=30)
     except sqlite3.Error as error:
         log.info("%s cannot be opened: %s (%s)", path, error, _code(error))
         return CopyHealth((_("SQLite cannot open it"),), None, 0)

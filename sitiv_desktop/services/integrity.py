@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sitiv_desktop.errors import ExternalError
 from sitiv_desktop.i18n import _
+from sitiv_desktop.store.database import connect_file
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def check_copy(database_path: Path, backups_dir: Path) -> list[str]:
     except ExternalError as error:
         return [error.message]
     problems: list[str] = []
-    connection = sqlite3.connect(database_path, timeout=30, isolation_level=None)
+    connection = connect_file(database_path, timeout=30, isolation_level=None)
     try:
         # One read transaction, rolled back: the index check below writes nothing that stays.
         connection.execute("BEGIN")

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
@@ -49,19 +50,58 @@ SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR = 5, 6, 8, 10
 SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 11, 13, 14, 26
 
 
-def sqlite_url(path: Path) -> URL:
-    return URL.create("sqlite+pysqlite", database=str(path))
+def sqlite_url(path: Path, read_only: bool = False) -> URL:
+    """The URL of a SQLite file; ``read_only`` for a file on a disk that takes no writes.
+
+    A read-only copy is opened immutable: SQLite then needs no journal or shared-memory file
+    beside it, which such a disk could not hold (the caller makes sure no write-ahead log with
+    unsaved pages lies beside it, since an immutable file is read without it).
+    """
+    if not read_only:
+        return URL.create("sqlite+pysqlite", database=str(path))
+    return URL.create(
+        "sqlite+pysqlite",
+        database=f"file:{path.resolve().as_posix()}",
+        query={"mode": "ro", "immutable": "1", "uri": "true"},
+    )
+
+
+def connect_file(
+    path: Path,
+    read_only: bool = False,
+    timeout: float = 30,
+    isolation_level: Literal["DEFERRED", "EXCLUSIVE", "IMMEDIATE"] | None = "DEFERRED",
+) -> sqlite3.Connection:
+    """A driver connection to a SQLite file, for what SQLAlchemy does not do (the backup API,
+    SQLite's own checks). ``read_only`` opens it without the right to write; a file whose folder
+    takes no writes is always opened so, and immutable, as ``sqlite_url`` does."""
+    if os.access(path.parent, os.W_OK) and not read_only:
+        return sqlite3.connect(path, timeout=timeout, isolation_level=isolation_level)
+    mode = "ro" if os.access(path.parent, os.W_OK) else "ro&immutable=1"
+    return sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode={mode}",
+        uri=True,
+        timeout=timeout,
+        isolation_level=isolation_level,
+    )
+
+
+def is_read_only(engine: Engine) -> bool:
+    return engine.url.query.get("mode") == "ro"
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    read_only = is_read_only(engine)
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Let SQLAlchemy's events, not the driver, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
@@ -115,6 +155,12 @@ class Database:
     @classmethod
     def open(cls, url: str | URL) -> Database:
         return cls(make_engine(url))
+
+    @property
+    def read_only(self) -> bool:
+        """Opened from a disk that takes no writes: reading, searching, packs and copies work,
+        a write is refused as the disk refuses it."""
+        return is_read_only(self.engine)
 
     @property
     def is_sqlite(self) -> bool:

@@ -141,7 +141,7 @@ def test_a_read_only_disk_is_not_called_a_damaged_copy(
     if _mount("--bind", str(filled.paths.data_dir), str(view)):
         try:
             assert _mount("-o", "remount,ro,bind", str(view))
-            code, output = run(view, capsys, "demo", "--seed", "2")
+            code, output = run(view, capsys, "demo", "--replace", "--seed", "2")
         finally:
             subprocess.run(["umount", "-l", str(view)], check=False)
     else:
@@ -153,6 +153,55 @@ def test_a_read_only_disk_is_not_called_a_damaged_copy(
     assert code == 3, output
     assert "lecture seule" in output
     assert "endommagée" not in output
+
+
+@pytest.fixture
+def read_only_view(filled: Context, tmp_path: Path) -> Iterator[Path]:
+    """The filled copy's folder as a disk that takes no writes shows it: a read-only mount when
+    this user may mount, else the folder with its write permission taken away."""
+    filled.close()
+    folder = filled.paths.data_dir
+    view = tmp_path / "read-only"
+    view.mkdir()
+    if _mount("--bind", str(folder), str(view)):
+        try:
+            assert _mount("-o", "remount,ro,bind", str(view))
+            yield view
+        finally:
+            subprocess.run(["umount", "-l", str(view)], check=False)
+        return
+    assert os.geteuid() != 0, "root may write anywhere: only a read-only mount shows the case"
+    folder.chmod(0o555)
+    try:
+        yield folder
+    finally:
+        folder.chmod(0o755)
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+
+
+def test_a_copy_on_a_read_only_disk_is_read_searched_checked_and_backed_up_elsewhere(
+    read_only_view: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _contents(read_only_view)
+    code, output = run(read_only_view, capsys, "list", "communes")
+    assert code == 0 and "Vénissieux" in output, output
+    code, output = run(read_only_view, capsys, "search", "Vénissieux")
+    assert code == 0 and "Commune" in output, output
+    code, output = run(read_only_view, capsys, "check")
+    assert code == 0 and "saine" in output, output
+    elsewhere = tmp_path / "elsewhere.sqlite3"
+    code, output = run(read_only_view, capsys, "backup", str(elsewhere))
+    assert code == 0, output
+    with sqlite3.connect(elsewhere) as copy:
+        communes = {name for (name,) in copy.execute("SELECT name FROM communes")}
+    assert "Vénissieux" in communes
+    # A write says why it cannot be done, and nothing of the copy changed.
+    code, output = run(read_only_view, capsys, "demo", "--replace")
+    assert code == 3 and "lecture seule" in output, output
+    assert _contents(read_only_view) == before
 
 
 def test_a_second_writer_is_waited_for_then_named(
