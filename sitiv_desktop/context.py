@@ -27,6 +27,8 @@ class Context:
     paths: Paths
     settings: Settings
     database: Database
+    # The copy did not exist and was made empty as it opened: a mistyped folder looks so.
+    created: bool = False
     _credentials: Credentials | None = field(default=None, repr=False)
 
     @property
@@ -60,6 +62,7 @@ def open_context(data_dir: str | Path | None = None) -> Context:
         ) from error
     from sitiv_desktop.services.backups import prepare_at_start
 
+    created = not paths.database.exists()
     prepare_at_start(paths.database, paths.backups)
     database = Database.open(sqlite_url(paths.database))
     try:
@@ -81,7 +84,9 @@ def open_context(data_dir: str | Path | None = None) -> Context:
                 "restore a backup or choose another folder."
             ).format(path=paths.database)
         ) from error
-    return Context(paths=paths, settings=Settings(paths.settings), database=database)
+    return Context(
+        paths=paths, settings=Settings(paths.settings), database=database, created=created
+    )
 
 
 def open_read_only(paths: Paths) -> Context:

@@ -17,7 +17,7 @@ from pathlib import Path
 from sitiv_desktop.cli.commands import COMMAND_BY_NAME, COMMANDS, WINDOW
 from sitiv_desktop.cli.output import fail
 from sitiv_desktop.cli.parser import ParserError, build_parser
-from sitiv_desktop.context import open_context
+from sitiv_desktop.context import Context, open_context
 from sitiv_desktop.errors import Cancelled, ExternalError, UserError
 from sitiv_desktop.i18n import _, set_language
 from sitiv_desktop.paths import resolve_paths
@@ -94,6 +94,21 @@ def _data_folder(namespace: argparse.Namespace) -> Path | None:
         return None
 
 
+# Commands that fill a new copy, for which an empty one is what is expected.
+FILLING_COMMANDS = frozenset({"demo", "connect", "restore", "window", "import"})
+
+
+def _say_the_copy_is_new(context: Context) -> None:
+    """What an empty answer means when the folder was new: a mistyped ``--data-dir`` shows so."""
+    print(
+        _(
+            "Note: the local copy in {folder} is new and empty. « sitiv-desktop demo » fills it "
+            "with demonstration data; « sitiv-desktop connect » links it to the shared database."
+        ).format(folder=context.paths.data_dir),
+        file=sys.stderr,
+    )
+
+
 def run(namespace: argparse.Namespace) -> int:
     """Run the command the namespace names (the window without one) and give its exit code."""
     from sitiv_desktop.store.database import store_failure
@@ -107,9 +122,12 @@ def run(namespace: argparse.Namespace) -> int:
         assert handler is not None
         context = open_context(namespace.data_dir)
         try:
-            return handler(context, namespace)
+            code = handler(context, namespace)
         finally:
             context.close()
+        if code == 0 and context.created and command.name not in FILLING_COMMANDS:
+            _say_the_copy_is_new(context)
+        return code
     except UserError as error:
         return fail(error, 2, debug)
     except ExternalError as error:
