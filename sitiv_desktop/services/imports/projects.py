@@ -167,9 +167,7 @@ class ProjectPlanner(Planner):
                 {"id": project_id} | {_PROJECT_FIELDS[c]: values[c] for c in changed},
             )
 
-    def _values(
-        self, row: Row, code: str, existing: dict[Column, Any] | None
-    ) -> dict[Column, Any]:
+    def _values(self, row: Row, code: str, existing: dict[Column, Any] | None) -> dict[Column, Any]:
         """Every field's new value: from the file where it has the column, else as it is. A
         project the copy does not hold yet needs its title and domain from the file."""
         lacking = [c for c in NEEDED_TO_CREATE if not row.has(c)] if existing is None else []
