@@ -94,7 +94,12 @@ def ask_password(user: str, twice: bool = False) -> str:
 
 
 # Fields of the core's errors that the command line sets with an option of the same meaning.
-OPTIONS_OF_FIELDS = {"replace": "--replace", "keep": "--keep", "scale": "--scale"}
+OPTIONS_OF_FIELDS = {
+    "replace": "--replace",
+    "keep": "--keep",
+    "scale": "--scale",
+    "skip_bad_rows": "--skip-bad-rows",
+}
 # Fields whose right value another command gives.
 HINTS_OF_FIELDS = {"meeting": N_("« list meetings --json » gives the meetings' identifiers")}
 

@@ -16,10 +16,14 @@ from sitiv_desktop.domain.records import PpiLineRecord
 from sitiv_desktop.errors import NotFound, UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.ppi import list_ppi_lines
-from sitiv_desktop.services.validation import parse_amount, require_date, to_cents
+from sitiv_desktop.services.validation import (
+    check_budget_date,
+    check_year,
+    parse_amount,
+    require_date,
+    to_cents,
+)
 from sitiv_desktop.store import models
-
-FIRST_YEAR, LAST_YEAR = 1972, 2100
 
 
 @dataclass
@@ -63,20 +67,16 @@ def save_ppi_line(session: Session, draft: PpiLineDraft) -> PpiLineRecord:
         raise UserError(_("Project: choose the project of this PPI line."), "project")
     votes = []
     for vote in draft.new_votes:
-        voted_on = require_date(vote.voted_on, "ap_votes", _("AP vote"))
+        voted_on = check_budget_date(
+            require_date(vote.voted_on, "ap_votes", _("AP vote")), "ap_votes", _("AP vote")
+        )
         amount = parse_amount(vote.amount, "ap_votes", _("AP vote"))
         if amount is None or amount <= 0:
             raise UserError(_("AP vote: the amount voted must be more than zero."), "ap_votes")
         votes.append((voted_on, amount, vote.note.strip()))
     credits: dict[int, Decimal | None] = {}
     for year, typed in draft.cp_by_year.items():
-        if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise UserError(
-                _("CP: the year {year} lies outside {first}–{last}.").format(
-                    year=year, first=FIRST_YEAR, last=LAST_YEAR
-                ),
-                "cp",
-            )
+        check_year(year, "cp", _("CP"))
         credits[year] = parse_amount(typed, "cp", _("CP {year}").format(year=year))
     line = session.scalar(
         select(models.PpiLine).where(models.PpiLine.project_id == draft.project_id)

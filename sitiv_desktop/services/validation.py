@@ -24,6 +24,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The largest amount kept: sums of many of them still fit the store's 64-bit cents.
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_WHOLE_NUMBER = 999_999_999
+# The years of a budget: the CP of a year and the day of an AP vote fall within them.
+FIRST_YEAR, LAST_YEAR = 1972, 2100
 _CENT = Decimal("0.01")
 # « 1234.56 », « 1234 » (a point and no thousands separator), or the French « 1 234,56 ».
 _PLAIN_AMOUNT = re.compile(r"^\d+(?:\.\d{1,2})?$", re.ASCII)
@@ -80,6 +82,30 @@ def require_date(value: str | dt.date | None, field: str, label: str) -> dt.date
     if parsed is None:
         raise UserError(_("{field}: this field is required.").format(field=label), field)
     return parsed
+
+
+def check_year(year: int, field: str, label: str) -> int:
+    """A year of the plan (payment credits), between ``FIRST_YEAR`` and ``LAST_YEAR``."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise UserError(
+            _("{field}: the year {year} lies outside {first}–{last}.").format(
+                field=label, year=year, first=FIRST_YEAR, last=LAST_YEAR
+            ),
+            field,
+        )
+    return year
+
+
+def check_budget_date(day: dt.date, field: str, label: str) -> dt.date:
+    """A day of the budget (an AP vote), within the years of the plan."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise UserError(
+            _("{field}: {day} lies outside the years {first}–{last}.").format(
+                field=label, day=day.strftime("%d/%m/%Y"), first=FIRST_YEAR, last=LAST_YEAR
+            ),
+            field,
+        )
+    return day
 
 
 def check_order(start: dt.date | None, end: dt.date | None, field: str, label: str) -> None:

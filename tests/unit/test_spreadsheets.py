@@ -340,12 +340,22 @@ def test_the_same_record_twice_in_a_file_is_a_bad_row(empty: Context, tmp_path: 
 
 
 def test_a_missing_column_is_named(empty: Context, tmp_path: Path) -> None:
+    """A column that matches rows (a commitment's day) is needed on the first row; one that
+    only a new record needs (a project's title) is named on each row that would create one."""
+    path = tmp_path / "no-day.csv"
+    path.write_text("Commune;Engagement\nGivors;Rappeler le DGS\n", encoding="utf-8")
+    with pytest.raises(ImportRefused) as refused:
+        run_import(empty, ImportKind.COMMITMENTS, path)
+    assert [str(p) for p in refused.value.preview.problems] == [
+        "Ligne 1 — Pris le\u00a0: cette colonne manque sur la première ligne."
+    ]
     path = tmp_path / "no-title.csv"
     path.write_text("Code;Domaine\nVEN-01;Réseau\n", encoding="utf-8")
     with pytest.raises(ImportRefused) as refused:
         run_import(empty, ImportKind.PROJECTS, path)
     assert [str(p) for p in refused.value.preview.problems] == [
-        "Ligne 1 — Titre\u00a0: cette colonne manque sur la première ligne."
+        "Ligne 2 — Titre\u00a0: aucun projet n’a encore le code «\u00a0VEN-01\u00a0», et le "
+        "créer demande cette colonne, absente du fichier."
     ]
 
 

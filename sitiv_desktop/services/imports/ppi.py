@@ -28,6 +28,8 @@ from sitiv_desktop.services.imports.matching import project_ids_by_code
 from sitiv_desktop.services.imports.staging import Planner, Staged
 from sitiv_desktop.services.reading import SheetRows
 from sitiv_desktop.services.validation import (
+    check_budget_date,
+    check_year,
     require_text,
     to_cents,
 )
@@ -46,6 +48,8 @@ class LineState:
     ap: dict[dt.date, tuple[uuid.UUID | None, int]]
     cp_rows: dict[int, int] = field(default_factory=dict)
     ap_rows: dict[dt.date, int] = field(default_factory=dict)
+    # Created by an earlier row of the file: its other rows create its CP and votes too.
+    new: bool = False
 
 
 def line_changes(
@@ -145,14 +149,18 @@ class PpiPlanner(Planner):
         vote: tuple[dt.date, int] | None,
         note: str,
     ) -> None:
+        """Write what the row adds or changes. A row of a line that exists changes it, and the
+        preview names each field it changes: the CP of the year, the AP of a vote already
+        held, a new AP vote (by its day), the note."""
         writes = self.plan.writes
-        created = not state.exists
+        created = False
         changed: list[str] = []
-        if created:
+        if not state.exists:
+            created = True
             writes.insert(
                 models.PpiLine, {"id": state.line_id, "project_id": project_id, "note": note}
             )
-            state.exists, state.note = True, note
+            state.exists, state.new, state.note = True, True, note
             self.lines[project_id] = state
         elif note and note != state.note:
             changed.append(NOTE.label)
@@ -163,7 +171,9 @@ class PpiPlanner(Planner):
             state.cp_rows[year] = row.number
             credit = state.cp.get(year)
             if credit is None:
-                created = True
+                created = created or state.new
+                if not state.new:
+                    changed.append(CP.label)
                 writes.insert(
                     models.PaymentCredit,
                     {
@@ -184,7 +194,11 @@ class PpiPlanner(Planner):
             state.ap_rows.setdefault(voted_on, row.number)
             existing = state.ap.get(voted_on)
             if existing is None:
-                created = True
+                created = created or state.new
+                if not state.new:
+                    changed.append(
+                        _("new AP vote of {day}").format(day=voted_on.strftime("%d/%m/%Y"))
+                    )
                 writes.insert(
                     models.ApRevision,
                     {
@@ -214,13 +228,8 @@ class PpiPlanner(Planner):
     def _credit(self, row: Row) -> tuple[int | None, int | None]:
         year = row.whole_number(YEAR)
         amount = row.amount(CP)
-        if year is not None and not 1972 <= year <= 2100:
-            raise UserError(
-                _("{field}: {value} is not a year of the plan (1972 to 2100).").format(
-                    field=YEAR.label, value=year
-                ),
-                YEAR.header,
-            )
+        if year is not None:
+            check_year(year, YEAR.header, YEAR.label)
         if amount is not None and year is None:
             raise UserError(
                 _("{field}: give the year of these payment credits.").format(field=YEAR.label),
@@ -232,5 +241,7 @@ class PpiPlanner(Planner):
         amount = row.amount(AP_IN_FORCE)
         if amount is None or amount == 0:
             return None
-        voted_on = row.required_date(AP_VOTED_ON)
+        voted_on = check_budget_date(
+            row.required_date(AP_VOTED_ON), AP_VOTED_ON.header, AP_VOTED_ON.label
+        )
         return voted_on, to_cents(amount)

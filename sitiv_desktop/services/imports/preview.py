@@ -12,11 +12,9 @@ from sitiv_desktop.services.columns import (
     CODE,
     COMMITMENT,
     COMMUNE,
-    DOMAIN,
     MADE_ON,
     PPI_SHOWN_ONLY,
     PROJECT_CODE,
-    TITLE,
     Column,
 )
 from sitiv_desktop.services.imports.cells import header_key, position_of
@@ -27,7 +25,8 @@ from sitiv_desktop.services.imports.staging import ImportPlan, Planner, Staged
 from sitiv_desktop.services.reading import SheetRows
 
 REQUIRED_COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
-    ImportKind.PROJECTS: (CODE, TITLE, DOMAIN),
+    # A project's title and domain are needed only to create it (see ``NEEDED_TO_CREATE``).
+    ImportKind.PROJECTS: (CODE,),
     ImportKind.COMMITMENTS: (COMMUNE, COMMITMENT, MADE_ON),
     ImportKind.PPI: (PROJECT_CODE,),
 }

@@ -16,7 +16,7 @@ from sitiv_desktop.domain.transfers import (
     RowProblem,
 )
 from sitiv_desktop.errors import UserError
-from sitiv_desktop.i18n import _, format_money
+from sitiv_desktop.i18n import _, format_money, ngettext
 from sitiv_desktop.services.columns import (
     AP_IN_FORCE,
     AP_VOTED_ON,
@@ -51,6 +51,8 @@ from sitiv_desktop.services.validation import (
 from sitiv_desktop.store import models
 from sitiv_desktop.store.types import new_id
 
+# The columns a new project's row needs; a row that changes a project may lack them.
+NEEDED_TO_CREATE = (TITLE, DOMAIN)
 _SHARE = re.compile(r"^(?P<name>.+?)\s*\(\s*(?P<share>\d{1,3})\s*%?\s*\)$")
 
 
@@ -102,7 +104,7 @@ class ProjectPlanner(Planner):
         if code in self.seen:
             raise same_value_problem(CODE, self.seen[code])
         existing = self.existing.get(code)
-        values = self._values(row, existing)
+        values = self._values(row, code, existing)
         shares = self._shares(row)
         self._check_ap(row, self.ids.get(code))
         self.seen[code] = row.number
@@ -165,14 +167,32 @@ class ProjectPlanner(Planner):
                 {"id": project_id} | {_PROJECT_FIELDS[c]: values[c] for c in changed},
             )
 
-    def _values(self, row: Row, existing: dict[Column, Any] | None) -> dict[Column, Any]:
-        """Every field's new value: from the file where it has the column, else as it is."""
-        values: dict[Column, Any] = {
-            TITLE: require_text(row.text(TITLE), TITLE.header, TITLE.label),
-            DOMAIN: parse_choice(
-                row.text(DOMAIN), ProjectDomain, DOMAIN.header, DOMAIN.label
-            ).value,
-        }
+    def _values(self, row: Row, code: str, existing: dict[Column, Any] | None) -> dict[Column, Any]:
+        """Every field's new value: from the file where it has the column, else as it is. A
+        project the copy does not hold yet needs its title and domain from the file."""
+        lacking = [c for c in NEEDED_TO_CREATE if not row.has(c)] if existing is None else []
+        if lacking:
+            raise UserError(
+                ngettext(
+                    "{fields}: no project has the code « {code} » yet, and creating it needs "
+                    "this column, which the file lacks.",
+                    "{fields}: no project has the code « {code} » yet, and creating it needs "
+                    "these columns, which the file lacks.",
+                    len(lacking),
+                ).format(fields=", ".join(c.label for c in lacking), code=code[:40]),
+                lacking[0].header,
+            )
+        values: dict[Column, Any] = {}
+        values[TITLE] = (
+            require_text(row.text(TITLE), TITLE.header, TITLE.label)
+            if existing is None or row.has(TITLE)
+            else existing[TITLE]
+        )
+        values[DOMAIN] = (
+            parse_choice(row.text(DOMAIN), ProjectDomain, DOMAIN.header, DOMAIN.label).value
+            if existing is None or row.has(DOMAIN)
+            else existing[DOMAIN]
+        )
         defaults: dict[Column, Any] = {
             STATUS: ProjectStatus.IDEA.value,
             OWNER: None,

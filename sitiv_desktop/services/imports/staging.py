@@ -18,6 +18,7 @@ from sitiv_desktop.i18n import _
 from sitiv_desktop.progress import Progress
 from sitiv_desktop.services.columns import (
     Column,
+    ColumnKind,
 )
 from sitiv_desktop.services.conversions import syndicate_name
 from sitiv_desktop.services.imports.cells import Row, position_of
@@ -99,10 +100,23 @@ class Planner:
             try:
                 self.plan_row(row)
             except UserError as error:
-                column = self.labels.get(error.field or "", "")
-                self.plan.problems.append(RowProblem(number, column, error.message))
+                self.plan.problems.extend(self.row_problems(row, error))
         for problems in self.bad_cells.values():
             self.plan.problems.extend(problems)
+
+    def row_problems(self, row: Row, first: UserError) -> list[RowProblem]:
+        """Every problem of a bad row, so that one pass corrects it: the rule that stopped it,
+        then each other cell that cannot be read as its column's kind, in the file's order."""
+        found = {first.field or "": first.message}
+        for column in (*self.columns, *self.checked_columns):
+            if column.header in found or not row.has(column):
+                continue
+            try:
+                read_cell(row, column)
+            except UserError as error:
+                found[column.header] = error.message
+        order = sorted(found, key=lambda header: self.positions.get(header, -1))
+        return [RowProblem(row.number, self.labels.get(h, ""), found[h]) for h in order]
 
     def plan_row(self, row: Row) -> None:
         raise NotImplementedError
@@ -129,6 +143,17 @@ class Planner:
 
     def record(self, row: Row, action: ChangeAction, label: str, columns: list[str]) -> None:
         self.plan.changes.append(PlannedChange(row.number, action, label, tuple(columns)))
+
+
+def read_cell(row: Row, column: Column) -> object:
+    """A cell read as its column's kind: a date, an amount, a whole number, or text."""
+    if column.kind in (ColumnKind.DATE, ColumnKind.DATETIME):
+        return row.date(column)
+    if column.kind is ColumnKind.MONEY:
+        return row.amount(column)
+    if column.kind is ColumnKind.INTEGER:
+        return row.whole_number(column)
+    return row.text(column)
 
 
 def changed_columns(

@@ -27,7 +27,8 @@ class ImportRefused(UserError):
                 "Nothing was imported: {count} row(s) with a problem. Correct them, or choose to "
                 "skip the bad rows."
             ).format(count=count),
-            "file",
+            # The choice to skip them: the command line names its option, the window its box.
+            "skip_bad_rows",
         )
         self.preview = preview
 
