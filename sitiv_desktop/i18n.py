@@ -18,7 +18,8 @@ import hashlib
 import io
 import logging
 import os
-from decimal import Decimal
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -199,6 +200,16 @@ def format_money(amount: Decimal | int | float) -> str:
     return format_currency(amount, "EUR", locale=babel_locale())
 
 
+def format_whole_money(amount: Decimal | int | float) -> str:
+    """« 1 234 568 € »: rounded to the euro, with the no-break space of ``format_money`` (a
+    chart's axis and bars)."""
+    pattern = babel_locale().currency_formats["standard"].pattern.replace(".00", "")
+    whole = Decimal(str(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return format_currency(
+        whole, "EUR", format=pattern, currency_digits=False, locale=babel_locale()
+    )
+
+
 def format_number(value: Decimal | int | float) -> str:
     return format_decimal(value, locale=babel_locale())
 
@@ -206,3 +217,35 @@ def format_number(value: Decimal | int | float) -> str:
 def format_percent(value: Decimal | int | float) -> str:
     """A percentage given as 0–100: « 45 % »."""
     return _("{value} %").format(value=format_decimal(value, locale=babel_locale()))
+
+
+# French elides « de » before a vowel and before most h (« d’Oullins », « d’Hérouville »); the
+# h of « Ha », « Ho », « Hu » is mostly aspirated in commune names (« de Haguenau », « de
+# Houilles », « de Huningue »), and « y » before a vowel is a consonant (« de Yainville »).
+_ELIDING = frozenset("aeiouy")
+_MUTE_H_BEFORE = frozenset("eiy")
+_CONTRACTED = (("Le ", "du "), ("Les ", "des "))
+
+
+def de_commune(name: str) -> str:
+    """« de Givors », « d’Oullins-Pierre-Bénite », « du Bois-d’Oingt » (Le Bois-d’Oingt), « des
+    Haies » (Les Haies), « de La Mulatière »: French, whatever the current language (the demo's
+    texts are French)."""
+    for article, contracted in _CONTRACTED:
+        if name.startswith(article):
+            return contracted + name[len(article) :]
+    letters = [c for c in unicodedata.normalize("NFD", name[:3].casefold()) if c.isalpha()]
+    first, second = [*letters, "", ""][:2]
+    if first in ("œ", "æ") or (first in _ELIDING and not (first == "y" and second in _ELIDING)):
+        return f"d’{name}"
+    if first == "h" and second in _MUTE_H_BEFORE:
+        return f"d’{name}"
+    return f"de {name}"
+
+
+def of_commune(name: str) -> str:
+    """A commune's name after « of »: « d’Oullins-Pierre-Bénite », « du Bois-d’Oingt » in French
+    (``de_commune``), « of Givors » in English. Messages take it as ``{of_commune}``."""
+    if _current_language == "fr":
+        return de_commune(name)
+    return f"of {name}"

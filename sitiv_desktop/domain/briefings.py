@@ -132,7 +132,9 @@ class MeetingPackData:
     previous_meeting: MeetingRecord | None
     changes_since: dt.date
     changes: tuple[ChangeEntry, ...]
-    exchanges_since_count: int
+    # How many changes of each kind the period holds, all of them (``changes`` is capped), in
+    # the order of ``ChangeKind``: the sentence that sums up the table.
+    change_counts: tuple[tuple[ChangeKind, int], ...]
     contacts: tuple[ContactRecord, ...]
     projects: tuple[ProjectRecord, ...]
     late: tuple[CommitmentRecord, ...]

@@ -318,10 +318,12 @@ def paired_bar_chart(
     chart.x, chart.y = int(38 * mm), int(14 * mm)
     chart.width, chart.height = int(FRAME_WIDTH - 48 * mm), int(height - 26 * mm)
     # The first name at the top, as a table reads.
-    chart.data = [[float(v) for v in reversed(first)], [float(v) for v in reversed(second)]]
     chart.categoryAxis.categoryNames = list(reversed(names))
-    for index in range(2):
-        chart.bars[index].fillColor = SERIES[index]
+    # Within a name, reportlab draws the first series lowest: the second goes first, so that
+    # the bars read from the top in the legend's order (made, then kept).
+    chart.data = [[float(v) for v in reversed(second)], [float(v) for v in reversed(first)]]
+    for index, colour in enumerate((SERIES[1], SERIES[0])):
+        chart.bars[index].fillColor = colour
         chart.bars[index].strokeColor = None
     chart.barSpacing = 1
     chart.groupSpacing = 5

@@ -7,16 +7,16 @@ pack's.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import BinaryIO
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBreak, Spacer
 
-from sitiv_desktop.domain.briefings import MeetingPackData, PpiShare
+from sitiv_desktop.domain.briefings import ChangeKind, MeetingPackData, PpiShare
 from sitiv_desktop.domain.records import CommitmentRecord, PpiLineRecord, StakeRecord
-from sitiv_desktop.i18n import _, format_money, ngettext
+from sitiv_desktop.i18n import _, format_money, format_whole_money, ngettext, of_commune
 from sitiv_desktop.reports.common import (
     Sections,
     agenda_table,
@@ -51,6 +51,7 @@ from sitiv_desktop.reports.styles import (
     pack_money,
     pack_number,
 )
+from sitiv_desktop.services.ppi import nothing_left_note
 
 # The PPI table shows at most this many years; earlier and later ones are added to its ends.
 PPI_YEAR_COLUMNS = 3
@@ -183,24 +184,22 @@ def _glance(data: MeetingPackData, styles: Styles) -> list[Flowable]:
 
 
 def _changes(data: MeetingPackData, styles: Styles) -> list[Flowable]:
-    exchanges = _exchange_count(data.exchanges_since_count)
+    counted = change_summary(data.change_counts)
     if data.previous_meeting is not None:
         intro = _(
             "Since the last mayor meeting with the commune, on {date} ({title}), up to {as_of}: "
-            "{exchanges}."
+            "{changes}."
         ).format(
             title=data.previous_meeting.title,
             date=pack_date(data.changes_since),
             as_of=pack_date(data.as_of),
-            exchanges=exchanges,
+            changes=counted,
         )
     else:
         intro = _(
             "No mayor meeting was held with the commune before this one: these are the "
-            "changes of the past year, from {date} to {as_of}; {exchanges}."
-        ).format(
-            date=pack_date(data.changes_since), as_of=pack_date(data.as_of), exchanges=exchanges
-        )
+            "changes of the past year, from {date} to {as_of}; {changes}."
+        ).format(date=pack_date(data.changes_since), as_of=pack_date(data.as_of), changes=counted)
     flowables: list[Flowable] = [para(intro, styles.body)]
     if not data.changes:
         flowables.append(
@@ -246,8 +245,52 @@ def _changes(data: MeetingPackData, styles: Styles) -> list[Flowable]:
     return flowables
 
 
-def _exchange_count(count: int) -> str:
-    return ngettext("{count} exchange", "{count} exchanges", count).format(count=count)
+def change_summary(counts: Sequence[tuple[ChangeKind, int]]) -> str:
+    """« 3 engagements pris, 1 engagement tenu, 1 projet livré, 10 échanges »: every change of
+    the period by kind, in the order of ``ChangeKind``; « aucun changement » when none."""
+    if not counts:
+        return _("no change")
+    return ", ".join(
+        _change_wording(kind, count).format(count=pack_number(count)) for kind, count in counts
+    )
+
+
+def _change_wording(kind: ChangeKind, count: int) -> str:
+    wordings: dict[ChangeKind, Callable[[], str]] = {
+        ChangeKind.COMMITMENT_MADE: lambda: ngettext(
+            "{count} commitment made", "{count} commitments made", count
+        ),
+        ChangeKind.COMMITMENT_KEPT: lambda: ngettext(
+            "{count} commitment kept", "{count} commitments kept", count
+        ),
+        ChangeKind.COMMITMENT_ABANDONED: lambda: ngettext(
+            "{count} commitment abandoned", "{count} commitments abandoned", count
+        ),
+        ChangeKind.DUE_DATE_MOVED: lambda: ngettext(
+            "{count} due date moved", "{count} due dates moved", count
+        ),
+        ChangeKind.COMMITMENT_REASSIGNED: lambda: ngettext(
+            "{count} commitment reassigned", "{count} commitments reassigned", count
+        ),
+        ChangeKind.PROJECT_CREATED: lambda: ngettext(
+            "{count} new project", "{count} new projects", count
+        ),
+        ChangeKind.PROJECT_DELIVERED: lambda: ngettext(
+            "{count} project delivered", "{count} projects delivered", count
+        ),
+        ChangeKind.PROJECT_STATUS: lambda: ngettext(
+            "{count} project status changed", "{count} project statuses changed", count
+        ),
+        ChangeKind.PROJECT_PROGRESS: lambda: ngettext(
+            "{count} progress update", "{count} progress updates", count
+        ),
+        ChangeKind.MILESTONE_REACHED: lambda: ngettext(
+            "{count} milestone reached", "{count} milestones reached", count
+        ),
+        ChangeKind.AP_VOTED: lambda: ngettext("{count} AP voted", "{count} APs voted", count),
+        ChangeKind.EXCHANGE: lambda: ngettext("{count} exchange", "{count} exchanges", count),
+    }
+    return wordings[kind]()
 
 
 def _projects(data: MeetingPackData, styles: Styles) -> list[Flowable]:
@@ -522,7 +565,7 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
                 *[format_money(_sum_years(line.cp_by_year, years)) for _label, years in columns],
                 _overrun_cell(overrun, styles)
                 if overrun
-                else format_money(data.ppi_remaining.get(line.id, Decimal(0))),
+                else _remaining_cell(data.ppi_remaining.get(line.id, Decimal(0)), line, styles),
             ]
         )
     share = data.ppi_share
@@ -531,7 +574,7 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
             para(
                 markup(
                     "<b>{label}</b>",
-                    label=_("Share of {commune}").format(commune=data.commune.name),
+                    label=_("Share {of_commune}").format(of_commune=of_commune(data.commune.name)),
                 ),
                 styles.cell,
             ),
@@ -580,6 +623,8 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
                 styles.body,
             )
         )
+    notes = sorted({nothing_left_note(line.project_status) for line in data.ppi_lines} - {""})
+    flowables += [para(f"* {note}", styles.muted) for note in notes]
     flowables += _ap_votes(data.ppi_lines, styles)
     flowables += [
         *others_note(
@@ -600,8 +645,10 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
                 [str(y) for y in years],
                 [share.cp_by_year[y] for y in years],
                 _("Amounts in euros"),
-                lambda value: format_money(Decimal(str(round(value)))).replace(",00", ""),
-                _("Payment credits borne by {commune}, per year").format(commune=data.commune.name),
+                format_whole_money,
+                _("Payment credits {of_commune}, per year").format(
+                    of_commune=of_commune(data.commune.name)
+                ),
             )
         )
     return flowables
@@ -639,6 +686,21 @@ def _ap_votes(lines: Sequence[PpiLineRecord], styles: Styles) -> list[Flowable]:
             right_columns=(2,),
         ),
     ]
+
+
+def _remaining_cell(amount: Decimal, line: PpiLineRecord, styles: Styles) -> str | Flowable:
+    """What is left to program; for an abandoned project, nil and marked (the note under the
+    table says why)."""
+    if not nothing_left_note(line.project_status):
+        return format_money(amount)
+    return para(
+        markup(
+            '{amount}<br/><font size="7" color="#4A5568">* {label}</font>',
+            amount=format_money(amount),
+            label=_("abandoned project"),
+        ),
+        styles.cell_right,
+    )
 
 
 def _overrun_cell(amount: Decimal, styles: Styles) -> Flowable:

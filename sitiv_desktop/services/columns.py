@@ -32,7 +32,7 @@ from sitiv_desktop.i18n import (
     format_percent,
     format_time,
 )
-from sitiv_desktop.services.ppi import left_to_program
+from sitiv_desktop.services.ppi import left_to_program, nothing_left_note
 
 # ---------------------------------------------------------------------------------------------
 # Lists on screen
@@ -49,6 +49,8 @@ class ListColumn:
     right_aligned: bool = False
     name: str = ""
     width: int = 110
+    # A note the window shows as the cell's tooltip, when there is one for the record.
+    note: Callable[[Any], str] | None = None
 
     @property
     def label(self) -> str:
@@ -268,6 +270,7 @@ def ppi_list(years: Sequence[int]) -> tuple[ListColumn, ...]:
             remaining,
             right_aligned=True,
             name="amount",
+            note=lambda r: nothing_left_note(r.project_status),
         ),
     )
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from sitiv_desktop.domain.enums import ProjectStatus
 from sitiv_desktop.domain.records import PpiLineRecord, PpiRow, PpiTable
+from sitiv_desktop.i18n import _
 from sitiv_desktop.services.conversions import from_cents_or_none, syndicate_name
 from sitiv_desktop.services.projects import commune_project_filter, latest_vote_first
 from sitiv_desktop.store import models
@@ -43,6 +44,14 @@ def left_to_program(
     if ap is None:
         return None
     return ap - cp_total
+
+
+def nothing_left_note(status: ProjectStatus | None) -> str:
+    """Why « reste à programmer » is nil whatever the AP, for the line of an abandoned project
+    (shown beside the amount); empty for any other line."""
+    if status in NOTHING_LEFT_TO_PROGRAM:
+        return _("Abandoned project: nothing is left to program.")
+    return ""
 
 
 def _line_record(line: models.PpiLine) -> PpiLineRecord:

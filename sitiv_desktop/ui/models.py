@@ -109,6 +109,9 @@ class RecordTableModel(QAbstractTableModel):
             return _shown(column, record)
         if role == Qt.ItemDataRole.ToolTipRole:
             shown = _shown(column, record)
+            note = column.note(record) if column.note is not None else ""
+            if note:
+                return _("{text} — {note}").format(text=shown, note=note)
             return _("Late: {text}").format(text=shown) if _is_late(record) else shown
         if role == SORT_ROLE:
             value = column.value(record) if column.value else column.display(record)

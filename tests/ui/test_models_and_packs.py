@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from contextlib import closing
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from sitiv_desktop.context import Context
+from sitiv_desktop.i18n import format_money
 from sitiv_desktop.services.backups import check_backup_file
 from sitiv_desktop.services.meetings import get_meeting, list_meetings
+from sitiv_desktop.services.ppi import list_ppi_lines
 from sitiv_desktop.services.stakes import list_stakes
 from sitiv_desktop.ui.agenda import AgendaModel
 from sitiv_desktop.ui.app import Application
@@ -27,9 +32,11 @@ from sitiv_desktop.ui.models import (
     PagedTableModel,
     RecordTableModel,
     StoreSortProxy,
+    ppi_columns,
 )
 from sitiv_desktop.ui.packs import PackDialog
 from sitiv_desktop.ui.tasks import StoreRunner
+from tests import builders
 from tests.ui.conftest import Town
 
 
@@ -131,3 +138,26 @@ def test_exports_and_backup_from_the_tools_menu(
     with closing(sqlite3.connect(copy)) as connection:
         titles = {title for (title,) in connection.execute("SELECT title FROM commitments")}
     assert titles == {"Équiper la médiathèque", "Former les agents"}
+
+
+def test_the_ppi_tab_says_why_an_abandoned_project_has_nothing_left(context: Context) -> None:
+    with context.database.session() as session:
+        commune = builders.commune(session, "Oullins-Pierre-Bénite", "69149", 37_000)
+        dropped = builders.project(session, "SIT-01", "Plan de reprise", commune, "abandoned")
+        live = builders.project(session, "SIT-02", "Hébergement", commune)
+        for project in (dropped, live):
+            builders.ppi_line(
+                session, project, [(dt.date(2025, 1, 10), 146_000_00)], {2026: 40_880_00}
+            )
+    with context.database.read_session() as session:
+        lines = {line.project_code: line for line in list_ppi_lines(session)}
+    model = RecordTableModel(ppi_columns([2026]))
+    model.set_records([lines["SIT-01"], lines["SIT-02"]])
+    left = model.columnCount() - 1
+    assert model.headerData(left, Qt.Orientation.Horizontal) == "Reste à programmer"
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert model.data(model.index(0, left)) == format_money(Decimal(0))
+    assert model.data(model.index(0, left), tip) == (
+        f"{format_money(Decimal(0))} — Projet abandonné\u00a0: rien n’est plus à programmer."
+    )
+    assert model.data(model.index(1, left), tip) == format_money(Decimal("105120"))

@@ -193,6 +193,8 @@ def test_changes_stakes_and_ppi_lines_are_capped(session: Session) -> None:
     # The latest changes are listed; the earliest ones are counted.
     assert f"Promesse {CHANGES_SHOWN + EXTRA - 1:03d}" in text and "Promesse 000" not in text
     assert f"{EXTRA} changements plus anciens ne sont pas détaillés" in text
+    # The sentence above the table counts them all, the earliest ones too.
+    assert f"{CHANGES_SHOWN + EXTRA} engagements pris." in text
     # The high-priority stake first; the most advanced low ones fall beyond the cap.
     assert "Action 000" in text and f"Action {STAKES_SHOWN + EXTRA - 1:03d}" not in text
     assert f"{EXTRA} autres enjeux ne sont pas détaillés" in text

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections import Counter
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from sitiv_desktop import __version__
+from sitiv_desktop.domain.briefings import ChangeKind
 from sitiv_desktop.errors import Cancelled, UserError
 from sitiv_desktop.i18n import format_money
 from sitiv_desktop.reports.document import BuildOptions
@@ -113,7 +115,7 @@ def test_what_changed_and_the_talking_points(database: Database, ids: PackIds) -
     text = flat(" ".join(page_texts(build(database, ids))))
     assert (
         "Depuis la dernière rencontre avec le maire, le 15 novembre 2014 "
-        "(« Rencontre d’automne »), jusqu’au 20 janvier 2015 : 2 échanges." in text
+        "(« Rencontre d’automne »), jusqu’au 20 janvier 2015 : " in text
     )
     for expected in (
         "20 décembre 2014 Jalon atteint",
@@ -127,7 +129,29 @@ def test_what_changed_and_the_talking_points(database: Database, ids: PackIds) -
     assert "Remplacer les copieurs" not in text
     assert "Point 2 : obtenir la décision de la commune sur « SIG intercommunal » (Étude)." in text
     assert "« Ouvrir les données publiques », qu’aucun projet ne couvre encore" in text
-    assert "Saluer la livraison de « VEN-PORTAIL — Portail citoyen de Vénissieux »" in text
+    assert "Saluer la livraison du projet « VEN-PORTAIL — Portail citoyen de Vénissieux »" in text
+
+
+def test_what_changed_is_summed_up_by_kind_as_its_table_shows(
+    database: Database, ids: PackIds
+) -> None:
+    with database.read_session() as session:
+        data = meeting_pack_data(session, ids.meeting)
+    shown = Counter(change.kind for change in data.changes)
+    assert data.change_count == len(data.changes)  # every change is in the table here
+    assert dict(data.change_counts) == shown
+    assert shown[ChangeKind.EXCHANGE] == 2 and len(shown) > 1
+    text = flat(" ".join(page_texts(build(database, ids))))
+    summary = re.search(r"jusqu’au 20 janvier 2015 : (.*?)\. Date Changement", text)
+    assert summary is not None
+    assert summary.group(1) == (
+        "2 engagements pris, 1 engagement tenu, 1 projet livré, 1 jalon atteint, 1 AP votée, "
+        "2 échanges"
+    )
+    # Each kind the sentence counts is a row of the table, as many times.
+    table = text[summary.end() :]
+    for kind, count in shown.items():
+        assert table.count(f" {kind.label} ") >= count, kind
 
 
 def test_a_pack_for_one_commune_holds_nothing_of_another(database: Database, ids: PackIds) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from sitiv_desktop.domain.enums import MeetingKind, ProjectStatus
 from sitiv_desktop.domain.transfers import ImportKind
-from sitiv_desktop.i18n import format_money
+from sitiv_desktop.i18n import de_commune, format_money, of_commune, set_language
 from sitiv_desktop.reports.document import BuildOptions
 from sitiv_desktop.reports.packs import build_pack
 from sitiv_desktop.services.briefings import gather_pack
@@ -162,6 +162,46 @@ def test_an_abandoned_project_has_nothing_left_to_program(demo: Database) -> Non
         wanted.replace("\u00a0", " ").replace("\u202f", " ").split()
     )
     assert "105 120,00 €" not in text
+    # Nil, but not silently: the cell is marked and the note under the table says why.
+    assert columns[-1].note is not None
+    assert columns[-1].note(abandoned) == "Projet abandonné\u00a0: rien n’est plus à programmer."
+    ppi = section(text, "8. Lignes du PPI", "9. Points à aborder")
+    assert "SIT-2024-01" in ppi
+    assert "0,00 € * projet abandonné" in ppi
+    assert "* Projet abandonné : rien n’est plus à programmer." in ppi
+
+
+def test_a_commune_name_after_de_is_elided_or_contracted(demo: Database) -> None:
+    with demo.read_session() as session:
+        oullins = session.scalars(
+            select(models.Commune.id).where(models.Commune.name == "Oullins-Pierre-Bénite")
+        ).one()
+    text = pack_text(demo, next_mayor_meeting(demo, oullins))
+    for elided in (
+        "Rencontre avec le maire d’Oullins-Pierre-Bénite",  # the demo's titles
+        "Hôtel de ville d’Oullins-Pierre-Bénite",
+        "Part d’Oullins-Pierre-Bénite",  # the PPI table's share row
+        "Crédits de paiement à la charge d’Oullins-Pierre-Bénite, par année",  # the chart
+    ):
+        assert elided in text, elided
+    assert "de Oullins" not in text
+    # Talking points do not set a quoted title after « de ».
+    assert "de « " not in section(text, "9. Points à aborder", "page ")
+    assert [de_commune(name) for name in ("Givors", "Écully", "Hérouville", "Houilles")] == [
+        "de Givors",
+        "d’Écully",
+        "d’Hérouville",
+        "de Houilles",
+    ]
+    assert de_commune("Le Bois-d’Oingt") == "du Bois-d’Oingt"
+    assert de_commune("Les Haies") == "des Haies"
+    assert de_commune("La Mulatière") == "de La Mulatière"
+    assert of_commune("Oullins-Pierre-Bénite") == "d’Oullins-Pierre-Bénite"
+    set_language("en")
+    try:
+        assert of_commune("Oullins-Pierre-Bénite") == "of Oullins-Pierre-Bénite"
+    finally:
+        set_language("fr")
 
 
 def test_the_demo_holds_the_commune_merged_in_2024_not_the_former_one(demo: Database) -> None:

@@ -93,7 +93,7 @@ def test_the_ppi_of_the_coming_year(database: Database, ids: PackIds) -> None:
     assert flat(format_money(table.total_cp(2015))) in text
     assert flat(format_money(Decimal("714567.89"))) in text
     assert "Annoncer le PPI 2015 : 714 567,89 € de crédits de paiement" in text
-    assert "Vénissieux en a vu le plus (2)" in text
+    assert "dont 2 avec Vénissieux, la commune qui en compte le plus." in text
 
 
 def test_draft_and_identical_bytes(database: Database, ids: PackIds) -> None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, case, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from sitiv_desktop.domain.briefings import MeetingPackData, PpiShare
+from sitiv_desktop.domain.briefings import ChangeEntry, ChangeKind, MeetingPackData, PpiShare
 from sitiv_desktop.domain.enums import CommitmentStatus, Priority, ProjectStatus
 from sitiv_desktop.domain.records import (
     CommitmentRecord,
@@ -114,7 +115,7 @@ def meeting_pack_data(
         changes_since=since,
         changes=tuple(changes[-CHANGES_SHOWN:]),
         change_count=len(changes),
-        exchanges_since_count=_count_exchanges(session, commune_id, since, stands_at),
+        change_counts=_counts_by_kind(changes),
         contacts=tuple(list_contacts(session, commune_id)),
         projects=projects,
         project_count=sum(project_counts.values()),
@@ -239,19 +240,10 @@ class _CommitmentLists:
         return count_commitments(self.session, conditions)
 
 
-def _count_exchanges(
-    session: Session, commune_id: uuid.UUID, since: dt.date, until: dt.date
-) -> int:
-    statement = (
-        select(func.count())
-        .select_from(models.Exchange)
-        .where(
-            models.Exchange.commune_id == commune_id,
-            models.Exchange.occurred_on >= since,
-            models.Exchange.occurred_on <= until,
-        )
-    )
-    return session.scalar(statement) or 0
+def _counts_by_kind(changes: Sequence[ChangeEntry]) -> tuple[tuple[ChangeKind, int], ...]:
+    """How many changes of each kind, in the order of ``ChangeKind``; the kinds absent left out."""
+    counts = Counter(change.kind for change in changes)
+    return tuple((kind, counts[kind]) for kind in ChangeKind if counts[kind])
 
 
 def _recent_exchanges(

@@ -8,6 +8,7 @@ import uuid
 from sitiv_desktop.domain.enums import (
     CommitmentStatus,
 )
+from sitiv_desktop.i18n import de_commune
 from sitiv_desktop.services.demo.maker import (
     DrawnCommitment,
     DrawnCommune,
@@ -76,7 +77,7 @@ def make_commitment(
         models.Commitment,
         commune_id=commune.id,
         title=title,
-        description=f"Engagement pris {where} de {commune.name}, demandé par "
+        description=f"Engagement pris {where} {de_commune(commune.name)}, demandé par "
         f"{commune.general_director if maker.rng.random() < 0.5 else commune.mayor}.",
         promised_by=promised_by,
         responsible=responsible,

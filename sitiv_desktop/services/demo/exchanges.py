@@ -11,6 +11,7 @@ from sitiv_desktop.domain.enums import (
     Priority,
     ProjectStatus,
 )
+from sitiv_desktop.i18n import de_commune
 from sitiv_desktop.services.demo.maker import (
     DrawnCommitment,
     DrawnCommune,
@@ -69,7 +70,9 @@ def make_exchanges(
                 channel = maker.rng.choice(channels)
                 words = {"the": project.subject.the, "of_the": project.subject.of_the}
                 subject_line = subject.format(**words)
-                summary = summary.format(commune=commune.name, **words)
+                summary = summary.format(
+                    commune=commune.name, of_commune=de_commune(commune.name), **words
+                )
                 project_id, commitment_id = project.id, None
             maker.add(
                 models.Exchange,

@@ -11,6 +11,7 @@ from sitiv_desktop.domain.enums import (
     OutcomeKind,
     ProjectStatus,
 )
+from sitiv_desktop.i18n import de_commune
 from sitiv_desktop.services.demo.agendas import Calendar, Item
 from sitiv_desktop.services.demo.commitments import make_commitment
 from sitiv_desktop.services.demo.maker import (
@@ -141,8 +142,9 @@ def _speech_notes(year: int, communes: int) -> str:
 
 def _personal_points(commune: DrawnCommune) -> str:
     """The president's own points for a mayor meeting to come."""
+    town_hall = f"l’hôtel de ville {de_commune(commune.name)}"
     return (
-        f"- Remercier {commune.mayor} de son accueil à l’hôtel de ville de {commune.name}.\n"
+        f"- Remercier {commune.mayor} de son accueil à {town_hall}.\n"
         "- Redire que le syndicat prévient la commune avant qu’une échéance ne glisse.\n"
         "- Proposer la visite d’un chantier en cours avec les élus de la commune."
     )
@@ -176,10 +178,10 @@ def _mayor_meetings(
     for day in days:
         meeting_id, status = calendar.meeting(
             MeetingKind.MAYOR_MEETING,
-            f"Rencontre avec le maire de {commune.name} — {french_date(day)}",
+            f"Rencontre avec le maire {de_commune(commune.name)} — {french_date(day)}",
             dt.datetime.combine(day, dt.time(maker.rng.choice((9, 10, 14, 16)), 0)),
             90,
-            f"Hôtel de ville de {commune.name}, bureau du maire",
+            f"Hôtel de ville {de_commune(commune.name)}, bureau du maire",
             [commune],
             f"{mayor}, {commune.general_director} (DGS), {staff.titled['president']}, "
             f"{staff.titled['dgs']}",

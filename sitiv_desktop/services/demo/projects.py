@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sitiv_desktop.domain.enums import (
     ProjectStatus,
 )
+from sitiv_desktop.i18n import de_commune
 from sitiv_desktop.services.demo.communes import SYNDICATE_PREFIX
 from sitiv_desktop.services.demo.maker import (
     PPI_YEARS_BEFORE,
@@ -136,7 +137,7 @@ def _project_description(
 ) -> str:
     if owner is not None:
         return (
-            f"{subject.description} Maîtrise d’ouvrage : la commune de {owner.name} ; "
+            f"{subject.description} Maîtrise d’ouvrage : la commune {de_commune(owner.name)} ; "
             "le syndicat l’accompagne et suit l’échéancier."
         )
     names = ", ".join(c.name for c in concerned[:-1]) + f" et {concerned[-1].name}"

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from sitiv_desktop.domain.enums import ContactRole
 from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import CommuneRecord, ContactRecord
-from sitiv_desktop.i18n import _
+from sitiv_desktop.i18n import _, of_commune
 from sitiv_desktop.services.communes import (
     ContactDraft,
     delete_contact,
@@ -104,7 +104,7 @@ class ContactsDialog(QDialog):
         self.contacts: list[ContactRecord] = []
         self.editor: ContactEditor | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setWindowTitle(_("Contacts of {commune}").format(commune=commune.name))
+        self.setWindowTitle(_("Contacts {of_commune}").format(of_commune=of_commune(commune.name)))
         self.setMinimumSize(720, 360)
         layout = QVBoxLayout(self)
         self.notice = QLabel(read_only_reason)
