@@ -15,7 +15,7 @@ from typing import Any
 from sitiv_desktop.cli.output import ask_password, print_json
 from sitiv_desktop.cli.parser import Command
 from sitiv_desktop.errors import ExternalError, UserError
-from sitiv_desktop.i18n import N_, _, ngettext
+from sitiv_desktop.i18n import N_, _, ngettext, of_commune
 from sitiv_desktop.paths import Paths
 from sitiv_desktop.services.files import os_reason
 
@@ -238,8 +238,8 @@ def _run_commune_action(url: str, arguments: argparse.Namespace) -> int:
             url, arguments.commune, arguments.mayor, arguments.email, arguments.phone
         )
         print(
-            _("{mayor} is the mayor of {commune}.").format(
-                mayor=arguments.mayor.strip(), commune=name
+            _("{mayor} is the mayor {of_commune}.").format(
+                mayor=arguments.mayor.strip(), of_commune=of_commune(name)
             )
         )
         if former and former != arguments.mayor.strip():

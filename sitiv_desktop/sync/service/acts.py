@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from sitiv_desktop.errors import NotFound, UserError
-from sitiv_desktop.i18n import _, format_long_date
+from sitiv_desktop.i18n import _, format_long_date, of_commune
 from sitiv_desktop.services.text import fold
 from sitiv_desktop.store import models
 from sitiv_desktop.sync.rows import decode, encode, table_of
@@ -75,7 +75,7 @@ def require_syndicate_admin(connection: Connection, rights: Rights) -> None:
 def require_commune_admin(rights: Rights, commune_id: uuid.UUID, name: str) -> None:
     if commune_id not in rights.administered:
         raise NoRight(
-            _("You are not an administrator of {commune}.").format(commune=name),
+            _("You are not an administrator {of_commune}.").format(of_commune=of_commune(name)),
         )
 
 
