@@ -16,7 +16,7 @@ from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBr
 
 from sitiv_desktop.domain.briefings import MeetingPackData, PpiShare
 from sitiv_desktop.domain.records import CommitmentRecord, PpiLineRecord, StakeRecord
-from sitiv_desktop.i18n import _, format_money, ngettext
+from sitiv_desktop.i18n import _, format_money, format_money_whole, ngettext
 from sitiv_desktop.reports.common import (
     Sections,
     agenda_table,
@@ -600,7 +600,7 @@ def _ppi(data: MeetingPackData, styles: Styles) -> list[Flowable]:
                 [str(y) for y in years],
                 [share.cp_by_year[y] for y in years],
                 _("Amounts in euros"),
-                lambda value: format_money(Decimal(str(round(value)))).replace(",00", ""),
+                format_money_whole,
                 _("Payment credits borne by {commune}, per year").format(commune=data.commune.name),
             )
         )
