@@ -241,6 +241,7 @@ class AgendaPanel(QWidget):
         self.meeting: MeetingRecord | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 0, 0)
+        self.column = layout
         self.heading = QLabel(_("Choose a meeting to build its agenda."))
         self.heading.setObjectName("panelTitle")
         self.heading.setWordWrap(True)
@@ -298,6 +299,10 @@ class AgendaPanel(QWidget):
         )
         layout.addLayout(second)
         self._set_enabled(False)
+
+    def set_beside_list(self, beside: bool) -> None:
+        """Margins for a pane beside the meetings list, or under it (as wide as the list)."""
+        self.column.setContentsMargins(*((12, 8, 0, 0) if beside else (12, 4, 12, 8)))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view and event.type() == QEvent.Type.Resize:

@@ -379,10 +379,10 @@ class MainWindow(WindowMenus):
         if split.orientation() != orientation:
             split.setOrientation(orientation)
             if side_by_side:
-                self.agenda.layout().setContentsMargins(12, 8, 0, 0)
+                self.agenda.set_beside_list(True)
                 split.setSizes([split.width() * 45 // 100, split.width() * 55 // 100])
             else:
-                self.agenda.layout().setContentsMargins(12, 4, 12, 8)
+                self.agenda.set_beside_list(False)
                 split.setSizes([split.height() * 46 // 100, split.height() * 54 // 100])
         # The agenda pane keeps its buttons in view: the list gives way first.
         sizes = split.sizes()
