@@ -24,7 +24,7 @@ def main(target: Path) -> None:
         context = open_context(folder)
         with context.database.session() as session:
             generate_demo(session, seed=1, today=dt.date.today())
-        context.settings.set("first_start_done", True)
+        context.settings.first_start_done = True
         application = Application(context, inline=True)
         window = application.window
         application.start()

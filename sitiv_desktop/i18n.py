@@ -181,13 +181,25 @@ def format_long_date(value: dt.date) -> str:
 
 
 def format_time(value: dt.datetime | dt.time) -> str:
+    """« 14:30 »: the locale's short time, for tables and columns."""
     return babel_format_time(value, format="short", locale=babel_locale())
 
 
+def clock_time(moment: dt.datetime | dt.time) -> str:
+    """« 9 h 30 », « 14 h » in French (its spaces never break a line); the locale's short time
+    otherwise. The time of prose: the packs, the dashboard, a meeting's details."""
+    if _current_language != "fr":
+        return format_time(moment)
+    if moment.minute:
+        return f"{moment.hour}\u00a0h\u00a0{moment.minute:02d}"
+    return f"{moment.hour}\u00a0h"
+
+
 def format_datetime(value: dt.datetime, style: str = "full") -> str:
-    """The date as ``format_date`` gives it, then the time: « mardi 20 janvier 2015 à 14:30 »."""
+    """The date as ``format_date`` gives it, then the time as ``clock_time`` writes it:
+    « mardi 20 janvier 2015 à 14 h 30 »."""
     return _("{date} at {time}").format(
-        date=format_date(value.date(), style), time=format_time(value)
+        date=format_date(value.date(), style), time=clock_time(value)
     )
 
 

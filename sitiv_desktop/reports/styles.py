@@ -12,9 +12,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from sitiv_desktop.i18n import format_money, format_number, format_percent
+from sitiv_desktop.i18n import clock_time, format_money, format_number, format_percent
 from sitiv_desktop.reports.fonts import BODY, BODY_BOLD, BODY_ITALIC, TITLE, register_fonts
-from sitiv_desktop.services.briefings.common import clock_time, long_date
+from sitiv_desktop.services.briefings.common import long_date
 
 PAGE_SIZE = A4
 PAGE_WIDTH, PAGE_HEIGHT = A4

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QMimeData,
     QModelIndex,
     QObject,
@@ -240,6 +241,7 @@ class AgendaPanel(QWidget):
         self.meeting: MeetingRecord | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 0, 0)
+        self.column = layout
         self.heading = QLabel(_("Choose a meeting to build its agenda."))
         self.heading.setObjectName("panelTitle")
         self.heading.setWordWrap(True)
@@ -261,13 +263,19 @@ class AgendaPanel(QWidget):
         self.view.setDropIndicatorShown(True)
         self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.view.verticalHeader().setVisible(False)
+        # One line per item: a text too long is cut with « … » and read whole in its tooltip.
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setDefaultSectionSize(28)
         header = self.view.horizontalHeader()
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
         # The item's wording takes what the speaker, the link and the short columns leave.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for short in (2, 4):
             header.setSectionResizeMode(short, QHeaderView.ResizeMode.ResizeToContents)
         for named in (1, 3):
             header.resizeSection(named, 120)
+        self.model.modelReset.connect(self.fit_columns)
+        self.view.installEventFilter(self)
         self.view.doubleClicked.connect(lambda _index: self.edit_item())
         layout.addWidget(self.view, 1)
         self.total = QLabel()
@@ -291,6 +299,26 @@ class AgendaPanel(QWidget):
         )
         layout.addLayout(second)
         self._set_enabled(False)
+
+    def set_beside_list(self, beside: bool) -> None:
+        """Margins for a pane beside the meetings list, or under it (as wide as the list)."""
+        self.column.setContentsMargins(*((12, 8, 0, 0) if beside else (12, 4, 12, 8)))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
+
+    def fit_columns(self) -> None:
+        """The speaker and the link as wide as they read, up to a share of the table each, so
+        that the item's wording keeps at least a third of it."""
+        room = self.view.viewport().width() or self.view.width()
+        header = self.view.horizontalHeader()
+        short = sum(header.sectionSize(section) for section in (2, 4))
+        share = max(120, (room - short) // 3)
+        for section in (1, 3):
+            wanted = max(self.view.sizeHintForColumn(section), header.sectionSizeHint(section))
+            header.resizeSection(section, max(90, min(wanted, share)))
 
     def _button(self, text: str, slot: Callable[[], None], row: QHBoxLayout) -> QPushButton:
         button = QPushButton(text)

@@ -8,7 +8,7 @@ import uuid
 from decimal import Decimal
 
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -28,7 +28,14 @@ from sitiv_desktop.domain.records import (
     ExchangeRecord,
     PpiTable,
 )
-from sitiv_desktop.i18n import _, format_date, format_datetime, format_number, ngettext
+from sitiv_desktop.i18n import (
+    _,
+    format_date,
+    format_datetime,
+    format_number,
+    format_whole_money,
+    ngettext,
+)
 from sitiv_desktop.services.communes import AllCommunesOverview, CpTotals, load_overview
 from sitiv_desktop.ui.tasks import StoreRunner, emit
 
@@ -42,16 +49,6 @@ STATUS_COLOURS = {
     ProjectStatus.ABANDONED: "#b3261e",
 }
 LATE = "#b3261e"
-
-
-def _money_short(amount: Decimal) -> str:
-    """« 1,2 M€ », « 350 k€ »: what fits under a bar."""
-    value = float(amount)
-    if abs(value) >= 1_000_000:
-        return _("{amount} M€").format(amount=format_number(round(value / 1_000_000, 1)))
-    if abs(value) >= 1_000:
-        return _("{amount} k€").format(amount=format_number(round(value / 1_000)))
-    return _("{amount} €").format(amount=format_number(round(value)))
 
 
 class PpiChart(QWidget):
@@ -71,7 +68,7 @@ class PpiChart(QWidget):
 
     def set_totals(self, totals: CpTotals) -> None:
         self.totals = list(totals)
-        self.labels = [_money_short(total) for _year, total in self.totals]
+        self.labels = [format_whole_money(total) for _year, total in self.totals]
         summary = "; ".join(
             f"{year} : {label}"
             for (year, _total), label in zip(self.totals, self.labels, strict=True)
@@ -94,6 +91,10 @@ class PpiChart(QWidget):
         bar_width = min(56.0, slot * 0.6)
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.85))
+        # Whole euros as the packs write them: the type gives way before two amounts overlap.
+        widest = max(QFontMetricsF(small).horizontalAdvance(label) for label in self.labels)
+        if widest > slot - 4:
+            small.setPointSizeF(max(6.0, small.pointSizeF() * (slot - 4) / widest))
         painter.setFont(small)
         for index, (year, total) in enumerate(self.totals):
             height = plot.height() * float(total) / highest
@@ -261,8 +262,10 @@ class Dashboard(QScrollArea):
         grid.addWidget(self.ppi_card, 1, 2)
         for column in range(3):
             grid.setColumnStretch(column, 1)
-        outer.addLayout(grid)
-        outer.addStretch(1)
+        # The cards share the height of the page: no empty band under them on a tall window.
+        for row in range(2):
+            grid.setRowStretch(row, 1)
+        outer.addLayout(grid, 1)
         self._generation = 0
 
     def show_commune(self, commune_id: uuid.UUID | None) -> None:

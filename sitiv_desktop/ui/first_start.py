@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCommandLinkButton,
     QDialog,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -71,7 +73,14 @@ class FirstStartDialog(QDialog):
         self.shared_button.clicked.connect(lambda: self._choose(SHARED))
         layout.addWidget(self.shared_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Start empty"))
+        self.empty_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.empty_button.setText(_("Start empty"))
+        # A blank page, not the style's red cross of Cancel: starting empty is a choice too.
+        self.empty_button.setIcon(
+            QIcon.fromTheme(
+                "document-new", self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+            )
+        )
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 

@@ -45,6 +45,9 @@ class ListPage(QWidget):
         self.filter.setAccessibleName(filter_hint)
         self.filter.setClearButtonEnabled(True)
         self.filter.setMaximumWidth(360)
+        # The hint read whole: its text, the clear button and the frame's margins.
+        hint_width = self.filter.fontMetrics().horizontalAdvance(filter_hint) + 48
+        self.filter.setMinimumWidth(min(360, max(200, hint_width)))
         self.filter.textChanged.connect(self.proxy.set_filter_text)
         self.toolbar.addWidget(self.filter)
         self.toolbar.addStretch(1)
@@ -187,22 +190,22 @@ class ListPage(QWidget):
             room = (self.view.viewport().width() or self.view.width()) - 2
             used = sum(widths.values())
             if title_section >= 0 and used > room:
-                # Too wide: the title gives way first, then the longest text columns, never
-                # the amounts; what still does not fit is at the right (the least important).
-                title = widths[title_section]
-                widths[title_section] = max(170, title - (used - room))
-                used = sum(widths.values())
+                # Too wide: the longest text columns give way first, down to their own width
+                # (dates stay whole), never the amounts; then the title, which is what a row is
+                # read by; what still does not fit is at the right (the least important).
                 for section in sorted(widths, key=lambda s: -widths[s]):
                     if used <= room:
                         break
                     column = self.model.columns[section]
                     if column.name in ("amount", "title"):
                         continue
-                    # Down to the column's own width at most: dates stay whole.
                     cut = min(widths[section] - min(column.width, 140), used - room)
                     if cut > 0:
                         widths[section] -= cut
                         used -= cut
+                if used > room:
+                    title = widths[title_section]
+                    widths[title_section] = max(170, title - (used - room))
             elif title_section >= 0 and room > used:
                 widths[title_section] += room - used
             for section, width in widths.items():

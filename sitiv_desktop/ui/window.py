@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
@@ -45,6 +45,10 @@ from sitiv_desktop.ui.models import (
     ppi_columns,
 )
 from sitiv_desktop.ui.tasks import ALL, ChangeNotifier, StoreRunner
+
+# The width of the tabs from which the meetings list and its agenda sit side by side, each wide
+# enough for its columns (a 1366-pixel laptop leaves about 1140: one above the other).
+MEETINGS_SIDE_BY_SIDE = 1500
 
 __all__ = ["COMMUNE_ROLE", "MainWindow"]
 
@@ -151,7 +155,9 @@ class MainWindow(WindowMenus):
         meeting_split.setStretchFactor(1, 1)
         # The agenda gets the larger share: its items are read and typed there.
         meeting_split.setSizes([520, 580])
+        meeting_split.setObjectName("meetingSplit")
         self.meeting_split = meeting_split
+        meeting_split.installEventFilter(self)
         self.tabs.addTab(meeting_split, _("Meetings"))
 
         self.exchanges = ListPage(
@@ -357,11 +363,34 @@ class MainWindow(WindowMenus):
         sizes = self.splitter.sizes()
         if len(sizes) == 2 and sum(sizes) > 1000 and sizes[0] < 220:
             self.splitter.setSizes([220, sum(sizes) - 220])
+        self.arrange_meetings()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.meeting_split and event.type() == QEvent.Type.Resize:
+            self.arrange_meetings()
+        return super().eventFilter(watched, event)
+
+    def arrange_meetings(self) -> None:
+        """The meetings list beside its agenda where the tab is wide enough for both to read
+        whole; above it otherwise (a 1366-pixel laptop), each then as wide as the tab."""
+        split = self.meeting_split
+        side_by_side = self.tabs.width() >= MEETINGS_SIDE_BY_SIDE
+        orientation = Qt.Orientation.Horizontal if side_by_side else Qt.Orientation.Vertical
+        if split.orientation() != orientation:
+            split.setOrientation(orientation)
+            if side_by_side:
+                self.agenda.set_beside_list(True)
+                split.setSizes([split.width() * 45 // 100, split.width() * 55 // 100])
+            else:
+                self.agenda.set_beside_list(False)
+                split.setSizes([split.height() * 46 // 100, split.height() * 54 // 100])
         # The agenda pane keeps its buttons in view: the list gives way first.
-        total = sum(self.meeting_split.sizes())
-        wanted = self.agenda.minimumSizeHint().width()
-        if total and self.meeting_split.sizes()[1] < wanted:
-            self.meeting_split.setSizes([max(280, total - wanted), wanted])
+        sizes = split.sizes()
+        total = sum(sizes)
+        hint = self.agenda.minimumSizeHint()
+        wanted = hint.width() if side_by_side else hint.height()
+        if total and len(sizes) == 2 and sizes[1] < wanted:
+            split.setSizes([max(160, total - wanted), wanted])
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

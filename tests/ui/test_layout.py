@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QStyle, QWidget
 
+from sitiv_desktop.services.meetings import AgendaItemDraft, save_agenda_item
 from sitiv_desktop.ui.app import Application
+from sitiv_desktop.ui.first_start import FirstStartDialog
 from sitiv_desktop.ui.window import MainWindow
 from tests.ui.test_window import choose
 
@@ -105,3 +107,98 @@ def _horizontal() -> object:
     from PySide6.QtCore import Qt
 
     return Qt.Orientation.Horizontal
+
+
+def test_the_meetings_list_reads_whole_above_its_agenda_on_a_laptop(started: Application) -> None:
+    window = started.window
+    window.resize(1366, 768)
+    choose(window, "Vénissieux")
+    window.tabs.setCurrentWidget(window.meeting_split)
+    window.meetings.view.selectRow(0)
+    QApplication.processEvents()
+    # Too narrow for both side by side: each is as wide as the tab, nothing runs off the right.
+    assert window.meeting_split.orientation() == Qt.Orientation.Vertical
+    assert window.meetings.view.horizontalScrollBar().maximum() == 0
+    header = window.meetings.view.horizontalHeader()
+    title = [c.name for c in window.meetings.model.columns].index("title")
+    metrics = window.meetings.view.fontMetrics()
+    widest = max(
+        metrics.horizontalAdvance(window.meetings.model.columns[title].display(record))
+        for record in window.meetings.model.records
+    )
+    assert header.sectionSize(title) >= widest
+    assert window.agenda.width() >= window.meetings.width() - 24
+    # A speaker is read whole when there is room, the item keeping the most of it.
+    agenda = window.agenda.view
+    meeting = window.agenda.meeting
+    assert meeting is not None
+    speaker_text = "Camille Lambert (présidente du syndicat)"
+    with started.context.database.session() as session:
+        save_agenda_item(
+            session, meeting.id, AgendaItemDraft("Allocution d’accueil", speaker_text, 10)
+        )
+    window.agenda.reload()
+    QApplication.processEvents()
+    assert agenda.model().rowCount() == 1
+    speaker = max(agenda.sizeHintForColumn(1), agenda.horizontalHeader().sectionSizeHint(1))
+    assert agenda.horizontalHeader().sectionSize(1) >= speaker
+    assert agenda.horizontalHeader().sectionSize(0) >= agenda.horizontalHeader().sectionSize(1)
+    # On a wide screen the agenda sits beside its list again.
+    window.resize(1920, 1000)
+    QApplication.processEvents()
+    assert window.tabs.width() >= 1500
+    assert window.meeting_split.orientation() == Qt.Orientation.Horizontal
+    assert window.agenda.width() >= window.agenda.minimumSizeHint().width()
+
+
+def test_filter_hints_are_read_whole(started: Application) -> None:
+    window = started.window
+    window.resize(1366, 768)
+    for page in window.list_pages():
+        window.tabs.setCurrentWidget(window.meeting_split if page is window.meetings else page)
+        QApplication.processEvents()
+        hint = page.filter.placeholderText()
+        assert page.filter.width() >= page.filter.fontMetrics().horizontalAdvance(hint) + 24, hint
+
+
+def test_the_dashboard_cards_fill_the_page(started: Application) -> None:
+    window = started.window
+    window.resize(1366, 768)
+    choose(window, "Vénissieux")
+    window.tabs.setCurrentWidget(window.dashboard)
+    QApplication.processEvents()
+    dashboard = window.dashboard
+    page_bottom = dashboard.viewport().height()
+    card = dashboard.exchanges_card
+    card_bottom = card.mapTo(dashboard.viewport(), QPoint(0, card.height())).y()
+    assert page_bottom - card_bottom <= 30, (page_bottom, card_bottom)
+
+
+def test_a_long_field_has_its_label_at_its_top(started: Application) -> None:
+    editor = started.window.new_project()
+    assert editor is not None
+    editor.show()
+    QApplication.processEvents()
+    field = editor.fields["description"]
+    caption = editor.form.labelForField(field.parentWidget())
+    assert isinstance(caption, QLabel)
+    field_top = field.mapTo(editor, QPoint(0, 0)).y()
+    caption_top = caption.mapTo(editor, QPoint(0, 0)).y()
+    # The label's text by the field's first line, not floating in the row above or beside.
+    assert abs(caption_top - field_top) <= 8, (caption_top, field_top)
+    code = editor.fields["code"]
+    code_caption = editor.form.labelForField(code.parentWidget())
+    assert isinstance(code_caption, QLabel)
+    middle = code.mapTo(editor, QPoint(0, code.height() // 2)).y()
+    caption_middle = code_caption.mapTo(editor, QPoint(0, code_caption.height() // 2)).y()
+    assert abs(middle - caption_middle) <= 3
+    editor.close()
+
+
+def test_starting_empty_does_not_look_like_cancelling(qtbot: object) -> None:
+    dialog = FirstStartDialog()
+    cancel = dialog.style().standardIcon(QStyle.StandardPixmap.SP_DialogCancelButton)
+    shown = dialog.empty_button.icon()
+    assert dialog.empty_button.text() == "Commencer à vide"
+    assert shown.pixmap(16).toImage() != cancel.pixmap(16).toImage()
+    dialog.close()

@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 from sitiv_desktop.i18n import (
+    clock_time,
     format_date,
     format_datetime,
     format_money,
     format_percent,
+    format_time,
+    format_whole_money,
     set_language,
 )
 from sitiv_desktop.paths import resolve_paths
@@ -22,19 +25,32 @@ from sitiv_desktop.settings import Settings
 def test_dates_read_as_the_users_write_them() -> None:
     assert format_date(dt.date(2015, 1, 20)) == "mardi 20 janvier 2015"
     assert format_date(dt.date(2015, 1, 20), "short") == "20/01/2015"
-    assert format_datetime(dt.datetime(2015, 1, 20, 14, 30)) == "mardi 20 janvier 2015 à 14:30"
+    # The time of prose as the packs write it: « 14 h 30 », « 9 h », spaces that never break.
+    assert (
+        format_datetime(dt.datetime(2015, 1, 20, 14, 30))
+        == "mardi 20 janvier 2015 à 14\u00a0h\u00a030"
+    )
+    assert format_datetime(dt.datetime(2026, 12, 7, 9, 0), "short") == "07/12/2026 à 9\u00a0h"
+    assert clock_time(dt.time(9, 5)) == "9\u00a0h\u00a005"
+    # Tables keep the short clock.
+    assert format_time(dt.time(9, 5)) == "09:05"
 
 
 def test_money_and_percentages_in_french() -> None:
     # Babel separates thousands with narrow no-break spaces and puts a no-break space before €.
     assert format_money(Decimal("1234567.89")) == "1\u202f234\u202f567,89\u00a0€"
     assert format_percent(45) == "45\u00a0%"
+    # Whole euros for a chart, as the money of the packs less its cents.
+    assert format_whole_money(Decimal("639845.6")) == "639\u202f846\u00a0€"
+    assert format_whole_money(50_500.0) == "50\u202f500\u00a0€"
 
 
 def test_english_is_the_second_language() -> None:
     set_language("en")
     assert format_date(dt.date(2015, 1, 20)) == "Tuesday, 20 January 2015"
     assert format_money(Decimal("1234.5")) == "€1,234.50"
+    assert format_whole_money(Decimal("1000")) == "€1,000"
+    assert clock_time(dt.time(9, 0)) == "09:00"
 
 
 def test_an_unknown_language_falls_back_to_french() -> None:

@@ -28,7 +28,6 @@ from sitiv_desktop.services.briefings.common import (
     PPI_LINES_SHOWN,
     PROJECTS_SHOWN,
     STAKES_SHOWN,
-    clock_time,
     long_date,
     syndicate_name,
 )
@@ -52,7 +51,6 @@ __all__ = [
     "PackData",
     "agenda_pack_data",
     "changes_since",
-    "clock_time",
     "gather_pack",
     "last_mayor_meeting",
     "long_date",

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from sitiv_desktop.domain.records import CommitmentRecord, ProjectRecord
-from sitiv_desktop.i18n import _, current_language, format_long_date, format_time
+from sitiv_desktop.i18n import _, format_long_date
 from sitiv_desktop.services.conversions import commitment_record
 from sitiv_desktop.services.projects import ap_in_force_cents, projects_by_id
 from sitiv_desktop.store import models
@@ -87,12 +87,3 @@ def long_date(day: dt.date) -> str:
     """« 1er décembre 2026 », « 5 février 2027 »: the one date format of the packs, whose spaces
     never break a line."""
     return format_long_date(day).replace(" ", "\u00a0")
-
-
-def clock_time(moment: dt.datetime | dt.time) -> str:
-    """« 9 h 30 », « 14 h » in French; the locale's short time otherwise."""
-    if current_language() != "fr":
-        return format_time(moment)
-    if moment.minute:
-        return f"{moment.hour}\u00a0h\u00a0{moment.minute:02d}"
-    return f"{moment.hour}\u00a0h"

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
     QComboBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -155,6 +156,16 @@ def freeze(widget: QWidget) -> None:
         widget.setEnabled(False)
     else:
         widget.setEnabled(False)
+
+
+def form_layout() -> QFormLayout:
+    """The editors' form: each label at the top of its field, right-aligned. A one-line field's
+    label reads on its line all the same (the form gives it the field's height); a description's
+    label stays by its first line, and a label never drifts when an error shows under a field."""
+    form = QFormLayout()
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+    return form
 
 
 def line_field(value: str = "", placeholder: str = "") -> QLineEdit:

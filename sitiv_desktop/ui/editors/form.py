@@ -31,7 +31,13 @@ from sqlalchemy.orm import Session
 from sitiv_desktop.domain.records import CommuneRecord
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
-from sitiv_desktop.ui.editors.fields import ERROR_STYLE, DateField, commune_combo, freeze
+from sitiv_desktop.ui.editors.fields import (
+    ERROR_STYLE,
+    DateField,
+    commune_combo,
+    form_layout,
+    freeze,
+)
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.tasks import StoreRunner
 from sitiv_desktop.ui.undo import EditCommand, Snapshot, snapshot_of
@@ -73,9 +79,7 @@ class FormDialog(QDialog):
         outer.addWidget(self.notice)
         self.general_error = self._error_label()
         outer.addWidget(self.general_error)
-        self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form = form_layout()
         self.form.setVerticalSpacing(6)
         self.body = QVBoxLayout()
         self.body.addLayout(self.form)
@@ -156,6 +160,10 @@ class FormDialog(QDialog):
         error = self._error_label()
         error.setAccessibleName(_("Error: {field}").format(field=label))
         column.addWidget(error)
+        if widget.minimumHeight() and widget.minimumHeight() == widget.maximumHeight():
+            # A text box of fixed height stays under its label (at the row's top) with its
+            # error just below, whatever height the page gives the form.
+            column.addStretch(1)
         caption = QLabel(label)
         caption.setBuddy(widget)
         widget.setAccessibleName(label)

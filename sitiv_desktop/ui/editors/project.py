@@ -10,7 +10,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -37,6 +36,7 @@ from sitiv_desktop.ui.editors.fields import (
     commune_combo,
     date_text,
     enum_combo,
+    form_layout,
     line_field,
     long_text_field,
     set_cell,
@@ -110,7 +110,8 @@ class ProjectEditor(FormDialog):
 
     def _build_shares(self, record: ProjectRecord | None) -> None:
         page = QWidget()
-        form = QFormLayout(page)
+        form = form_layout()
+        page.setLayout(form)
         shares = table_widget([_("Commune"), _("Cost share (%)")], len(self.communes))
         current = {p.commune_id: p.cost_share for p in (record.participations if record else ())}
         for row, commune in enumerate(self.communes):
@@ -171,7 +172,7 @@ class ProjectEditor(FormDialog):
     def _build_milestones(self, record: ProjectRecord | None) -> None:
         page = QWidget()
         column = QVBoxLayout(page)
-        form = QFormLayout()
+        form = form_layout()
         milestones = record.milestones if record else ()
         table = table_widget([_("Milestone"), _("Due date"), _("Done on")], len(milestones))
         self.milestone_ids: list[uuid.UUID | None] = []
@@ -226,7 +227,8 @@ class ProjectEditor(FormDialog):
 
     def _build_budget(self, budget: PpiLineRecord | None) -> None:
         page = QWidget()
-        form = QFormLayout(page)
+        form = form_layout()
+        page.setLayout(form)
         history = budget.ap_history if budget else ()
         votes = table_widget([_("Voted on"), _("AP amount")], len(history))
         for row, (voted_on, amount) in enumerate(history):
