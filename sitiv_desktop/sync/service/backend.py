@@ -84,6 +84,18 @@ class Backend:
                 raise
             raise unreachable(error) from error
 
+    def serve(self, connection: Connection, user: str) -> None:
+        """Narrow a transaction opened with ``all_rows`` (to check a token) to the rows ``user``
+        may read: row-level security applies to every statement after this one."""
+        if self.is_postgresql:
+            connection.execute(
+                text(
+                    "SELECT set_config('sitiv.user', :user, true),"
+                    " set_config('sitiv.scope', '', true)"
+                ),
+                {"user": user},
+            )
+
     # -- news of changes, for the laptops that wait --
 
     def listen(self, listener: Callable[[int], None]) -> None:
