@@ -12,6 +12,7 @@ import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Annotated, Any, Literal
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -30,7 +31,7 @@ from sitiv_desktop.sync import protocol
 from sitiv_desktop.sync.protocol import Change, Op
 from sitiv_desktop.sync.rows import SYNCED_TABLES
 from sitiv_desktop.sync.service import accounts, admin_api, feed, merge
-from sitiv_desktop.sync.service.backend import Backend
+from sitiv_desktop.sync.service.backend import CONCURRENT_REQUESTS, Backend
 from sitiv_desktop.sync.service.live import Waiters
 from sitiv_desktop.sync.service.scope import Rights
 
@@ -99,6 +100,8 @@ def create_app(url: str, fault: Fault = merge._no_fault) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # The routes run in threads; no more at once than the pool holds connections.
+        to_thread.current_default_thread_limiter().total_tokens = CONCURRENT_REQUESTS
         await waiters.start()
         try:
             yield
