@@ -131,7 +131,8 @@ def create_app(url: str, fault: Fault = merge._no_fault) -> FastAPI:
     async def database_down(_request: Request, error: ExternalError) -> JSONResponse:
         return _french(503, error.message)
 
-    def bearer(authorization: Annotated[str | None, Header()] = None) -> str:
+    # Async since it reads only a header: a sync dependency would cost a hop to a thread.
+    async def bearer(authorization: Annotated[str | None, Header()] = None) -> str:
         scheme, _space, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise HTTPException(401, _("Not connected: connect to the sync service first."))
@@ -190,34 +191,37 @@ def create_app(url: str, fault: Fault = merge._no_fault) -> FastAPI:
         return {}
 
     @app.get(f"{prefix}/me")
-    def me(token: Token) -> dict[str, Any]:
+    def me(token: Token) -> JSONResponse:
         with backend.transaction(None, all_rows=True) as connection:
             user = checked(connection, token)
-        return {
-            "user": user.name,
-            "grants": [
-                {"commune_id": commune.hex, "role": role} for commune, role in user.roles.items()
-            ],
-        }
+        return JSONResponse(
+            {
+                "user": user.name,
+                "grants": [
+                    {"commune_id": commune.hex, "role": role}
+                    for commune, role in user.roles.items()
+                ],
+            }
+        )
 
     @app.post(f"{prefix}/push")
-    def push(request: PushRequest, user: User) -> dict[str, Any]:
+    def push(request: PushRequest, user: User) -> JSONResponse:
         changes = [
             Change(c.change_id, c.table, c.row_id, Op(c.op), c.fields, c.base)
             for c in request.changes
         ]
         outcomes = merge.push(backend, user, changes, fault)
-        return {"outcomes": [outcome.to_json() for outcome in outcomes]}
+        return JSONResponse({"outcomes": [outcome.to_json() for outcome in outcomes]})
 
     @app.get(f"{prefix}/changes")
     def changes(
         token: Token,
         after: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=1, le=protocol.MAX_PAGE_ROWS)] = protocol.DEFAULT_PAGE_ROWS,
-    ) -> dict[str, Any]:
+    ) -> JSONResponse:
         with served(token) as (connection, user):
             found, reached = feed.pull_in(connection, user, after, limit)
-        return {"changes": [change.to_json() for change in found], "reached": reached}
+        return JSONResponse({"changes": [change.to_json() for change in found], "reached": reached})
 
     @app.get(f"{prefix}/changes/wait")
     async def wait(
@@ -239,14 +243,12 @@ def create_app(url: str, fault: Fault = merge._no_fault) -> FastAPI:
                 await asyncio.wait_for(news.wait(), remaining)
 
     @app.get(f"{prefix}/snapshot")
-    def snapshot(token: Token) -> dict[str, Any]:
+    def snapshot(token: Token) -> JSONResponse:
         with served(token) as (connection, _user):
             cursor = feed.committed(connection)
-        return {
-            "cursor": cursor,
-            "tables": list(SYNCED_TABLES),
-            "page_rows": protocol.MAX_PAGE_ROWS,
-        }
+        return JSONResponse(
+            {"cursor": cursor, "tables": list(SYNCED_TABLES), "page_rows": protocol.MAX_PAGE_ROWS}
+        )
 
     @app.get(f"{prefix}/snapshot/{{table}}")
     def snapshot_page(
