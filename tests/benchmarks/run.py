@@ -30,7 +30,7 @@ def load_sections() -> None:
     """Sections whose code may be absent from a partial checkout are added when importable."""
     for name in (
         "bench_search", "bench_lists", "bench_window", "bench_packs", "bench_sync",
-        "bench_transfers", "bench_demo",
+        "bench_requests", "bench_transfers", "bench_demo",
     ):  # fmt: skip
         try:
             module = __import__(f"tests.benchmarks.{name}", fromlist=["section"])

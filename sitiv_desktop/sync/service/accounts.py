@@ -109,22 +109,24 @@ def log_out(connection: Connection, token: str) -> None:
 
 def rights_of_token(connection: Connection, token: str) -> Rights | None:
     """Whose token this is, with their grants as they stand now; None for an unknown token or a
-    disabled user."""
+    disabled user. One query: the token, its user and their grants (one row per grant)."""
     digest = _digest(token)
     found = connection.execute(
-        select(USERS.c.id, USERS.c.name, TOKENS.c.last_used_at)
+        select(USERS.c.id, USERS.c.name, TOKENS.c.last_used_at, GRANTS.c.commune_id, GRANTS.c.role)
         .join(TOKENS, TOKENS.c.user_id == USERS.c.id)
+        .outerjoin(GRANTS, GRANTS.c.user_id == USERS.c.id)
         .where(TOKENS.c.token_hash == digest, USERS.c.disabled.is_(False))
-    ).first()
-    if found is None:
+    ).all()
+    if not found:
         return None
-    user_id, name, last_used = found
+    user_id, name, last_used = found[0][:3]
     now = _now()
     if now - last_used > TOKEN_TOUCH:
         connection.execute(
             update(TOKENS).where(TOKENS.c.token_hash == digest).values(last_used_at=now)
         )
-    return rights_of(connection, user_id, name)
+    roles = {commune: role for *_user, commune, role in found if commune is not None}
+    return Rights(user_id, name, roles)
 
 
 def rights_of(connection: Connection, user_id: uuid.UUID, name: str) -> Rights:

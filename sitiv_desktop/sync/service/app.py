@@ -9,16 +9,20 @@ several processes can serve one PostgreSQL.
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Annotated, Any, Literal
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import Connection
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sitiv_desktop import __version__
 from sitiv_desktop.errors import ExternalError
@@ -27,7 +31,7 @@ from sitiv_desktop.sync import protocol
 from sitiv_desktop.sync.protocol import Change, Op
 from sitiv_desktop.sync.rows import SYNCED_TABLES
 from sitiv_desktop.sync.service import accounts, admin_api, feed, merge
-from sitiv_desktop.sync.service.backend import Backend
+from sitiv_desktop.sync.service.backend import CONCURRENT_REQUESTS, Backend
 from sitiv_desktop.sync.service.live import Waiters
 from sitiv_desktop.sync.service.scope import Rights
 
@@ -56,6 +60,39 @@ def _french(status: int, message: str) -> JSONResponse:
     return JSONResponse({"detail": message}, status_code=status)
 
 
+class BoundedAndVersioned:
+    """Refuses a body too large to read and a client too old to serve, before any route.
+
+    A plain ASGI middleware: Starlette's ``BaseHTTPMiddleware`` would run every request and its
+    response through streams of its own, a cost paid on every request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            refusal = self.refusal(Headers(scope=scope), scope["path"])
+            if refusal is not None:
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def refusal(headers: Headers, path: str) -> JSONResponse | None:
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > protocol.MAX_BODY_BYTES):
+            return _french(413, _("The request is too large."))
+        spoken = headers.get(protocol.API_HEADER)
+        too_old = spoken is not None and (
+            not spoken.isdigit() or int(spoken) < protocol.OLDEST_CLIENT_API
+        )
+        if path != f"{protocol.PREFIX}/info" and too_old:
+            return _french(
+                426, _("This version of SITIV Desktop is too old for the sync service: update it.")
+            )
+        return None
+
+
 def create_app(url: str, fault: Fault = merge._no_fault) -> FastAPI:
     """The service over the database at ``url``."""
     backend = Backend(url)
@@ -63,6 +100,8 @@ def create_app(url: str, fault: Fault = merge._no_fault) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # The routes run in threads; no more at once than the pool holds connections.
+        to_thread.current_default_thread_limiter().total_tokens = CONCURRENT_REQUESTS
         await waiters.start()
         try:
             yield
@@ -75,22 +114,7 @@ def create_app(url: str, fault: Fault = merge._no_fault) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.state.backend = backend
 
-    @app.middleware("http")
-    async def bounded_and_versioned(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > protocol.MAX_BODY_BYTES):
-            return _french(413, _("The request is too large."))
-        spoken = request.headers.get(protocol.API_HEADER)
-        too_old = spoken is not None and (
-            not spoken.isdigit() or int(spoken) < protocol.OLDEST_CLIENT_API
-        )
-        if request.url.path != f"{protocol.PREFIX}/info" and too_old:
-            return _french(
-                426, _("This version of SITIV Desktop is too old for the sync service: update it.")
-            )
-        return await call_next(request)
+    app.add_middleware(BoundedAndVersioned)
 
     @app.exception_handler(RequestValidationError)
     async def malformed(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -107,16 +131,33 @@ def create_app(url: str, fault: Fault = merge._no_fault) -> FastAPI:
     async def database_down(_request: Request, error: ExternalError) -> JSONResponse:
         return _french(503, error.message)
 
-    def rights(authorization: Annotated[str | None, Header()] = None) -> Rights:
+    # Async since it reads only a header: a sync dependency would cost a hop to a thread.
+    async def bearer(authorization: Annotated[str | None, Header()] = None) -> str:
         scheme, _space, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise HTTPException(401, _("Not connected: connect to the sync service first."))
-        with backend.transaction(None, all_rows=True) as connection:
-            found = accounts.rights_of_token(connection, token)
+        return token
+
+    def checked(connection: Connection, token: str) -> Rights:
+        found = accounts.rights_of_token(connection, token)
         if found is None:
             raise HTTPException(401, _("Your session has ended or was revoked: connect again."))
         return found
 
+    def rights(token: Annotated[str, Depends(bearer)]) -> Rights:
+        with backend.transaction(None, all_rows=True) as connection:
+            return checked(connection, token)
+
+    @contextlib.contextmanager
+    def served(token: str) -> Iterator[tuple[Connection, Rights]]:
+        """One transaction for a read: the token checked, then narrowed to the user's rows
+        (row-level security), so that a read costs one connection and one commit."""
+        with backend.transaction(None, all_rows=True) as connection:
+            user = checked(connection, token)
+            backend.serve(connection, user.name)
+            yield connection, user
+
+    Token = Annotated[str, Depends(bearer)]  # noqa: N806
     User = Annotated[Rights, Depends(rights)]  # noqa: N806
     prefix = protocol.PREFIX
 
@@ -150,31 +191,37 @@ def create_app(url: str, fault: Fault = merge._no_fault) -> FastAPI:
         return {}
 
     @app.get(f"{prefix}/me")
-    def me(user: User) -> dict[str, Any]:
-        return {
-            "user": user.name,
-            "grants": [
-                {"commune_id": commune.hex, "role": role} for commune, role in user.roles.items()
-            ],
-        }
+    def me(token: Token) -> JSONResponse:
+        with backend.transaction(None, all_rows=True) as connection:
+            user = checked(connection, token)
+        return JSONResponse(
+            {
+                "user": user.name,
+                "grants": [
+                    {"commune_id": commune.hex, "role": role}
+                    for commune, role in user.roles.items()
+                ],
+            }
+        )
 
     @app.post(f"{prefix}/push")
-    def push(request: PushRequest, user: User) -> dict[str, Any]:
+    def push(request: PushRequest, user: User) -> JSONResponse:
         changes = [
             Change(c.change_id, c.table, c.row_id, Op(c.op), c.fields, c.base)
             for c in request.changes
         ]
         outcomes = merge.push(backend, user, changes, fault)
-        return {"outcomes": [outcome.to_json() for outcome in outcomes]}
+        return JSONResponse({"outcomes": [outcome.to_json() for outcome in outcomes]})
 
     @app.get(f"{prefix}/changes")
     def changes(
-        user: User,
+        token: Token,
         after: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=1, le=protocol.MAX_PAGE_ROWS)] = protocol.DEFAULT_PAGE_ROWS,
-    ) -> dict[str, Any]:
-        found, reached = feed.pull(backend, user, after, limit)
-        return {"changes": [change.to_json() for change in found], "reached": reached}
+    ) -> JSONResponse:
+        with served(token) as (connection, user):
+            found, reached = feed.pull_in(connection, user, after, limit)
+        return JSONResponse({"changes": [change.to_json() for change in found], "reached": reached})
 
     @app.get(f"{prefix}/changes/wait")
     async def wait(
@@ -196,23 +243,24 @@ def create_app(url: str, fault: Fault = merge._no_fault) -> FastAPI:
                 await asyncio.wait_for(news.wait(), remaining)
 
     @app.get(f"{prefix}/snapshot")
-    def snapshot(user: User) -> dict[str, Any]:
-        return {
-            "cursor": feed.snapshot_cursor(backend, user),
-            "tables": list(SYNCED_TABLES),
-            "page_rows": protocol.MAX_PAGE_ROWS,
-        }
+    def snapshot(token: Token) -> JSONResponse:
+        with served(token) as (connection, _user):
+            cursor = feed.committed(connection)
+        return JSONResponse(
+            {"cursor": cursor, "tables": list(SYNCED_TABLES), "page_rows": protocol.MAX_PAGE_ROWS}
+        )
 
     @app.get(f"{prefix}/snapshot/{{table}}")
     def snapshot_page(
         table: str,
-        user: User,
+        token: Token,
         after: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
         limit: Annotated[int, Query(ge=1, le=protocol.MAX_PAGE_ROWS)] = protocol.DEFAULT_PAGE_ROWS,
     ) -> Response:
-        if table not in SYNCED_TABLES:
-            raise HTTPException(404, _("Unknown kind of record."))
-        page = feed.snapshot_page(backend, user, table, after, limit)
+        with served(token) as (connection, user):
+            if table not in SYNCED_TABLES:
+                raise HTTPException(404, _("Unknown kind of record."))
+            page = feed.snapshot_page_in(connection, user, table, after, limit)
         complete = page.count < limit
         # The rows are sent as the database wrote them; the headers let a laptop hand the body
         # to its own database without reading it row by row.

@@ -19,6 +19,11 @@ from sitiv_desktop.errors import ExternalError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.store.database import make_engine
 
+# Requests served at once by one process (its threads), each holding one pooled connection: the
+# pool keeps that many open, so that no request pays for a new connection (a process on the
+# server, a password exchange) as an overflow connection would; a few more for the rare request
+# that needs two (a push that then announces its changes).
+CONCURRENT_REQUESTS = 20
 STATEMENT_TIMEOUT = "30s"
 LOCK_TIMEOUT = "10s"
 
@@ -39,8 +44,8 @@ class Backend:
         if self.is_postgresql:
             self.engine: Engine = make_engine(
                 parsed,
-                pool_size=10,
-                max_overflow=20,
+                pool_size=CONCURRENT_REQUESTS,
+                max_overflow=10,
                 pool_timeout=10,
                 connect_args={"connect_timeout": 10},
             )
@@ -83,6 +88,18 @@ class Backend:
             if _is_retryable(error):
                 raise
             raise unreachable(error) from error
+
+    def serve(self, connection: Connection, user: str) -> None:
+        """Narrow a transaction opened with ``all_rows`` (to check a token) to the rows ``user``
+        may read: row-level security applies to every statement after this one."""
+        if self.is_postgresql:
+            connection.execute(
+                text(
+                    "SELECT set_config('sitiv.user', :user, true),"
+                    " set_config('sitiv.scope', '', true)"
+                ),
+                {"user": user},
+            )
 
     # -- news of changes, for the laptops that wait --
 

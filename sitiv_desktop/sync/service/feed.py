@@ -49,8 +49,12 @@ def _mine(rights: Rights) -> Any:
 
 def has_changes(backend: Backend, rights: Rights, cursor: int) -> bool:
     with backend.transaction(rights.name) as connection:
-        found = select(literal(1)).where(_mine(rights), CHANGE_COMMUNES.c.seq > cursor)
-        return connection.scalar(select(exists(found))) is True
+        return has_changes_in(connection, rights, cursor)
+
+
+def has_changes_in(connection: Connection, rights: Rights, cursor: int) -> bool:
+    found = select(literal(1)).where(_mine(rights), CHANGE_COMMUNES.c.seq > cursor)
+    return connection.scalar(select(exists(found))) is True
 
 
 def pull(
@@ -58,25 +62,32 @@ def pull(
 ) -> tuple[list[ServerChange], int]:
     """The user's changes after ``cursor`` in commit order, and the number read up to."""
     with backend.transaction(rights.name) as connection:
-        # Read first: every entry at or below it is committed, whatever commits meanwhile.
-        top = committed(connection)
-        numbers = list(
-            connection.scalars(
-                select(CHANGE_COMMUNES.c.seq)
-                .where(_mine(rights), CHANGE_COMMUNES.c.seq > cursor, CHANGE_COMMUNES.c.seq <= top)
-                .distinct()
-                .order_by(CHANGE_COMMUNES.c.seq)
-                .limit(limit)
-            )
+        return pull_in(connection, rights, cursor, limit)
+
+
+def pull_in(
+    connection: Connection, rights: Rights, cursor: int, limit: int
+) -> tuple[list[ServerChange], int]:
+    """``pull`` in a transaction serving the user (see ``Backend.serve``)."""
+    # Read first: every entry at or below it is committed, whatever commits meanwhile.
+    top = committed(connection)
+    numbers = list(
+        connection.scalars(
+            select(CHANGE_COMMUNES.c.seq)
+            .where(_mine(rights), CHANGE_COMMUNES.c.seq > cursor, CHANGE_COMMUNES.c.seq <= top)
+            .distinct()
+            .order_by(CHANGE_COMMUNES.c.seq)
+            .limit(limit)
         )
-        reached = numbers[-1] if len(numbers) == limit else max(top, cursor)
-        if not numbers:
-            return [], reached
-        rows = connection.execute(
-            select(CHANGES).where(CHANGES.c.seq.in_(numbers)).order_by(CHANGES.c.seq)
-        ).mappings()
-        changes = [_shown(connection, rights, row) for row in rows]
-        return [change for change in changes if change is not None], reached
+    )
+    reached = numbers[-1] if len(numbers) == limit else max(top, cursor)
+    if not numbers:
+        return [], reached
+    rows = connection.execute(
+        select(CHANGES).where(CHANGES.c.seq.in_(numbers)).order_by(CHANGES.c.seq)
+    ).mappings()
+    changes = [_shown(connection, rights, row) for row in rows]
+    return [change for change in changes if change is not None], reached
 
 
 def _shown(connection: Connection, rights: Rights, row: Any) -> ServerChange | None:
@@ -126,11 +137,20 @@ def snapshot_page(
     On PostgreSQL the database writes the page's JSON itself: a first sync then costs no Python
     work per row on the service, which is most of what a first sync of a large scope does.
     """
+    with backend.transaction(rights.name) as connection:
+        return snapshot_page_in(connection, rights, table_name, after, limit)
+
+
+def snapshot_page_in(
+    connection: Connection, rights: Rights, table_name: str, after: str | None, limit: int
+) -> SnapshotPage:
+    """``snapshot_page`` in a transaction serving the user (see ``Backend.serve``)."""
     if table_name not in SYNCED_TABLES:
         raise KeyError(table_name)
     table = table_of(table_name)
+    postgresql = connection.dialect.name == "postgresql"
     query: Select[Any]
-    if backend.is_postgresql:
+    if postgresql:
         # Row-level security confines the read; stating the filter again would make PostgreSQL
         # join the whole scope before it can stop at the page's last row.
         query = scope.read_under_row_security(table).order_by(table.c.id).limit(limit)
@@ -145,11 +165,10 @@ def snapshot_page(
     if after:
         query = query.where(table.c.id > uuid.UUID(after))
     names = [column.name for column in table.columns]
-    with backend.transaction(rights.name) as connection:
-        if backend.is_postgresql:
-            rows_json, count, last_id = _page_written_by_postgresql(connection, table, query)
-        else:
-            rows_json, count, last_id = _page_written_here(connection, table, query, names)
+    if postgresql:
+        rows_json, count, last_id = _page_written_by_postgresql(connection, table, query)
+    else:
+        rows_json, count, last_id = _page_written_here(connection, table, query, names)
     return SnapshotPage(names, rows_json, count, last_id)
 
 
