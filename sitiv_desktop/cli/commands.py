@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from sitiv_desktop.cli import files, laptop_sync, packs, records, server
-from sitiv_desktop.cli.parser import Command
+from sitiv_desktop.cli.parser import Command, whole_number
 from sitiv_desktop.context import Context
 from sitiv_desktop.errors import ExternalError
 from sitiv_desktop.i18n import N_, _
@@ -14,7 +14,7 @@ from sitiv_desktop.i18n import N_, _
 def window_arguments(window: argparse.ArgumentParser) -> None:
     window.add_argument(
         "--quit-after",
-        type=int,
+        type=whole_number(1, 86_400_000, 2000),
         metavar="MS",
         help=_("close the window by itself after this many milliseconds (smoke tests)"),
     )

@@ -9,14 +9,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitiv_desktop.cli.output import ProgressBar, confirm
 from sitiv_desktop.cli.parser import Command
 from sitiv_desktop.context import Context
 from sitiv_desktop.domain.transfers import ImportPreview
 from sitiv_desktop.errors import UserError
-from sitiv_desktop.i18n import N_, _
+from sitiv_desktop.i18n import N_, _, format_datetime
 from sitiv_desktop.paths import Paths
+
+if TYPE_CHECKING:
+    from sitiv_desktop.services.backups import AutomaticBackup
 
 EXPORT_KINDS = ("projects", "commitments", "ppi", "exchanges", "meetings")
 IMPORT_KINDS = ("projects", "commitments", "ppi")
@@ -24,12 +28,30 @@ IMPORT_KINDS = ("projects", "commitments", "ppi")
 
 def backup_before(context: Context, reason: str) -> None:
     """Take an automatic backup before a command that replaces or changes data."""
-    from sitiv_desktop.services.backups import automatic_backup
+    taken = _automatic_backup(context)
+    if taken is not None:
+        print(
+            _("Backup taken before {reason}: {path}{same}.").format(
+                reason=reason, path=taken.path, same=_same_as(taken)
+            )
+        )
+
+
+def _automatic_backup(context: Context) -> AutomaticBackup | None:
+    from sitiv_desktop.services.backups import take_automatic_backup
 
     kept = max(1, context.settings.backups_kept)
-    written = automatic_backup(context.paths.database, context.paths.backups, kept)
-    if written is not None:
-        print(_("Backup taken before {reason}: {path}.").format(reason=reason, path=written))
+    return take_automatic_backup(context.paths.database, context.paths.backups, kept)
+
+
+def _same_as(taken: AutomaticBackup) -> str:
+    """« (identical to the backup of …: not duplicated) » when the new backup took the place of
+    the newest one, byte for byte the same (nothing changed in between)."""
+    if taken.same_as is None:
+        return ""
+    return " " + _("(identical to the backup of {moment}: not duplicated)").format(
+        moment=format_datetime(taken.same_as, "short")
+    )
 
 
 def run_check(paths: Paths, arguments: argparse.Namespace) -> int:
@@ -68,6 +90,7 @@ def export_arguments(export: argparse.ArgumentParser) -> None:
         metavar=_("FILE"),
         help=_("the file to write; its extension chooses the format: .xlsx, .csv or .ics"),
     )
+    force_argument(export)
 
 
 def run_export(context: Context, arguments: argparse.Namespace) -> int:
@@ -75,7 +98,7 @@ def run_export(context: Context, arguments: argparse.Namespace) -> int:
     from sitiv_desktop.services.communes import find_commune
     from sitiv_desktop.services.spreadsheets import ExportKind, export_spreadsheet
 
-    path = Path(arguments.output)
+    path = file_to_write(arguments.output, arguments.force)
     with context.database.read_session() as session:
         commune_id = find_commune(session, arguments.commune).id if arguments.commune else None
         if path.suffix.lower() == ".ics":
@@ -174,32 +197,50 @@ def backup_arguments(backing_up: argparse.ArgumentParser) -> None:
         metavar=_("FILE"),
         help=_("where to write it (default: an automatic backup in the data folder)"),
     )
-    backing_up.add_argument(
+    force_argument(backing_up)
+
+
+def force_argument(parser: argparse.ArgumentParser) -> None:
+    """``--force``: the commands that write a file the person names replace it only when
+    asked (on a terminal) or told."""
+    parser.add_argument(
         "--force", action="store_true", help=_("replace FILE if it exists, without asking")
     )
 
 
+def file_to_write(given: str, force: bool) -> Path:
+    """The file a command is to write, checked before any work: a folder or a missing folder is
+    refused (none is made), and a file already there is replaced only with --force or a yes."""
+    from sitiv_desktop.services.files import check_target
+
+    target = Path(given)
+    check_target(target)
+    if (
+        target.exists()
+        and not force
+        and not confirm(_("{path} exists. Replace it? [y/N] ").format(path=target))
+    ):
+        raise UserError(
+            _("{path} exists and was left as it is; give --force to replace it.").format(
+                path=target
+            ),
+            "file",
+        )
+    return target
+
+
 def run_backup(context: Context, arguments: argparse.Namespace) -> int:
-    from sitiv_desktop.services.backups import automatic_backup, backup
+    from sitiv_desktop.services.backups import backup
 
     if arguments.file:
-        target = Path(arguments.file)
-        if (
-            target.exists()
-            and not arguments.force
-            and not confirm(_("{path} exists. Replace it? [y/N] ").format(path=target))
-        ):
-            raise UserError(
-                _("{path} exists and was left as it is; give --force to replace it.").format(
-                    path=target
-                ),
-                "file",
-            )
-        written: Path | None = backup(context.paths.database, target, ProgressBar())
+        target = file_to_write(arguments.file, arguments.force)
+        written = backup(context.paths.database, target, ProgressBar())
+        same = ""
     else:
-        kept = max(1, context.settings.backups_kept)
-        written = automatic_backup(context.paths.database, context.paths.backups, kept)
-    print(_("Backup written to {path}.").format(path=written))
+        taken = _automatic_backup(context)
+        assert taken is not None  # at least one is kept
+        written, same = taken.path, _same_as(taken)
+    print(_("Backup written to {path}{same}.").format(path=written, same=same))
     return 0
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from sitiv_desktop.cli.files import file_to_write, force_argument
 from sitiv_desktop.cli.output import ProgressBar
-from sitiv_desktop.cli.parser import Command
+from sitiv_desktop.cli.parser import Command, year
 from sitiv_desktop.context import Context
 from sitiv_desktop.i18n import N_, _
 
@@ -18,7 +18,7 @@ def brief_arguments(brief: argparse.ArgumentParser) -> None:
     voeux = packs.add_parser("voeux", help=_("the New Year address pack"))
     voeux.add_argument(
         "--year",
-        type=int,
+        type=year,
         required=True,
         metavar=_("YEAR"),
         help=_("the year under review (its PPI is the next)"),
@@ -32,6 +32,7 @@ def brief_arguments(brief: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "--draft", action="store_true", help=_("mark every page as a draft (« PROJET »)")
         )
+        force_argument(parser)
 
 
 def run_brief(context: Context, arguments: argparse.Namespace) -> int:
@@ -40,6 +41,7 @@ def run_brief(context: Context, arguments: argparse.Namespace) -> int:
     from sitiv_desktop.reports.packs import build_pack
     from sitiv_desktop.services.briefings import gather_pack
 
+    output = file_to_write(arguments.output, arguments.force)
     with context.database.read_session() as session:
         data = gather_pack(
             session,
@@ -48,7 +50,6 @@ def run_brief(context: Context, arguments: argparse.Namespace) -> int:
             getattr(arguments, "year", None),
         )
     options = BuildOptions(draft=arguments.draft, progress=ProgressBar())
-    output = Path(arguments.output)
     save_pdf(output, lambda stream: build_pack(data, stream, options))
     print(_("Pack written to {path}.").format(path=output))
     return 0

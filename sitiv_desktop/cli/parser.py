@@ -9,13 +9,14 @@ the commands that must work when the local copy cannot be opened, on the ``Paths
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from sitiv_desktop import APP_NAME, __version__
 from sitiv_desktop.context import Context
-from sitiv_desktop.i18n import LANGUAGES, N_, _
+from sitiv_desktop.i18n import LANGUAGES, N_, _, format_number
 from sitiv_desktop.paths import Paths
 
 Handler = Callable[[Context, argparse.Namespace], int]
@@ -54,6 +55,48 @@ class FrenchArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise ParserError(self.prog, message)
+
+
+# The years an option takes (--year, --member-since): the syndicate's history and its plans.
+FIRST_YEAR = 1900
+LAST_YEAR = 2100
+
+
+def whole_number(minimum: int, maximum: int, example: int) -> Callable[[str], int]:
+    """An option's ``type``: a whole number within bounds, refused by the parser, before any
+    work, in the application's language (argparse's own « invalid int value » is English)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not minimum <= value <= maximum:
+            raise argparse.ArgumentTypeError(
+                _("give a whole number from {minimum} to {maximum}, such as {example}").format(
+                    minimum=format_number(minimum),
+                    maximum=format_number(maximum),
+                    example=format_number(example),
+                )
+            )
+        return value
+
+    return parse
+
+
+def year(text: str) -> int:
+    """An option's ``type``: a year (« 2027 »), not a date nor a number of days."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not FIRST_YEAR <= value <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(
+            _("give a year between {first} and {last}, such as {example}").format(
+                first=FIRST_YEAR, last=LAST_YEAR, example=dt.date.today().year + 1
+            )
+        )
+    return value
 
 
 def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:

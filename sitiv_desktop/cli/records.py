@@ -6,20 +6,32 @@ import argparse
 
 from sitiv_desktop.cli.files import backup_before
 from sitiv_desktop.cli.output import ProgressBar, print_json, print_table
-from sitiv_desktop.cli.parser import Command
+from sitiv_desktop.cli.parser import Command, whole_number
 from sitiv_desktop.context import Context
-from sitiv_desktop.errors import UserError
-from sitiv_desktop.i18n import N_, _
+from sitiv_desktop.i18n import N_, _, format_number
+from sitiv_desktop.services.demo.generate import MAX_SCALE
 
 LIST_KINDS = ("communes", "projects", "commitments", "meetings", "exchanges")
+# The most results ``search --limit`` prints.
+MAX_RESULTS = 1000
 
 
 def demo_arguments(demo: argparse.ArgumentParser) -> None:
     demo.add_argument(
-        "--seed", type=int, default=1, metavar=_("SEED"), help=_("seed, for repeatable data")
+        "--seed",
+        type=whole_number(0, 999_999_999, 1),
+        default=1,
+        metavar=_("SEED"),
+        help=_("seed, for repeatable data"),
     )
     demo.add_argument(
-        "--scale", type=int, default=1, metavar=_("SCALE"), help=_("multiply the amount of data")
+        "--scale",
+        type=whole_number(1, MAX_SCALE, 2),
+        default=1,
+        metavar=_("SCALE"),
+        help=_("multiply the amount of data (at most {maximum})").format(
+            maximum=format_number(MAX_SCALE)
+        ),
     )
     demo.add_argument(
         "--replace", action="store_true", help=_("replace the data the local copy already holds")
@@ -29,8 +41,6 @@ def demo_arguments(demo: argparse.ArgumentParser) -> None:
 def run_demo(context: Context, arguments: argparse.Namespace) -> int:
     from sitiv_desktop.services.demo import generate_demo
 
-    if arguments.scale < 1:
-        raise UserError(_("The scale is a whole number of at least 1."), "scale")
     if arguments.replace:
         backup_before(context, _("replacing the data"))
     with context.database.session() as session:
@@ -75,7 +85,13 @@ def run_list(context: Context, arguments: argparse.Namespace) -> int:
 def search_arguments(search: argparse.ArgumentParser) -> None:
     search.add_argument("text", metavar=_("TEXT"), help=_("words to find"))
     search.add_argument(
-        "--limit", type=int, default=50, metavar="N", help=_("at most this many results")
+        "--limit",
+        type=whole_number(1, MAX_RESULTS, 50),
+        default=50,
+        metavar="N",
+        help=_("at most this many results (default 50, at most {maximum})").format(
+            maximum=format_number(MAX_RESULTS)
+        ),
     )
     search.add_argument("--json", action="store_true", help=_("print JSON"))
 
@@ -90,6 +106,7 @@ def run_search(context: Context, arguments: argparse.Namespace) -> int:
         return 0
     if not hits:
         print(_("Nothing found."))
+        return 0
     print_table(
         [_("Kind"), _("Title"), _("Communes")],
         [(hit.kind_label, hit.title, ", ".join(hit.commune_names)) for hit in hits],

@@ -13,13 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from sitiv_desktop.cli.output import ask_password, print_json
-from sitiv_desktop.cli.parser import Command
+from sitiv_desktop.cli.parser import Command, whole_number, year
 from sitiv_desktop.errors import ExternalError, UserError
 from sitiv_desktop.i18n import N_, _, ngettext, of_commune
 from sitiv_desktop.paths import Paths
 from sitiv_desktop.services.files import os_reason
 
 ROLE_CHOICES = ("elu", "liaison", "secretariat", "admin")
+# A commune's population, as --population reads it (Lyon has about 520 000 inhabitants).
+POPULATION = whole_number(0, 10_000_000, 12_000)
 
 
 def server_arguments(server: argparse.ArgumentParser) -> None:
@@ -30,7 +32,11 @@ def server_arguments(server: argparse.ArgumentParser) -> None:
         "--listen", default="127.0.0.1:8765", metavar=_("ADDRESS:PORT"), help=_("where to listen")
     )
     run.add_argument(
-        "--workers", type=int, default=1, metavar="N", help=_("service processes (default 1)")
+        "--workers",
+        type=whole_number(1, 64, 2),
+        default=1,
+        metavar="N",
+        help=_("service processes (default 1)"),
     )
     adding = actions.add_parser("add-user", help=_("let a person sync, or set their password"))
     adding.add_argument("name", metavar=_("NAME"), help=_("user name"))
@@ -57,7 +63,9 @@ def server_arguments(server: argparse.ArgumentParser) -> None:
     commune = actions.add_parser("add-commune", help=_("add a member commune"))
     commune.add_argument("name", metavar=_("NAME"), help=_("the commune's name"))
     commune.add_argument("--insee", metavar="INSEE", required=True, help=_("its INSEE code"))
-    commune.add_argument("--population", metavar="N", type=int, default=0, help=_("its population"))
+    commune.add_argument(
+        "--population", metavar="N", type=POPULATION, default=0, help=_("its population")
+    )
     commune.add_argument(
         "--intercommunalite",
         metavar=_("INTERCOMMUNALITY"),
@@ -65,7 +73,7 @@ def server_arguments(server: argparse.ArgumentParser) -> None:
         help=_("Métropole de Lyon or Saint-Étienne Métropole"),
     )
     commune.add_argument(
-        "--member-since", metavar=_("YEAR"), type=int, help=_("year it joined the syndicate")
+        "--member-since", metavar=_("YEAR"), type=year, help=_("year it joined the syndicate")
     )
     communes = actions.add_parser(
         "import-communes", help=_("add the communes of a CSV or xlsx file")
@@ -77,7 +85,7 @@ def server_arguments(server: argparse.ArgumentParser) -> None:
     editing.add_argument("commune", metavar=_("COMMUNE"), help=_("commune (name or INSEE code)"))
     editing.add_argument("--name", metavar=_("NAME"), help=_("its new name"))
     editing.add_argument("--insee", metavar="INSEE", help=_("its INSEE code"))
-    editing.add_argument("--population", metavar="N", type=int, help=_("its population"))
+    editing.add_argument("--population", metavar="N", type=POPULATION, help=_("its population"))
     editing.add_argument("--note", metavar=_("TEXT"), help=_("a note about it"))
     editing.add_argument(
         "--intercommunalite",
@@ -85,7 +93,7 @@ def server_arguments(server: argparse.ArgumentParser) -> None:
         help=_("Métropole de Lyon or Saint-Étienne Métropole"),
     )
     editing.add_argument(
-        "--member-since", metavar=_("YEAR"), type=int, help=_("year it joined the syndicate")
+        "--member-since", metavar=_("YEAR"), type=year, help=_("year it joined the syndicate")
     )
     ending = actions.add_parser(
         "end-membership", help=_("a commune leaves the syndicate (its history stays)")
@@ -106,7 +114,7 @@ def server_arguments(server: argparse.ArgumentParser) -> None:
     )
     merging.add_argument("--on", required=True, metavar=_("DATE"), help=_("the day of the merger"))
     merging.add_argument(
-        "--population", metavar="N", type=int, help=_("the new commune's population")
+        "--population", metavar="N", type=POPULATION, help=_("the new commune's population")
     )
     mayor = actions.add_parser("set-mayor", help=_("record a commune's new mayor"))
     mayor.add_argument("commune", metavar=_("COMMUNE"), help=_("commune (name or INSEE code)"))
@@ -313,8 +321,6 @@ def _run_service(url: str, listen: str, workers: int = 1) -> int:
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise UserError(_("--listen: give ADDRESS:PORT, such as 127.0.0.1:8765."), "listen")
     _check_free(host, int(port))
-    if workers < 1:
-        raise UserError(_("--workers: at least one process."), "workers")
     check_service_role(url)
     print(_("The sync service listens on http://{listen}.").format(listen=listen), flush=True)
     options: dict[str, Any] = {"host": host, "port": int(port), "log_level": "warning"}

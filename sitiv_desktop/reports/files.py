@@ -3,44 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 from sitiv_desktop.domain.briefings import AgendaPackData, MeetingPackData, VoeuxPackData
-from sitiv_desktop.errors import ExternalError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.reports.styles import pack_date, pack_time
+from sitiv_desktop.services.files import write_atomically
 
 
 def save_pdf(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Call ``write`` on a temporary file beside ``path``, then put it in place."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".pack-", suffix=".pdf", dir=folder)
-    except OSError as error:
-        raise ExternalError(
-            _("The pack cannot be written in {folder}: {error}. Choose another file.").format(
-                folder=folder, error=error.strerror or error
-            )
-        ) from error
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            write(stream)
-        # mkstemp makes the file private; a pack is a document like any other.
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError as error:
-        raise ExternalError(
-            _("The pack cannot be written to {path}: {error}. Choose another file.").format(
-                path=path, error=error.strerror or error
-            )
-        ) from error
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    """Call ``write`` on a temporary file beside ``path``, then put it in place (its folder
+    must exist; failures are said as every file the application writes)."""
+    write_atomically(path, write, temporary_prefix=".pack-")
 
 
 def pack_file_name(

@@ -33,7 +33,7 @@ from pathlib import Path
 from sitiv_desktop.errors import ExternalError, UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.progress import Progress, no_progress
-from sitiv_desktop.services.files import read_failed
+from sitiv_desktop.services.files import os_reason, read_failed
 from sitiv_desktop.store import models
 from sitiv_desktop.store.database import Database, connect_file, sqlite_url, store_failure
 from sitiv_desktop.store.migration import alembic_config, head_revision, upgrade
@@ -194,9 +194,27 @@ def refuse_if_emptied(database_path: Path, backups_dir: Path, health: CopyHealth
         )
 
 
+@dataclass(frozen=True)
+class AutomaticBackup:
+    """An automatic backup taken: its file, and when it is byte for byte the newest one that
+    was there, the moment that one was taken (it took its place instead of doubling it)."""
+
+    path: Path
+    same_as: dt.datetime | None = None
+
+
 def automatic_backup(
     database_path: Path, backups_dir: Path, kept: int, now: dt.datetime | None = None
 ) -> Path | None:
+    """Take an automatic backup and keep only the last ``kept`` ones (none when ``kept`` < 1);
+    its file (``take_automatic_backup`` also says whether it replaced an identical one)."""
+    taken = take_automatic_backup(database_path, backups_dir, kept, now)
+    return taken.path if taken is not None else None
+
+
+def take_automatic_backup(
+    database_path: Path, backups_dir: Path, kept: int, now: dt.datetime | None = None
+) -> AutomaticBackup | None:
     """Take an automatic backup and keep only the last ``kept`` ones (none when ``kept`` < 1).
 
     Older backups are let go only once the new one is examined sound, and never for a copy
@@ -205,7 +223,8 @@ def automatic_backup(
     A backup whose file is byte for byte the newest automatic one (nothing was written in
     between: SQLite's backup of an unchanged copy gives the same pages) takes that one's
     place instead of pushing the oldest out, so that commands run again and again on an
-    unchanged copy never let the backups of earlier states go.
+    unchanged copy never let the backups of earlier states go; the result names the moment
+    of the one it replaced, for the person to be told.
     """
     if kept < 1:
         return None
@@ -220,14 +239,16 @@ def automatic_backup(
         (b for b in list_backups(backups_dir) if b.automatic), key=lambda b: _taken_order(b.path)
     )
     backup(database_path, target)
+    same_as = None
     if automatic and _same_content(automatic[-1].path, target):
+        same_as = automatic[-1].taken_at
         with contextlib.suppress(OSError):
             automatic[-1].path.unlink()
         automatic.pop()
     for old in automatic[: max(0, len(automatic) + 1 - kept)]:
         with contextlib.suppress(OSError):
             old.path.unlink()
-    return target
+    return AutomaticBackup(target, same_as)
 
 
 def _taken_order(path: Path) -> tuple[str, str, int]:
@@ -469,7 +490,7 @@ def restore(
             ) from error
         raise ExternalError(
             _("The backup could not be restored: {error}. {outcome}").format(
-                error=getattr(error, "strerror", None) or type(error).__name__,
+                error=os_reason(error) if isinstance(error, OSError) else type(error).__name__,
                 outcome=_left_as_it_was(),
             )
         ) from error

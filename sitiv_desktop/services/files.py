@@ -16,23 +16,51 @@ from sitiv_desktop.i18n import _
 # raising ``Cancelled``: the service's transaction then rolls back and nothing is written.
 
 
-def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
+def write_atomically(
+    path: Path, write: Callable[[BinaryIO], None], temporary_prefix: str = "."
+) -> None:
     """Write through a temporary file beside ``path``, then rename it: a crash or a full disk
-    never leaves half a spreadsheet where the previous one was."""
+    never leaves half a spreadsheet where the previous one was.
+
+    The folder must exist: a mistyped folder is said, not made (``check_target``)."""
+    check_target(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary_name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+        handle, temporary_name = tempfile.mkstemp(
+            prefix=temporary_prefix, suffix=".tmp", dir=path.parent
+        )
     except OSError as error:
         raise _write_failed(path, error) from error
     temporary = Path(temporary_name)
     try:
         with os.fdopen(handle, "wb") as stream:
             write(stream)
+        # mkstemp makes the file private; an export or a pack is a document like any other.
+        temporary.chmod(0o644)
         temporary.replace(path)
     except OSError as error:
         raise _write_failed(path, error) from error
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def check_target(path: Path) -> None:
+    """Refuse, before any work, a file to write that is a folder or whose folder is missing
+    (it is not made: a mistyped folder would silently become a tree of new folders)."""
+    folder = path.parent
+    if not path.name or path.is_dir():
+        raise UserError(_("{path} is a folder; give a file name.").format(path=path), "file")
+    if not folder.exists():
+        raise UserError(
+            _("The folder {folder} does not exist; create it or choose another.").format(
+                folder=folder
+            ),
+            "file",
+        )
+    if not folder.is_dir():
+        raise UserError(
+            _("{folder} is a file, not a folder; choose another folder.").format(folder=folder),
+            "file",
+        )
 
 
 # The reasons a file operation fails that a person can act on. A missing file, a folder given
@@ -45,8 +73,12 @@ def os_reason(error: OSError) -> str:
     """Why a file operation failed, in words of the current language (never the system's
     English): « it does not exist », « permission denied », « the disk is full » …"""
     number = error.errno
-    if isinstance(error, FileNotFoundError) or number in (errno.ENOENT, errno.ENOTDIR):
+    if isinstance(error, FileNotFoundError) or number == errno.ENOENT:
         return _("it does not exist (check its name and its folder)")
+    if isinstance(error, NotADirectoryError) or number == errno.ENOTDIR:
+        return _("a file stands where its path needs a folder")
+    if isinstance(error, FileExistsError) or number == errno.EEXIST:
+        return _("a file of that name is already there")
     if isinstance(error, IsADirectoryError) or number == errno.EISDIR:
         return _("it is a folder, not a file")
     if isinstance(error, PermissionError) or number in (errno.EACCES, errno.EPERM):
@@ -79,11 +111,12 @@ def _classed(error: OSError, message: str) -> UserError | ExternalError:
 
 
 def _write_failed(path: Path, error: OSError) -> UserError | ExternalError:
+    # Missing while being made: its folder (checked to exist) takes no new file (/proc).
+    missing = isinstance(error, FileNotFoundError) or error.errno == errno.ENOENT
+    reason = _("its folder takes no new file") if missing else os_reason(error)
     return _classed(
         error,
-        _("The file {path} could not be written: {reason}.").format(
-            path=path, reason=os_reason(error)
-        ),
+        _("The file {path} could not be written: {reason}.").format(path=path, reason=reason),
     )
 
 

@@ -93,7 +93,7 @@ def test_a_meeting_is_named_by_the_first_characters_of_its_identifier(
     assert result.returncode == 0, result.stderr
     assert "Ordre du jour" in _text(pack)
     if len(shortest_unique) > 4:
-        ambiguous = sitiv("brief", "agenda", meeting[:4], "-o", str(pack))
+        ambiguous = sitiv("brief", "agenda", meeting[:4], "-o", str(pack), "--force")
         assert ambiguous.returncode == 2
         assert "plusieurs identifiants" in ambiguous.stderr
 

@@ -104,7 +104,7 @@ def test_membership_ends_and_the_commune_stays(
     [
         (("edit-commune", "Lyon", "--population", "3"), "Aucune commune ne s’appelle « Lyon »."),
         (("edit-commune", "Givors", "--insee", "69259"), "Vénissieux a déjà le code 69259"),
-        (("edit-commune", "Givors", "--population", "-3"), "ne peut pas être négative"),
+        (("edit-commune", "Givors", "--population", "-3"), "--population : donnez un nombre"),
         (("end-membership", "Givors", "--on", "hier"), "« hier » n’est pas une date"),
         (("set-mayor", "Givors", "  "), "donnez les prénom et nom du maire"),
         (("grant", "personne", "--commune", "Givors", "--role", "elu"), "« personne »"),

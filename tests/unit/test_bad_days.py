@@ -360,7 +360,7 @@ def test_the_command_line_parser_speaks_french_in_one_line(
         (("exporter",), "choix invalide : 'exporter'"),
         (("import", "projets", "f.csv"), "argument SORTE : choix invalide : 'projets'"),
         (("export", "projects"), "ces arguments sont obligatoires : -o/--output"),
-        (("demo", "--seed", "un"), "valeur invalide (int attendu) : 'un'"),
+        (("demo", "--seed", "un"), "argument --seed : donnez un nombre entier de 0 à"),
         (("list", "communes", "--bogus"), "arguments non reconnus : --bogus"),
     ):
         code = cli.main(["--data-dir", str(tmp_path / "d"), *arguments])

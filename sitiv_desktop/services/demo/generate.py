@@ -58,6 +58,10 @@ class DemoSummary:
         return sum(self.counts.values())
 
 
+# The largest scale: 300 makes about 450 000 rows, 1000 about 1.5 million (several minutes).
+MAX_SCALE = 1000
+
+
 def generate_demo(
     session: Session,
     seed: int = 1,
@@ -70,8 +74,11 @@ def generate_demo(
 
     With ``replace``, the data already there is deleted first, in the same transaction.
     """
-    if scale < 1:
-        raise UserError(_("The scale is a whole number of at least 1."), "scale")
+    if not 1 <= scale <= MAX_SCALE:
+        raise UserError(
+            _("The scale is a whole number from 1 to {maximum}.").format(maximum=MAX_SCALE),
+            "scale",
+        )
     if not replace and _holds_data(session):
         raise UserError(
             _("The local copy already holds data: replacing them must be asked for."), "replace"
