@@ -53,7 +53,7 @@ def open_context(data_dir: str | Path | None = None) -> Context:
     try:
         paths.ensure()
     except OSError as error:
-        from sitiv_desktop.services.files import os_reason
+        from sitiv_desktop.errors import os_reason
 
         raise ExternalError(
             _("The data folder {path} cannot be used: {error}. Choose another.").format(

@@ -22,7 +22,7 @@ from copy import deepcopy
 from pathlib import Path
 from typing import Any, Generic, TypeVar, overload
 
-from sitiv_desktop.errors import ExternalError
+from sitiv_desktop.errors import ExternalError, os_reason
 from sitiv_desktop.i18n import N_, _
 
 SETTINGS_VERSION = 2
@@ -174,7 +174,7 @@ class Settings:
         except OSError as error:
             raise ExternalError(
                 _("Preferences could not be saved in {path}: {error}").format(
-                    path=self.path, error=error.strerror
+                    path=self.path, error=os_reason(error)
                 )
             ) from error
 

@@ -18,10 +18,9 @@ from sitiv_desktop.cli.commands import COMMAND_BY_NAME, COMMANDS, WINDOW
 from sitiv_desktop.cli.output import fail
 from sitiv_desktop.cli.parser import ParserError, build_parser
 from sitiv_desktop.context import Context, open_context
-from sitiv_desktop.errors import Cancelled, ExternalError, UserError
+from sitiv_desktop.errors import Cancelled, ExternalError, UserError, os_reason
 from sitiv_desktop.i18n import _, set_language
 from sitiv_desktop.paths import resolve_paths
-from sitiv_desktop.services.files import os_reason
 
 
 def main(argv: Sequence[str] | None = None) -> int:

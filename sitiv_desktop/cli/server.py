@@ -14,10 +14,9 @@ from typing import Any
 
 from sitiv_desktop.cli.output import ask_password, print_json
 from sitiv_desktop.cli.parser import Command, whole_number, year
-from sitiv_desktop.errors import ExternalError, UserError
+from sitiv_desktop.errors import ExternalError, UserError, os_reason
 from sitiv_desktop.i18n import N_, _, ngettext, of_commune
 from sitiv_desktop.paths import Paths
-from sitiv_desktop.services.files import os_reason
 
 ROLE_CHOICES = ("elu", "liaison", "secretariat", "admin")
 # A commune's population, as --population reads it (Lyon has about 520 000 inhabitants).

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from sitiv_desktop.errors import ExternalError, UserError
+from sitiv_desktop.errors import ExternalError, UserError, os_reason
 from sitiv_desktop.i18n import _
 from sitiv_desktop.progress import Progress, no_progress
-from sitiv_desktop.services.files import os_reason, read_failed
+from sitiv_desktop.services.files import read_failed
 from sitiv_desktop.store import models
 from sitiv_desktop.store.database import Database, connect_file, sqlite_url, store_failure
 from sitiv_desktop.store.migration import alembic_config, head_revision, upgrade

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from sitiv_desktop.errors import ExternalError, UserError
+from sitiv_desktop.errors import ExternalError, UserError, os_reason
 from sitiv_desktop.i18n import _
 
 # progress(fraction from 0 to 1, what is being done). A window's callback stops the work by
@@ -67,36 +67,6 @@ def check_target(path: Path) -> None:
 # for a file or a name too long is the person's mistake (``UserError``, exit code 2); the rest
 # is the disk or the system (``ExternalError``, exit code 3).
 _MISTAKES = (errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG)
-
-
-def os_reason(error: OSError) -> str:
-    """Why a file operation failed, in words of the current language (never the system's
-    English): « it does not exist », « permission denied », « the disk is full » …"""
-    number = error.errno
-    if isinstance(error, FileNotFoundError) or number == errno.ENOENT:
-        return _("it does not exist (check its name and its folder)")
-    if isinstance(error, NotADirectoryError) or number == errno.ENOTDIR:
-        return _("a file stands where its path needs a folder")
-    if isinstance(error, FileExistsError) or number == errno.EEXIST:
-        return _("a file of that name is already there")
-    if isinstance(error, IsADirectoryError) or number == errno.EISDIR:
-        return _("it is a folder, not a file")
-    if isinstance(error, PermissionError) or number in (errno.EACCES, errno.EPERM):
-        return _("permission denied (check the rights on the file and its folder)")
-    if number in (errno.ENOSPC, errno.EDQUOT):
-        return _("the disk is full (free some space, then try again)")
-    if number == errno.EROFS:
-        return _("the disk or the folder is read-only")
-    if number == errno.ENAMETOOLONG:
-        return _("its name is too long")
-    if number == errno.EIO:
-        return _("the disk failed while reading or writing it")
-    if number == errno.EADDRINUSE:
-        return _("another program already uses this port")
-    if number == errno.EADDRNOTAVAIL:
-        return _("this machine has no such address")
-    code = errno.errorcode.get(number, type(error).__name__) if number else type(error).__name__
-    return _("system error {code}").format(code=code)
 
 
 def is_mistake(error: OSError) -> bool:

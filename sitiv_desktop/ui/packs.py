@@ -31,9 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from sitiv_desktop.domain.records import MeetingRecord
-from sitiv_desktop.errors import Cancelled, ExternalError
+from sitiv_desktop.errors import Cancelled, ExternalError, os_reason
 from sitiv_desktop.i18n import _, ngettext
-from sitiv_desktop.services.files import os_reason
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.tasks import LongTask, StoreRunner, TaskState, emit
 

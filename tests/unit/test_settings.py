@@ -134,3 +134,17 @@ def test_a_file_that_cannot_be_rewritten_is_still_read_upgraded(tmp_path: Path) 
     settings = Settings(path)
     assert settings.commune_roles == {str(VENISSIEUX): "elu"}
     assert written(path)["version"] == 1  # upgraded again at the next start
+
+
+def test_preferences_that_cannot_be_saved_say_why_in_french(tmp_path: Path) -> None:
+    from sitiv_desktop.errors import ExternalError
+    from sitiv_desktop.i18n import set_language
+
+    set_language("fr")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", "utf-8")
+    settings = Settings(blocker / "settings.json")
+    with pytest.raises(ExternalError) as raised:
+        settings.backups_kept = 3
+    assert "un fichier porte déjà ce nom" in raised.value.message
+    assert "File exists" not in raised.value.message
