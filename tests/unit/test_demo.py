@@ -13,7 +13,6 @@ from sitiv_desktop.domain.enums import ContactRole, ExchangeChannel, MeetingKind
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.services.communes import commune_overview, find_commune, list_communes
 from sitiv_desktop.services.demo import generate_demo
-from sitiv_desktop.services.demo.communes import MERGERS
 from sitiv_desktop.services.search import search
 from sitiv_desktop.store import models
 from sitiv_desktop.store.database import Database
@@ -50,24 +49,22 @@ def test_the_member_communes_with_their_insee_codes(database: Database) -> None:
 
 
 def test_every_member_commune_has_a_membership_date_since_it_existed(database: Database) -> None:
-    """« Membre depuis » for every commune: none before the syndicate was founded (1972), none
-    before the commune itself was created (a commune born of a merger), and the eight communes
-    the syndicate had in 2015 all members by then."""
+    """« Membre depuis » for every commune: none before the syndicate was founded (1972), the
+    eight communes the syndicate had in 2015 all members by then, and a commune born of a merger
+    a member since the member it continues joined, as ``server merge-communes`` keeps it."""
     with database.session() as session:
         generate_demo(session, seed=1, today=TODAY)
     with database.read_session() as session:
         joined = {c.insee_code: c.joined_on for c in list_communes(session)}
         merged = find_commune(session, "Oullins-Pierre-Bénite")
     assert None not in joined.values(), joined
-    created = {merger.insee_code: merger.on for merger in MERGERS.values()}
     founded = dt.date(1972, 1, 1)
     for code, day in joined.items():
-        assert day is not None and max(founded, created.get(code, founded)) <= day <= TODAY, code
-        assert code in created or day <= dt.date(2015, 12, 31), code
+        assert day is not None and founded <= day <= dt.date(2015, 12, 31), code
     assert joined["69259"] == founded  # Vénissieux, the founding commune
-    assert merged.joined_on == dt.date(2024, 1, 1)
-    # The former member's own membership stays in the history the note tells.
-    assert "Pierre-Bénite était membre depuis 1983." in merged.note
+    # Pierre-Bénite's membership, carried over when it merged into Oullins-Pierre-Bénite.
+    assert merged.joined_on == dt.date(1983, 1, 1)
+    assert "a fusionné dans Oullins-Pierre-Bénite le 1er janvier 2024" in merged.note
     assert ".." not in merged.note
 
 

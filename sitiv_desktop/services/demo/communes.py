@@ -124,10 +124,6 @@ def _merged(row: dict[str, str]) -> dict[str, str]:
     if merger is None:
         return row
     kept = [part for part in row["note"].split(";") if merger.name not in part]
-    # The commune of today is a member from its creation (``_joined_on``); its former member's
-    # year is told in its note.
-    if row["member_since"]:
-        kept.append(f"{row['name']} était membre depuis {row['member_since']}")
     # The sentence ``merge-communes`` writes, in French whatever the interface speaks.
     formerly = (
         f"{row['name']} (INSEE {row['insee_code']}) a fusionné dans {merger.name} "
@@ -143,12 +139,9 @@ def _merged(row: dict[str, str]) -> dict[str, str]:
 
 
 def _joined_on(row: dict[str, str]) -> dt.date:
-    """The day the commune became a member: the first of January of the register's year; a
-    commune born of a merger is a member from the day it was created, in its former member's
-    stead (that one's year stays with its history, not on the commune of today)."""
-    merger = MERGERS.get(row["insee_code"])
-    if merger is not None:
-        return merger.on
+    """The day the commune became a member: the first of January of the register's year. A
+    commune born of a merger continues the member it merged from, as ``server merge-communes``
+    does (the commune is renamed in place, with its history and its membership)."""
     return dt.date(int(row["member_since"]), 1, 1)
 
 
