@@ -226,6 +226,12 @@ def format_number(value: Decimal | int | float) -> str:
     return format_decimal(value, locale=babel_locale())
 
 
+def format_amount(value: Decimal | int | float) -> str:
+    """« 38 000,50 »: an amount in euros where it is typed again (a table cell, a field), with
+    its cents and without the sign that the column's heading carries."""
+    return format_decimal(value, format="#,##0.00", locale=babel_locale())
+
+
 def format_percent(value: Decimal | int | float) -> str:
     """A percentage given as 0–100: « 45 % »."""
     return _("{value} %").format(value=format_decimal(value, locale=babel_locale()))

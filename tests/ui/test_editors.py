@@ -214,6 +214,18 @@ def test_stakes_and_ppi_lines_are_created_and_opened_by_double_click(
     remaining = [c.header for c in window.ppi.model.columns].index("Left to plan")
     texts = [window.ppi.model.data(window.ppi.model.index(r, remaining)) for r in range(2)]
     assert any(t.startswith("6") and "000,00" in t for t in texts), texts
+    # Opened again, the CP typed is shown as an amount, with its cents, under a heading in €.
+    records = window.ppi.model.records
+    saved = next(r for r, record in enumerate(records) if record.project_code == "SIG-02")
+    window.ppi.view.selectRow(saved)
+    again = window.edit_selected()
+    assert isinstance(again, PpiLineEditor)
+    shown = again.fields["cp"]
+    assert isinstance(shown, QTableWidget)
+    assert shown.horizontalHeaderItem(1).text() == "CP (€)"
+    typed = [shown.item(row, 1).text() for row in range(shown.rowCount())]
+    assert "4\u202f000,00" in typed, typed
+    assert again.fields["vote_date"].edit.placeholderText() == "jj/mm/aaaa"  # type: ignore[attr-defined]
 
 
 def test_a_date_is_picked_in_a_calendar(qtbot: Any) -> None:

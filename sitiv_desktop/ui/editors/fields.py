@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from sitiv_desktop.domain.records import CommuneRecord
-from sitiv_desktop.i18n import _
+from sitiv_desktop.i18n import N_, _
 
-DATE_HINT = "20/01/2015"
+# The form a date is typed in, shown in an empty date field.
+DATE_HINT = N_("dd/mm/yyyy")
 ERROR_STYLE = "color: #b3261e;"
 
 
@@ -64,7 +65,7 @@ class DateField(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
         self.edit = QLineEdit(date_text(value))
-        self.edit.setPlaceholderText(DATE_HINT)
+        self.edit.setPlaceholderText(_(DATE_HINT))
         self.edit.setMaximumWidth(160)
         row.addWidget(self.edit)
         self.button = QToolButton()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import PpiLineRecord
-from sitiv_desktop.i18n import _, format_money, format_number
+from sitiv_desktop.i18n import _, format_amount, format_money
 from sitiv_desktop.services.budgets import ApVoteDraft, PpiLineDraft, save_ppi_line
 from sitiv_desktop.services.ppi import left_to_program
 from sitiv_desktop.store import models
@@ -68,11 +68,11 @@ class PpiLineEditor(FormDialog):
         first = dt.date.today().year
         years = sorted(set(record.cp_by_year if record else ()) | {first, first + 1, first + 2})
         self.cp_years = years
-        credits = table_widget([_("Year"), _("CP")], len(years))
+        credits = table_widget([_("Year"), _("CP (€)")], len(years))
         for row, year in enumerate(years):
             set_cell(credits, row, 0, str(year), editable=False)
             amount = record.cp_by_year.get(year) if record else None
-            set_cell(credits, row, 1, format_number(amount) if amount is not None else "")
+            set_cell(credits, row, 1, format_amount(amount) if amount is not None else "")
         self.add_field("cp", _("CP per year"), credits)
         remaining = (
             left_to_program(

@@ -25,7 +25,7 @@ from sitiv_desktop.domain.enums import ProjectDomain, ProjectStatus
 from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import CommuneRecord, PpiLineRecord, ProjectRecord
 from sitiv_desktop.errors import UserError
-from sitiv_desktop.i18n import _, format_money, format_number
+from sitiv_desktop.i18n import _, format_amount, format_money
 from sitiv_desktop.services.budgets import ApVoteDraft, PpiLineDraft, save_ppi_line
 from sitiv_desktop.services.projects import MilestoneDraft, ProjectDraft, owner_share, save_project
 from sitiv_desktop.store import models
@@ -242,11 +242,11 @@ class ProjectEditor(FormDialog):
         years = sorted(budget.cp_by_year) if budget else []
         first = dt.date.today().year
         shown = sorted(set(years) | {first, first + 1, first + 2})
-        credits = table_widget([_("Year"), _("CP")], len(shown))
+        credits = table_widget([_("Year"), _("CP (€)")], len(shown))
         for row, year in enumerate(shown):
             set_cell(credits, row, 0, str(year), editable=False)
             credit = budget.cp_by_year.get(year) if budget else None
-            set_cell(credits, row, 1, format_number(credit) if credit is not None else "")
+            set_cell(credits, row, 1, format_amount(credit) if credit is not None else "")
         self.add_field("cp", _("CP per year"), credits, form)
         self.cp_years = shown
         self.add_field(
