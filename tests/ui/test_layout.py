@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import uuid
+
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QStyle, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QListWidget, QStyle, QWidget
 
 from sitiv_desktop.services.meetings import AgendaItemDraft, save_agenda_item
 from sitiv_desktop.ui.app import Application
+from sitiv_desktop.ui.editors import MeetingEditor
 from sitiv_desktop.ui.first_start import FirstStartDialog
 from sitiv_desktop.ui.window import MainWindow
 from tests.ui.test_window import choose
@@ -192,6 +196,28 @@ def test_a_long_field_has_its_label_at_its_top(started: Application) -> None:
     middle = code.mapTo(editor, QPoint(0, code.height() // 2)).y()
     caption_middle = code_caption.mapTo(editor, QPoint(0, code_caption.height() // 2)).y()
     assert abs(middle - caption_middle) <= 3
+    editor.close()
+
+
+def test_a_meeting_shows_every_commune_it_may_invite_without_scrolling(
+    started: Application,
+) -> None:
+    window = started.window
+    # A syndicate of eight communes, the size the editor is drawn for.
+    first = window.communes[0]
+    eight = [
+        dataclasses.replace(first, id=uuid.uuid4(), name=f"{first.name} {number}")
+        for number in range(8)
+    ]
+    editor = MeetingEditor(window.runner, eight, parent=window)
+    editor.show()
+    QApplication.processEvents()
+    communes = editor.fields["communes"]
+    assert isinstance(communes, QListWidget)
+    assert communes.count() == 8
+    assert communes.verticalScrollBar().maximum() == 0
+    last = communes.visualItemRect(communes.item(communes.count() - 1))
+    assert last.bottom() <= communes.viewport().height()
     editor.close()
 
 

@@ -35,6 +35,9 @@ def _next_morning() -> dt.datetime:
     return dt.datetime.combine(tomorrow, dt.time(9, 30))
 
 
+VISIBLE_COMMUNES = 8
+
+
 class MeetingEditor(FormDialog):
     kind = RecordKind.MEETING
     table = "meetings"
@@ -82,7 +85,6 @@ class MeetingEditor(FormDialog):
         )
         chosen = set(record.commune_ids) if record else {commune_id}
         commune_list = QListWidget()
-        commune_list.setFixedHeight(110)
         for commune in communes:
             item = QListWidgetItem(commune.name)
             item.setData(Qt.ItemDataRole.UserRole, commune.id)
@@ -90,6 +92,10 @@ class MeetingEditor(FormDialog):
             checked = commune.id in chosen
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             commune_list.addItem(item)
+        # Every commune in sight, up to eight rows (a syndicate's usual size); more scroll.
+        rows = max(1, min(commune_list.count(), VISIBLE_COMMUNES))
+        frame = 2 * commune_list.frameWidth()
+        commune_list.setFixedHeight(commune_list.sizeHintForRow(0) * rows + frame)
         self.add_field("communes", _("Communes"), commune_list)
         self.add_field(
             "participants",
