@@ -168,6 +168,13 @@ def _settle(session: Session, item: _InFlight, outcome: Outcome, summary: SyncSu
             set_shadow(session, change.table, change.row_id, {**shadow, **change.fields})
     elif outcome.status is Status.CONFLICT:
         summary.conflicts += 1
+        taken = _taken_around_the_conflict(change, outcome)
+        if taken:
+            # The service took the other fields of the change: sent, and merged with the edit
+            # it met; their coming back in the pull is not news.
+            summary.sent += 1
+            summary.merged += len(taken)
+            summary.sent_here.add((change.table, change.row_id, dumps(taken)))
         _keep_conflict(session, change, outcome)
     else:
         summary.refused += 1
@@ -184,6 +191,17 @@ def _settle(session: Session, item: _InFlight, outcome: Outcome, summary: SyncSu
         # The refused edit is kept in its list; the row goes back to what the service holds.
         _put_back(session, change.table, change.row_id)
     _drop(session, change.table, change.row_id, item.stamp)
+
+
+def _taken_around_the_conflict(change: Change, outcome: Outcome) -> Row:
+    """The fields of a change in conflict that the service holds as sent: those it took."""
+    if change.op is Op.DELETE or outcome.theirs is None:
+        return {}
+    return {
+        name: value
+        for name, value in change.fields.items()
+        if name not in outcome.conflicting and outcome.theirs.get(name) == value
+    }
 
 
 def _keep_conflict(session: Session, change: Change, outcome: Outcome) -> None:

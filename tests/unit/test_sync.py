@@ -106,6 +106,29 @@ def test_edits_of_the_same_field_make_a_conflict_that_a_person_resolves(
     assert bob.conflicts() == []
 
 
+def test_a_change_partly_in_conflict_is_told_as_sent_merged_and_in_conflict(
+    syndicate: Syndicate,
+) -> None:
+    """Alice changes the progress; Bob the title and the progress. Bob's title is taken, his
+    progress is a conflict: his sync says so, and his own title coming back is not news."""
+    alice = syndicate.laptop("alice", {"Vénissieux": "liaison"})
+    bob = syndicate.laptop("bob", {"Vénissieux": "liaison"})
+    alice.sync(), bob.sync()
+    with alice.database.session() as session:
+        session.scalars(select(models.Project)).one().progress = 40
+    with bob.database.session() as session:
+        project = session.scalars(select(models.Project)).one()
+        project.title, project.progress = "Wifi des écoles", 60
+    alice.sync()
+    summary = bob.sync()
+    assert (summary.sent, summary.merged, summary.conflicts) == (1, 1, 1)
+    assert summary.received == 1  # Alice's progress; Bob's own title is not counted
+    (conflict,) = bob.conflicts()
+    assert conflict.mine == {"progress": 60} and conflict.theirs == {"progress": 40}
+    assert alice.sync().received == 1
+    assert alice.project("P-69259")["title"] == "Wifi des écoles"
+
+
 def test_deletions_propagate(syndicate: Syndicate) -> None:
     alice = syndicate.laptop("alice", {"Vénissieux": "liaison"})
     bob = syndicate.laptop("bob", {"Vénissieux": "elu"})
