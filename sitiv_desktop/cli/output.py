@@ -99,6 +99,7 @@ OPTIONS_OF_FIELDS = {
     "keep": "--keep",
     "scale": "--scale",
     "skip_bad_rows": "--skip-bad-rows",
+    "year": "--year",
 }
 # Fields whose right value another command gives.
 HINTS_OF_FIELDS = {"meeting": N_("« list meetings --json » gives the meetings' identifiers")}

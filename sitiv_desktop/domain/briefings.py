@@ -216,6 +216,9 @@ class VoeuxPackData:
     # The New Year address meeting of ``next_year`` (None when none is recorded), whose
     # speaker's notes are the president's own words for the speech.
     address_meeting: MeetingRecord | None = None
+    # True when the projects in progress are counted on the day the pack is built, not at
+    # ``as_of``: a project's status at a past day is not known.
+    in_progress_today: bool = False
 
     @property
     def speech_notes(self) -> str:

@@ -138,7 +138,7 @@ def _figures(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
         ),
         (
             pack_number(figures.projects_in_progress),
-            ngettext("project in progress", "projects in progress", figures.projects_in_progress),
+            _in_progress_label(figures.projects_in_progress, data),
         ),
         (
             pack_number(figures.meetings_held),
@@ -177,6 +177,11 @@ def _figures(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
         if data.year_closed
         else _("Figures as of {date}: the year is not over, nothing later is counted.")
     ).format(date=pack_date(data.as_of))
+    if data.in_progress_today:
+        as_of += " " + _(
+            "The projects in progress are counted today: a project's status on a past day is "
+            "not recorded."
+        )
     return [
         para(as_of, styles.muted),
         key_figures(boxes, styles),
@@ -185,6 +190,14 @@ def _figures(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
             [_("Budget"), _("Amount")], money, [120 * mm, 50 * mm], styles, right_columns=(1,)
         ),
     ]
+
+
+def _in_progress_label(count: int, data: VoeuxPackData) -> str:
+    """« en cours » at the day the figures stand at, or « aujourd’hui » for a past year, whose
+    projects' status at its end is not known."""
+    if data.in_progress_today:
+        return ngettext("project in progress today", "projects in progress today", count)
+    return ngettext("project in progress", "projects in progress", count)
 
 
 def _delivered(data: VoeuxPackData, styles: Styles) -> list[Flowable]:
@@ -300,9 +313,7 @@ def _commune_page(
         ),
         (
             pack_number(commune_year.projects_in_progress),
-            ngettext(
-                "project in progress", "projects in progress", commune_year.projects_in_progress
-            ),
+            _in_progress_label(commune_year.projects_in_progress, data),
         ),
         (
             pack_number(commune_year.kept_count),

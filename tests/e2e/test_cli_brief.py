@@ -101,3 +101,12 @@ def test_a_meeting_is_named_by_the_first_characters_of_its_identifier(
 def _meetings(sitiv: Runner) -> list[dict[str, str]]:
     listed = sitiv("list", "meetings", "--json")
     return list(json.loads(listed.stdout))
+
+
+def test_a_year_not_begun_is_refused_before_any_work(sitiv: Runner, tmp_path: Path) -> None:
+    coming = dt.date.today().year + 1
+    result = sitiv("brief", "voeux", "--year", str(coming), "-o", str(tmp_path / "v.pdf"))
+    assert result.returncode == 2
+    assert f"l’année {coming} n’a pas commencé" in result.stderr
+    assert "(--year)" in result.stderr
+    assert not (tmp_path / "v.pdf").exists()

@@ -416,3 +416,25 @@ def test_the_command_line_names_its_option_where_the_core_names_the_field(
     assert cli.main(["--data-dir", folder, "demo", "--seed", "1"]) == 2
     said = capsys.readouterr().err
     assert "leur remplacement doit être demandé (--replace)" in said
+
+
+def test_an_agenda_follows_up_what_is_still_open_on_its_day(database: Database) -> None:
+    """A point d'étape, a progress report or an acceptance is about a project in progress; a
+    follow-up about a commitment neither kept nor abandoned by the meeting's day."""
+    with database.session() as session:
+        generate_demo(session, seed=3, today=TODAY)
+    with database.read_session() as session:
+        items = session.scalars(select(models.AgendaItem)).all()
+        on_projects = [
+            i
+            for i in items
+            if i.title.startswith(("Point d’étape", "Point d’avancement", "Recette"))
+        ]
+        follow_ups = [i for i in items if i.title.startswith("Suivi d’engagement")]
+        assert on_projects and follow_ups
+        assert all(i.project is not None for i in on_projects)
+        assert {i.project.status for i in on_projects if i.project} == {"in_progress"}
+        for item in follow_ups:
+            commitment, day = item.commitment, item.meeting.starts_at.date()
+            assert commitment is not None and commitment.made_on < day, item.title
+            assert commitment.closed_on is None or commitment.closed_on > day, item.title

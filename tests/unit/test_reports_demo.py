@@ -173,4 +173,8 @@ def test_the_new_year_packs_are_full(demo: Database, year: int) -> None:
     _data, reader = pdf_of(demo, "voeux", year=year)
     text = flat(" ".join(page.extract_text() or "" for page in reader.pages))
     speech = text[text.rindex("Notes pour le discours") :]
-    assert speech.index("Remercier les maires") < speech.index("Points tirés des données")
+    assert speech.index("Saluer les secrétaires de mairie") < speech.index(
+        "Points tirés des données"
+    )
+    # The notes and the points thank the communes once, not twice in other words.
+    assert "Remercier les maires" not in speech

@@ -222,3 +222,27 @@ def test_the_demo_holds_the_commune_merged_in_2024_not_the_former_one(demo: Data
             )
         ).all()
         assert any(day.date() > dt.date(2024, 1, 1) for day in mayor_meetings)
+
+
+def voeux_text(database: Database, year: int) -> str:
+    with database.read_session() as session:
+        data = gather_pack(session, "voeux", year=year, today=TODAY)
+    stream = io.BytesIO()
+    build_pack(data, stream, BuildOptions(invariant=True))
+    return flat(" ".join(page.extract_text() for page in PdfReader(stream).pages))
+
+
+def test_a_past_year_counts_its_projects_in_progress_today_and_says_so(demo: Database) -> None:
+    with demo.read_session() as session:
+        running = len(list_projects(session, ProjectFilter(statuses=(ProjectStatus.IN_PROGRESS,))))
+    past, current = voeux_text(demo, 2025), voeux_text(demo, 2026)
+    assert f"{running} projets en cours aujourd’hui" in past
+    assert "Les projets en cours sont comptés à ce jour" in past
+    assert f"{running} projets en cours " in current
+    assert "aujourd’hui" not in current and "comptés à ce jour" not in current
+
+
+def test_the_speakers_notes_thank_the_communes_once(demo: Database) -> None:
+    text = voeux_text(demo, 2025)
+    assert len(re.findall(r"Remercier les \d+ communes membres de leur confiance", text)) == 1
+    assert "Remercier les maires" not in text

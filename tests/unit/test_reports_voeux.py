@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from sitiv_desktop.reports.document import BuildOptions
 from sitiv_desktop.reports.voeux_pack import write_voeux_pack
 from sitiv_desktop.services.briefings import voeux_pack_data
 from sitiv_desktop.services.ppi import ppi_table
+from sitiv_desktop.store import models
 from sitiv_desktop.store.database import Database
 from tests.unit.reports_data import PackIds, flat, make_pack_data, page_texts
 
@@ -55,7 +57,10 @@ def test_the_year_in_figures(database: Database, ids: PackIds) -> None:
     pages = [flat(p) for p in page_texts(build(database))]
     figures = pages[2]
     # Communes, delivered (Wi-Fi, ENT of Givors), in progress, meetings held.
-    assert "3 communes membres 2 projets livrés 2 projets en cours 1 réunion tenue" in figures
+    assert (
+        "3 communes membres 2 projets livrés 2 projets en cours aujourd’hui 1 réunion tenue"
+        in figures
+    )
     assert "7 engagements pris 3 engagements tenus 2 échanges avec les communes" in figures
     assert "VEN-WIFI Wi-Fi des médiathèques Vénissieux 30 septembre 2014" in figures
     assert "GIV-ENT Espace numérique de travail de Givors Givors 30 juin 2014" in figures
@@ -111,3 +116,39 @@ def test_an_empty_year_says_so(database: Database) -> None:
 def test_a_year_out_of_range_is_refused(database: Database) -> None:
     with database.read_session() as session, pytest.raises(UserError, match="Année"):
         voeux_pack_data(session, 1800)
+
+
+def test_a_year_not_begun_is_refused_and_this_year_stands_at_today(database: Database) -> None:
+    today = dt.date(2026, 12, 1)
+    with database.read_session() as session:
+        with pytest.raises(UserError, match="l’année 2027 n’a pas commencé") as refused:
+            voeux_pack_data(session, 2027, today=today)
+        assert refused.value.field == "year"
+        this_year = voeux_pack_data(session, 2026, today=today)
+    assert this_year.as_of == today and not this_year.in_progress_today
+
+
+def test_a_commitment_late_at_the_years_end_and_kept_since_was_late_then(
+    database: Database, ids: PackIds
+) -> None:
+    with database.session() as session:
+        session.add(
+            models.Commitment(
+                commune_id=ids.corbas,
+                title="Câbler la mairie annexe",
+                description="",
+                made_on=dt.date(2014, 3, 1),
+                due_date=dt.date(2014, 9, 1),
+                status="kept",
+                closed_on=dt.date(2015, 2, 1),
+                evidence="",
+            )
+        )
+    with database.read_session() as session:
+        data = voeux_pack_data(session, 2014, today=dt.date(2026, 12, 1))
+    corbas = next(c for c in data.communes if c.commune.id == ids.corbas)
+    assert corbas.late_count == 1
+    assert [c.title for c in corbas.commitments_late] == ["Câbler la mairie annexe"]
+    pages = [flat(p) for p in page_texts(build(database))]
+    by_commune = next(p for p in pages if p.startswith("3. Engagements tenus par commune"))
+    assert "Corbas 1 0 1" in by_commune

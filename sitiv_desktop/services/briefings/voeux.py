@@ -2,7 +2,15 @@
 and the PPI of the year after.
 
 Built before the year ends, the pack's figures stand at the day it is built (« au 1er décembre
-2026 »): nothing after that day is counted, and no commitment not yet due is late.
+2026 »): nothing after that day is counted, and no commitment not yet due is late. A year not
+begun has no review.
+
+Each figure is true at the day it stands at, read from the dates the records carry: delivered
+on, made on, kept or abandoned on (a commitment late at a year's end and kept since was late
+then), joined and left on. One is not: a project's status at a past day is recorded nowhere
+complete (the shared history covers only what went through the sync, not imports nor a laptop
+never synced, and a suspension carries no date), so a past year's pack counts the projects in
+progress today and says so (``VoeuxPackData.in_progress_today``).
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.briefings import CommuneYear, VoeuxPackData, YearFigures
@@ -51,9 +59,17 @@ def voeux_pack_data(session: Session, year: int, today: dt.date | None = None) -
     """
     if not 1972 <= year <= 2100:
         raise UserError(_("Year: give a year between 1972 and 2100."), "year")
-    as_of = min(dt.date(year, 12, 31), today or dt.date.today())
+    today = today or dt.date.today()
+    if year > today.year:
+        raise UserError(
+            _("Year: {year} has not begun; give {current} or an earlier year.").format(
+                year=year, current=today.year
+            ),
+            "year",
+        )
+    as_of = min(dt.date(year, 12, 31), today)
     period = _Period(dt.date(year, 1, 1), as_of)
-    communes = list_communes(session)
+    communes = [c for c in list_communes(session) if period.member_during(c)]
     delivered_in_year = period.delivered()
     delivered, delivered_count = projects_where(session, delivered_in_year, DELIVERED_SHOWN)
     exchanges = _exchanges_per_commune(session, period)
@@ -68,7 +84,7 @@ def voeux_pack_data(session: Session, year: int, today: dt.date | None = None) -
         for commune in communes
     )
     figures = YearFigures(
-        communes=len(communes),
+        communes=sum(1 for c in communes if period.member_at_end(c)),
         projects_delivered=delivered_count,
         projects_in_progress=count_projects(
             session, [models.Project.status == ProjectStatus.IN_PROGRESS.value]
@@ -93,6 +109,7 @@ def voeux_pack_data(session: Session, year: int, today: dt.date | None = None) -
         next_ppi_line_count=next_line_count,
         speaker_notes=(),
         address_meeting=address_meeting(session, year + 1),
+        in_progress_today=as_of < today,
     )
     return VoeuxPackData(**{**data.__dict__, "speaker_notes": speaker_notes(data)})
 
@@ -141,12 +158,26 @@ class _Period:
         ]
 
     def late(self) -> list[ColumnElement[bool]]:
-        """Made by the last day, still open, and due before it."""
+        """Made by the last day, due before it, and still open on it: open today, or closed
+        (kept, abandoned) after it."""
         return [
             models.Commitment.made_on <= self.last,
-            models.Commitment.status.in_(OPEN_STATUSES),
             models.Commitment.due_date < self.last,
+            or_(
+                models.Commitment.status.in_(OPEN_STATUSES),
+                models.Commitment.closed_on > self.last,
+            ),
         ]
+
+    def member_during(self, commune: CommuneRecord) -> bool:
+        """A member on one day of the period at least: it has its page."""
+        joined = commune.joined_on is None or commune.joined_on <= self.last
+        return joined and (commune.left_on is None or commune.left_on >= self.first)
+
+    def member_at_end(self, commune: CommuneRecord) -> bool:
+        """A member on the day the figures stand at: it counts among the member communes."""
+        joined = commune.joined_on is None or commune.joined_on <= self.last
+        return joined and (commune.left_on is None or commune.left_on > self.last)
 
     def held(self) -> list[ColumnElement[bool]]:
         return [

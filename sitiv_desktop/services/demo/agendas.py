@@ -48,6 +48,8 @@ class Calendar:
     staff: Staff
     # Items the last meeting of each series did not deal with, to carry to its next meeting.
     pending: dict[str, list[Item]] = field(default_factory=dict)
+    # Each meeting's day, by its identifier.
+    days: dict[uuid.UUID, dt.date] = field(default_factory=dict)
 
     def meeting(
         self,
@@ -81,6 +83,7 @@ class Calendar:
             minutes=minutes,
             speaker_notes=speaker_notes if status is not MeetingStatus.CANCELLED else "",
         )
+        self.days[meeting_id] = at.date()
         for commune in communes:
             maker.add(models.MeetingCommune, meeting_id=meeting_id, commune_id=commune.id)
         return meeting_id, status
@@ -98,7 +101,13 @@ class Calendar:
         In a held meeting, an item may slip (not dealt with) and wait for the next one,
         unless ``may_slip`` is false (a ceremony, a seminar).
         """
-        carried = self.pending.pop(series, [])
+        # A follow-up carried over is dropped once its commitment was closed in between.
+        day = self.days[meeting_id]
+        carried = [
+            item
+            for item in self.pending.pop(series, [])
+            if item.commitment is None or item.commitment.open_on(day)
+        ]
         titles = {item.title for item in carried}
         fresh = [item for item in items if item.title not in titles]
         for position, item in enumerate([*carried, *fresh]):

@@ -89,7 +89,7 @@ def make_commitment(
         project_id=project.id,
         evidence=_evidence(closed_on) if status is CommitmentStatus.KEPT else "",
     )
-    return DrawnCommitment(commitment_id, commune, title, made_on, due, subject)
+    return DrawnCommitment(commitment_id, commune, title, made_on, due, subject, closed_on)
 
 
 # What shows a commitment was kept, on the day it was (chosen by the day, not drawn, so that

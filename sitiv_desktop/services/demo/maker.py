@@ -60,6 +60,12 @@ class DrawnCommitment:
     made_on: dt.date
     due: dt.date
     subject: Subject
+    # The day it was kept or abandoned, None while it is open.
+    closed_on: dt.date | None = None
+
+    def open_on(self, day: dt.date) -> bool:
+        """Made before ``day`` and not closed by then: a meeting of that day may follow it up."""
+        return self.made_on < day and (self.closed_on is None or self.closed_on > day)
 
 
 @dataclass(frozen=True)

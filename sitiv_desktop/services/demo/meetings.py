@@ -108,10 +108,12 @@ def make_meetings(
             HEADQUARTERS,
             communes,
             projects,
-            _speech_notes(day.year, len(communes)),
+            _speech_notes(day.year),
         )
+    # A technical meeting prepares the acceptance of work under way.
+    running = [p for p in projects if p.status is ProjectStatus.IN_PROGRESS] or projects
     for offset in TECHNICAL_MEETING_DAYS:
-        _technical_meeting(calendar, maker.rng.choice(projects), offset)
+        _technical_meeting(calendar, maker.rng.choice(running), offset)
 
 
 NINE, EVENING = dt.time(9, 0), dt.time(18, 30)
@@ -122,7 +124,7 @@ HEADQUARTERS = "Siège du syndicat, grande salle"
 ELECTION_YEAR = 2026
 
 
-def _speech_notes(year: int, communes: int) -> str:
+def _speech_notes(year: int) -> str:
     """The president's notes for the vœux of ``year``: words, not figures (the pack gives them)."""
     since_election = (year - ELECTION_YEAR) % 6
     mandate = {
@@ -134,7 +136,7 @@ def _speech_notes(year: int, communes: int) -> str:
     return (
         "Ouvrir par un mot pour les agents du syndicat et des communes, qui ont tenu les "
         "services numériques toute l’année.\n"
-        f"- Remercier les maires des {communes} communes membres de leur confiance.\n"
+        "- Saluer les secrétaires de mairie, premiers relais des usagers auprès du syndicat.\n"
         f"{mandate}\n"
         "- Conclure sur la mutualisation : faire ensemble ce qu’aucune commune ne ferait seule."
     )
@@ -187,9 +189,12 @@ def _mayor_meetings(
             f"{staff.titled['dgs']}",
             _personal_points(commune) if day >= maker.today else "",
         )
-        earlier = [c for c in commitments[commune.id] if c.made_on < day]
-        # Two commitments may read alike: an agenda follows up each wording once.
-        followed = list({c.title: c for c in earlier}.values())
+        # A follow-up is for a commitment still open on the meeting's day, a point d'étape for a
+        # project in progress. Two commitments may read alike: an agenda follows up each
+        # wording once.
+        still_open = [c for c in commitments[commune.id] if c.open_on(day)]
+        followed = list({c.title: c for c in still_open}.values())
+        running = [p for p in mine if p.status is ProjectStatus.IN_PROGRESS]
         items = [
             Item("Actualités de la commune", mayor, 10),
             *(
@@ -199,7 +204,7 @@ def _mayor_meetings(
                     15,
                     project_id=p.id,
                 )
-                for p in maker.rng.sample(mine, min(2, len(mine)))
+                for p in maker.rng.sample(running, min(2, len(running)))
             ),
             *(
                 Item(f"Suivi d’engagement : {c.title}", staff.titled["dgs"], 10, commitment=c)
@@ -251,12 +256,13 @@ def _collective_meeting(
     meeting_id, status = calendar.meeting(
         kind, title, at, duration, place, communes, participants, speaker_notes
     )
-    # The New Year address shows what was delivered; the PPI seminar, what waits for a vote.
+    # The New Year address shows what was delivered; the PPI seminar, what waits for a vote;
+    # the committees follow the work under way (its progress, its calendar, its acceptance).
     wanted = {
         MeetingKind.NEW_YEAR: (ProjectStatus.DELIVERED,),
         MeetingKind.PPI_SEMINAR: (ProjectStatus.IDEA, ProjectStatus.STUDY),
-    }.get(kind)
-    fitting = [p for p in projects if wanted is None or p.status in wanted] or projects
+    }.get(kind, (ProjectStatus.IN_PROGRESS,))
+    fitting = [p for p in projects if p.status in wanted] or projects
     items = []
     for template, role, minutes, about_project, outcome in COLLECTIVE_AGENDAS[kind]:
         project = maker.rng.choice(fitting) if about_project else None
