@@ -16,7 +16,7 @@ from sitiv_desktop.cli.parser import Command
 from sitiv_desktop.context import Context
 from sitiv_desktop.domain.transfers import ImportPreview
 from sitiv_desktop.errors import UserError
-from sitiv_desktop.i18n import N_, _, format_datetime
+from sitiv_desktop.i18n import N_, _, format_datetime, ngettext
 from sitiv_desktop.paths import Paths
 
 if TYPE_CHECKING:
@@ -98,18 +98,26 @@ def run_export(context: Context, arguments: argparse.Namespace) -> int:
     from sitiv_desktop.services.communes import find_commune
     from sitiv_desktop.services.spreadsheets import ExportKind, export_spreadsheet
 
+    # The format is checked before the file: no « add --force » for a file that cannot be made.
+    calendar = Path(arguments.output).suffix.lower() == ".ics"
+    if calendar and arguments.kind != "meetings":
+        raise UserError(_("--output: only meetings go to a calendar (.ics)."), "output")
     path = file_to_write(arguments.output, arguments.force)
     with context.database.read_session() as session:
         commune_id = find_commune(session, arguments.commune).id if arguments.commune else None
-        if path.suffix.lower() == ".ics":
-            if arguments.kind != "meetings":
-                raise UserError(_("--output: only meetings go to a calendar (.ics)."), "output")
+        if calendar:
             count = export_calendar(session, path, commune_id, ProgressBar())
+            written = ngettext(
+                "{count} meeting written to {path}.", "{count} meetings written to {path}.", count
+            )
         else:
             count = export_spreadsheet(
                 session, ExportKind(arguments.kind), path, commune_id, ProgressBar()
             )
-    print(_("{count} row(s) written to {path}.").format(count=count, path=path))
+            written = ngettext(
+                "{count} row written to {path}.", "{count} rows written to {path}.", count
+            )
+    print(written.format(count=count, path=path))
     return 0
 
 
@@ -132,6 +140,7 @@ def import_arguments(importing: argparse.ArgumentParser) -> None:
 def run_import(context: Context, arguments: argparse.Namespace) -> int:
     from sitiv_desktop.domain.transfers import ImportKind
     from sitiv_desktop.services.imports import ImportRefused, import_file
+    from sitiv_desktop.services.imports.preview import applied_summary
 
     try:
         # The backup is taken only once the file is checked and will change something.
@@ -149,27 +158,16 @@ def run_import(context: Context, arguments: argparse.Namespace) -> int:
         raise
     print_preview(preview)
     if preview.applied:
-        print(
-            _("Import done: {created} created, {updated} changed, {unchanged} unchanged.").format(
-                created=preview.created, updated=preview.updated, unchanged=preview.unchanged
-            )
-        )
+        print(applied_summary(preview))
         return 0
     print(_("Nothing was written (--dry-run)."))
     return 2 if preview.problems and not arguments.skip_bad_rows else 0
 
 
 def print_preview(preview: ImportPreview) -> None:
-    print(
-        _(
-            "{rows} row(s) read: {created} to create, {updated} to change, {unchanged} unchanged."
-        ).format(
-            rows=preview.rows_read,
-            created=preview.created,
-            updated=preview.updated,
-            unchanged=preview.unchanged,
-        )
-    )
+    from sitiv_desktop.services.imports.preview import preview_summary
+
+    print(preview_summary(preview))
     if preview.missing_columns:
         print(
             _("Columns not found, whose fields are left as they are: {columns}.").format(

@@ -17,7 +17,12 @@ def connect_arguments(connect: argparse.ArgumentParser) -> None:
     connect.add_argument(
         "url", metavar="URL", help=_("address of the sync service, such as https://sync.sitiv.fr")
     )
-    connect.add_argument("--user", required=True, metavar=_("USER"), help=_("your user name on it"))
+    connect.add_argument(
+        "--user",
+        required=True,
+        metavar=_("USER"),
+        help=_("your user name on the sync service"),
+    )
 
 
 def run_connect(context: Context, arguments: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -50,8 +51,23 @@ class ParserError(Exception):
         self.message = message
 
 
+class FrenchHelpFormatter(argparse.HelpFormatter):
+    """argparse's help, with its section headings punctuated in the application's language:
+    argparse writes « heading: » itself, French wants a no-break space before the colon."""
+
+    def start_section(self, heading: str | None) -> None:
+        if heading is not None and heading is not argparse.SUPPRESS:
+            heading = _("{heading}:").format(heading=heading).removesuffix(":")
+        super().start_section(heading)
+
+
 class FrenchArgumentParser(argparse.ArgumentParser):
     """argparse, speaking the application's language and raising instead of exiting."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Sub-parsers are made by the same class but do not inherit the formatter.
+        kwargs.setdefault("formatter_class", FrenchHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         raise ParserError(self.prog, message)
@@ -67,10 +83,7 @@ def whole_number(minimum: int, maximum: int, example: int) -> Callable[[str], in
     work, in the application's language (argparse's own « invalid int value » is English)."""
 
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = None
+        value = ascii_integer(text)
         if value is None or not minimum <= value <= maximum:
             raise argparse.ArgumentTypeError(
                 _("give a whole number from {minimum} to {maximum}, such as {example}").format(
@@ -85,18 +98,27 @@ def whole_number(minimum: int, maximum: int, example: int) -> Callable[[str], in
 
 
 def year(text: str) -> int:
-    """An option's ``type``: a year (« 2027 »), not a date nor a number of days."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = None
+    """An option's ``type``: a year (« 2026 »), not a date nor a number of days. The example
+    given is the current year, one being lived (next year would read as a plan)."""
+    value = ascii_integer(text)
     if value is None or not FIRST_YEAR <= value <= LAST_YEAR:
         raise argparse.ArgumentTypeError(
             _("give a year between {first} and {last}, such as {example}").format(
-                first=FIRST_YEAR, last=LAST_YEAR, example=dt.date.today().year + 1
+                first=FIRST_YEAR, last=LAST_YEAR, example=dt.date.today().year
             )
         )
     return value
+
+
+def ascii_integer(text: str) -> int | None:
+    """The whole number written in ASCII digits (« 12 », « -3 »), else None: ``int`` alone also
+    takes « ٢٠٢٥ », « ５ », « 1_000 » and spaces around, which no one types for a number."""
+    if not ASCII_INTEGER.fullmatch(text):
+        return None
+    return int(text)
+
+
+ASCII_INTEGER = re.compile(r"-?[0-9]+")
 
 
 def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:

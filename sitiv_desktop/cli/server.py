@@ -262,7 +262,11 @@ def _run_commune_action(url: str, arguments: argparse.Namespace) -> int:
                 else ""
             )
             mayor = commune.mayor or _("mayor not known")
-            print(f"{commune.name} ({commune.insee_code}){left}: {mayor}")
+            print(
+                _("{commune} ({insee}){left}: {mayor}").format(
+                    commune=commune.name, insee=commune.insee_code, left=left, mayor=mayor
+                )
+            )
     return 0
 
 
@@ -280,7 +284,11 @@ def _print_accounts(accounts: Sequence[Any], as_json: bool) -> None:
             f"{grant.commune} ({role_label(Role(grant.role))})" for grant in account.grants
         )
         nothing = _("no commune")
-        print(f"{account.name}{state}: {grants or nothing}")
+        print(
+            _("{name}{state}: {grants}").format(
+                name=account.name, state=state, grants=grants or nothing
+            )
+        )
 
 
 def _database_url(given: str, must_exist: bool = True) -> str:

@@ -68,6 +68,8 @@ class ImportPreview:
     # Cells read and not written, with the reason (an AP in force the projects sheet shows for
     # a project whose AP has not been voted yet: it comes with the PPI lines).
     notices: tuple[RowProblem, ...] = ()
+    # Rows of data refused for a problem (left out with --skip-bad-rows).
+    refused: int = 0
 
     @property
     def created(self) -> int:

@@ -70,14 +70,31 @@ def get_commune(session: Session, commune_id: uuid.UUID) -> CommuneRecord:
 def find_commune(session: Session, name_or_code: str) -> CommuneRecord:
     """A commune named by its name (any case, any accents) or its INSEE code."""
     wanted = fold(name_or_code)
-    for row in session.scalars(select(models.Commune)):
+    rows = list(session.scalars(select(models.Commune)))
+    for row in rows:
         if wanted in (fold(row.name), row.insee_code):
             return commune_record(row)
+    # A part of one name only (« oullins » for Oullins-Pierre-Bénite) is suggested, not taken:
+    # the command may write, and the person confirms by typing the name.
+    part = _loose(name_or_code)
+    close = [row.name for row in rows if part and part in _loose(row.name)]
+    if len(close) == 1:
+        raise NotFound(
+            _("No commune is called « {name} »; did you mean « {suggestion} »?").format(
+                name=name_or_code, suggestion=close[0]
+            )
+        )
     raise NotFound(
         _("No commune is called « {name} »; give its name or its INSEE code.").format(
             name=name_or_code
         )
     )
+
+
+def _loose(name: str) -> str:
+    """A name folded, its hyphens and apostrophes as spaces: « saint chamond » is in
+    « Saint-Chamond »."""
+    return " ".join(re.sub(r"[-’']", " ", fold(name)).split())
 
 
 def list_contacts(session: Session, commune_id: uuid.UUID) -> list[ContactRecord]:

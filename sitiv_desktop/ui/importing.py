@@ -20,6 +20,7 @@ from sitiv_desktop.domain.transfers import ImportKind, ImportPreview
 from sitiv_desktop.errors import UserError
 from sitiv_desktop.i18n import _
 from sitiv_desktop.services.imports import import_spreadsheet
+from sitiv_desktop.services.imports.preview import preview_summary
 from sitiv_desktop.ui.errors import show_error
 from sitiv_desktop.ui.tasks import StoreRunner
 
@@ -79,18 +80,7 @@ class ImportDialog(QDialog):
 
     def _previewed(self, preview: ImportPreview) -> None:
         self.preview = preview
-        self.summary.setText(
-            _(
-                "{rows} row(s) read: {created} to create, {updated} to change, "
-                "{unchanged} unchanged, {problems} with a problem."
-            ).format(
-                rows=preview.rows_read,
-                created=preview.created,
-                updated=preview.updated,
-                unchanged=preview.unchanged,
-                problems=len(preview.problems),
-            )
-        )
+        self.summary.setText(preview_summary(preview))
         self.changes.clear()
         for change in preview.changes[:SHOWN]:
             self.changes.addItem(str(change))

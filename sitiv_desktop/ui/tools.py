@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.kinds import RecordKind
 from sitiv_desktop.domain.records import MeetingRecord, SearchHit
-from sitiv_desktop.i18n import _
+from sitiv_desktop.i18n import _, ngettext
 from sitiv_desktop.services.commitments import get_commitment
 from sitiv_desktop.services.meetings import get_meeting
 from sitiv_desktop.services.projects import get_project
@@ -166,7 +166,7 @@ class WindowTools(RecordActions):
             with self.context.database.read_session() as session:
                 return export_spreadsheet(session, kind, target, commune_id, state.progress)
 
-        self._long(_("Exporting…"), work, lambda count: self._written(count, target))
+        self._long(_("Exporting…"), work, lambda count: self._written(count, target, False))
 
     def export_calendar(self, path: Path | None = None) -> None:
         from sitiv_desktop.services.calendars import export_calendar
@@ -182,7 +182,7 @@ class WindowTools(RecordActions):
             with self.context.database.read_session() as session:
                 return export_calendar(session, target, commune_id, state.progress)
 
-        self._long(_("Exporting…"), work, lambda count: self._written(count, target))
+        self._long(_("Exporting…"), work, lambda count: self._written(count, target, True))
 
     def back_up(self, path: Path | None = None) -> None:
         from sitiv_desktop.services.backups import backup
@@ -200,10 +200,17 @@ class WindowTools(RecordActions):
             ),
         )
 
-    def _written(self, count: int, path: Path) -> None:
-        self.statusBar().showMessage(
-            _("{count} row(s) written to {path}.").format(count=count, path=path), 8000
+    def _written(self, count: int, path: Path, meetings: bool) -> None:
+        message = (
+            ngettext(
+                "{count} meeting written to {path}.", "{count} meetings written to {path}.", count
+            )
+            if meetings
+            else ngettext(
+                "{count} row written to {path}.", "{count} rows written to {path}.", count
+            )
         )
+        self.statusBar().showMessage(message.format(count=count, path=path), 8000)
 
     def _long(
         self, title: str, work: Callable[[TaskState], Any], done: Callable[[Any], Any]

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from sitiv_desktop.cli import main
+from tests import builders
 from tests.e2e.conftest import Runner
+from tests.unit.transfer_data import empty_copy
 
 
 def test_an_unknown_commune_is_one_french_line(sitiv: Runner) -> None:
@@ -75,3 +80,39 @@ def test_version(sitiv: Runner) -> None:
 
     result = sitiv("--version")
     assert result.stdout.strip() == f"SITIV Desktop {sitiv_desktop.__version__}"
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (
+            "oullins",
+            "«\u00a0oullins\u00a0»\u00a0; "
+            "vouliez-vous dire «\u00a0Oullins-Pierre-Bénite\u00a0»\u00a0?",
+        ),
+        ("PIERRE BENITE", "vouliez-vous dire «\u00a0Oullins-Pierre-Bénite\u00a0»\u00a0?"),
+        ("saint chamond", "vouliez-vous dire «\u00a0Saint-Chamond\u00a0»\u00a0?"),
+        # Two communes hold « saint »: none is suggested, rather than one at random.
+        ("saint", "«\u00a0saint\u00a0»\u00a0; donnez son nom ou son code INSEE."),
+    ],
+)
+def test_a_part_of_one_commune_s_name_is_suggested_not_taken(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, typed: str, said: str
+) -> None:
+    """A suggestion, not a match: a prefix taken silently could export or import the wrong
+    commune; the person retypes the name the message gives."""
+    data = tmp_path / "data"
+    opened = empty_copy(data)
+    with opened.database.session() as session:
+        builders.commune(session, "Oullins-Pierre-Bénite", "69149", 37_000)
+        builders.commune(session, "Saint-Chamond", "42207", 35_000)
+        builders.commune(session, "Saint-Priest", "69290", 47_000)
+    opened.close()
+    assert main(["--data-dir", str(data), "list", "projects", "--commune", typed]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Erreur\u00a0: Aucune commune ne s’appelle"), error
+    assert said in error
+    assert (
+        main(["--data-dir", str(data), "list", "projects", "--commune", "oullins-pierre-benite"])
+        == 0
+    )

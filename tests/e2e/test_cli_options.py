@@ -3,6 +3,7 @@ refused in one French line with exit code 2."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -39,6 +40,11 @@ def _error(capsys: pytest.CaptureFixture[str], data: Path, *arguments: str) -> t
             "argument --year\u00a0: donnez une année entre 1900 et 2100, par exemple ",
         ),
         (("brief", "voeux", "--year", "0", "-o", "v.pdf"), "argument --year\u00a0: donnez une"),
+        # Digits of other scripts, which int() reads, are not typed for a number.
+        (("brief", "voeux", "--year", "٢٠٢٥", "-o", "v.pdf"), "argument --year\u00a0: donnez une"),
+        (("search", "venissieux", "--limit", "５"), "argument --limit\u00a0: donnez un nombre"),
+        (("search", "venissieux", "--limit", " 5"), "argument --limit\u00a0: donnez un nombre"),
+        (("search", "venissieux", "--limit", "1_0"), "argument --limit\u00a0: donnez un nombre"),
         (("window", "--quit-after", "-1"), "argument --quit-after\u00a0: donnez un nombre"),
         (("server", "run", "--workers", "0"), "argument --workers\u00a0: donnez un nombre"),
         (
@@ -67,6 +73,15 @@ def test_a_bad_number_is_refused_by_the_parser_in_french(
     # Refused before any work: the data folder is not even made.
     assert not (tmp_path / "data").exists()
     assert time.monotonic() - started < 30
+
+
+def test_the_year_example_is_the_current_year(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An example already being lived, not a year to come."""
+    code, err = _error(capsys, tmp_path / "data", "brief", "voeux", "--year", "x", "-o", "v.pdf")
+    assert code == 2
+    assert f"par exemple {dt.date.today().year} (" in err
 
 
 def test_every_typed_option_says_what_it_expects() -> None:

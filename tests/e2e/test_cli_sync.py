@@ -67,8 +67,8 @@ def test_set_up_connect_sync_and_conflicts(sitiv: Runner, database: str, service
                                            tmp_path: Path) -> None:  # fmt: skip
     listed = sitiv("server", "users", "--database", database)
     assert listed.stdout.splitlines() == [
-        "alice: Vénissieux (chargé de liaison)",
-        "bob: Vénissieux (chargé de liaison)",
+        "alice\u00a0: Vénissieux (chargé de liaison)",
+        "bob\u00a0: Vénissieux (chargé de liaison)",
     ]
     alice = tmp_path / "alice"
     done = sitiv(

@@ -19,20 +19,20 @@ def test_export_then_import_into_another_copy(sitiv: Runner, tmp_path: Path) -> 
 
     exported = sitiv("export", "projects", "-o", str(workbook), data=filled)
     assert exported.returncode == 0, exported.stderr
-    assert "3 ligne(s) écrite(s)" in exported.stdout
+    assert "3 lignes écrites dans" in exported.stdout
     assert load_workbook(workbook).worksheets[0]["B1"].value == "Titre"
 
     dry = sitiv("import", "projects", str(workbook), "--dry-run", data=empty)
     assert dry.returncode == 0, dry.stderr
-    assert "3 ligne(s) lue(s)\u00a0: 3 à créer" in dry.stdout
+    assert "3 lignes lues\u00a0: 3 à créer, 0 à modifier, 0 inchangée, 0 refusée." in dry.stdout
     assert "Ligne 4\u00a0: créer le projet VEN-2015-01" in dry.stdout
     assert "Rien n’a été écrit" in dry.stdout
 
     first = sitiv("import", "projects", str(workbook), data=empty)
     assert first.returncode == 0, first.stderr
-    assert "Import terminé\u00a0: 3 créé(s), 0 modifié(s), 0 inchangé(s)." in first.stdout
+    assert "Import terminé\u00a0: 3 créés, 0 modifié, 0 inchangé." in first.stdout
     second = sitiv("import", "projects", str(workbook), data=empty)
-    assert "Import terminé\u00a0: 0 créé(s), 0 modifié(s), 3 inchangé(s)." in second.stdout
+    assert "Import terminé\u00a0: 0 créé, 0 modifié, 3 inchangés." in second.stdout
 
     listed = sitiv("list", "projects", data=empty)
     assert "Fibre des écoles" in listed.stdout
@@ -56,7 +56,7 @@ def test_a_bad_file_is_refused_with_the_row_and_column(sitiv: Runner, tmp_path: 
 
     skipped = sitiv("import", "commitments", str(bad), "--skip-bad-rows", data=data)
     assert skipped.returncode == 0, skipped.stderr
-    assert "1 créé(s)" in skipped.stdout
+    assert "1 créé," in skipped.stdout
 
 
 def test_meetings_to_a_calendar(sitiv: Runner, tmp_path: Path) -> None:
@@ -67,9 +67,16 @@ def test_meetings_to_a_calendar(sitiv: Runner, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     calendar = Calendar.from_ical(target.read_bytes())
     assert len(calendar.events) == 2
-    refused = sitiv("export", "projects", "-o", str(tmp_path / "p.ics"), data=data)
-    assert refused.returncode == 2
-    assert "seules les réunions" in refused.stderr
+    assert f"2 réunions écrites dans {target}." in result.stdout
+    # The format is said before the existing file: no « --force » asked for a refused export.
+    existing = tmp_path / "p.ics"
+    existing.write_bytes(b"mine")
+    for force in ((), ("--force",)):
+        refused = sitiv("export", "projects", "-o", str(existing), *force, data=data)
+        assert refused.returncode == 2
+        assert "seules les réunions vont dans un calendrier" in refused.stderr
+        assert "--force" not in refused.stderr
+    assert existing.read_bytes() == b"mine"
 
 
 def test_backup_and_restore(sitiv: Runner, tmp_path: Path) -> None:

@@ -87,7 +87,7 @@ def test_the_readme_sets_up_a_syndicate(owner_database: str, tmp_path: Path) -> 
            "SITIV_PASSWORD": "premier-mot-de-passe"}  # fmt: skip
     server = bash(block("setup-server"), tmp_path, **env)
     assert server.returncode == 0, server.stderr
-    assert "mdupont: Givors (élu), Vénissieux (chargé de liaison)" in server.stdout
+    assert "mdupont\u00a0: Givors (élu), Vénissieux (chargé de liaison)" in server.stdout
     port = free_port()
     service_database = (
         make_url(owner_database)

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from sitiv_desktop.cli import main
 from sitiv_desktop.errors import UserError
+from sitiv_desktop.sync.service import admin
 from sitiv_desktop.sync.transport import ServiceClient, SessionEnded
 from tests.sync_harness import Syndicate
 
@@ -153,6 +154,25 @@ def test_the_new_mayor_replaces_the_old_and_reaches_laptops(
     laptop.sync()
     mayors = [row for row in laptop.rows("contacts").values() if row["role"] == "mayor"]
     assert [(m["full_name"], m["email"]) for m in mayors] == [("Jeanne Durand", "m@givors.fr")]
+
+
+def test_the_users_and_communes_listings_are_french_lines(
+    syndicate: Syndicate, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """French puts a no-break space before the colon: « alice : Givors (élu) »."""
+    admin.add_user(syndicate.owner_url, "alice", "mot-de-passe-alice")
+    admin.grant(syndicate.owner_url, "alice", "Givors", "elu")
+    admin.add_user(syndicate.owner_url, "bruno", "mot-de-passe-bruno")
+    assert server(syndicate, "set-mayor", "Givors", "Mohamed Boudjellaba") == 0
+    capsys.readouterr()
+    assert server(syndicate, "users") == 0
+    users = capsys.readouterr().out.splitlines()
+    assert "alice\u00a0: Givors (élu)" in users
+    assert "bruno\u00a0: aucune commune" in users
+    assert server(syndicate, "communes") == 0
+    communes = capsys.readouterr().out.splitlines()
+    assert "Givors (69091)\u00a0: Mohamed Boudjellaba" in communes
+    assert "Vénissieux (69259)\u00a0: maire inconnu" in communes
 
 
 # --- through the service ------------------------------------------------------------------------

@@ -136,3 +136,19 @@ def test_conflicts_resolve_offers_the_versions_the_sync_keeps() -> None:
     from sitiv_desktop.sync.conflicts import Kept
 
     assert tuple(side.value for side in Kept) == KEPT
+
+
+def test_headings_take_french_punctuation_and_connect_says_where_the_user_is(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """argparse writes « heading: » itself; French wants a no-break space before the colon."""
+    with pytest.raises(SystemExit):
+        cli.main(["--lang", "fr", "connect", "--help"])
+    french = capsys.readouterr().out
+    assert "\narguments\u00a0:\n" in french and "\noptions\u00a0:\n" in french
+    assert "votre nom d’utilisateur sur le service de synchronisation" in " ".join(french.split())
+    assert "celle-ci" not in french
+    with pytest.raises(SystemExit):
+        cli.main(["--lang", "en", "connect", "--help"])
+    english = capsys.readouterr().out
+    assert "\npositional arguments:\n" in english and "\noptions:\n" in english

@@ -89,7 +89,8 @@ def test_an_unchanged_export_imports_as_nothing_to_create_or_change(
 ) -> None:
     path = export(filled, ExportKind(kind), tmp_path / f"{kind}.{suffix}")
     out = dry_run(filled, capsys, kind, path)
-    assert re.search(r"ligne\(s\) lue\(s\) : 0 à créer, 0 à modifier, \d+ inchangée", out), out
+    summary = r"lignes? lues? : 0 à créer, 0 à modifier, \d+ inchangées?, 0 refusée\."
+    assert re.search(summary, out), out
 
 
 @pytest.mark.parametrize(
@@ -161,7 +162,7 @@ def test_a_new_vote_date_changes_the_line_and_leaves_its_cp_to_the_cent(
     ) in out
 
     assert run(filled.paths.data_dir, "import", "ppi", str(path)) == 0
-    assert "0 créé(s), 1 modifié(s)" in plain(capsys.readouterr().out)
+    assert "0 créé, 1 modifié" in plain(capsys.readouterr().out)
     assert cp_cents(filled, "VEN-2015-01") == cents_before
     assert votes(filled, "VEN-2015-01") == [*votes_before, (dt.date(2026, 11, 15), 134_567_889)]
 
@@ -252,8 +253,10 @@ def test_the_refusal_names_the_option_and_lists_every_bad_cell_of_a_row(
     assert "Ligne 2 — Pris le : « le 4 mars » n’est pas une date" in message
     assert "Ligne 2 — Échéance : « bientôt » n’est pas une date" in message
     assert message.index("Pris le :") < message.index("Échéance :")
+    # One row with two problems: counted as one row.
     assert message.rstrip().endswith(
-        "Corrigez-les, ou choisissez d’ignorer les lignes erronées (--skip-bad-rows)."
+        "1 ligne pose problème. Corrigez-la, ou choisissez d’ignorer les lignes erronées "
+        "(--skip-bad-rows)."
     )
 
 

@@ -88,7 +88,7 @@ def test_the_unchanged_ap_in_force_of_an_export_imports_as_nothing_to_do(
     path = export(filled, ExportKind.PROJECTS, tmp_path / "projets.xlsx")
     before = dump(filled.paths.database)
     assert run(filled.paths.data_dir, "import", "projects", str(path)) == 0
-    assert "0 créé(s), 0 modifié(s), 3 inchangé(s)" in plain(capsys.readouterr().out)
+    assert "0 créé, 0 modifié, 3 inchangés" in plain(capsys.readouterr().out)
     assert dump(filled.paths.database) == before
 
 
@@ -132,6 +132,28 @@ def test_commitments_of_a_commune_the_user_only_reads_are_refused(
     assert "Ligne 2" not in message
 
 
+def test_a_row_refused_for_a_role_is_counted_in_the_summary_when_skipped(
+    filled: Context, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Every row read is counted once: the one refused for the role too, not left out."""
+    grant(filled, {"Vénissieux": "liaison", "Givors": "elu"})
+    path = tmp_path / "e.csv"
+    path.write_text(
+        "Commune;Engagement;Pris le\n"
+        "Vénissieux;Réunir les directeurs d’école;05/05/2016\n"
+        "Givors;Câbler la mairie annexe;06/05/2016\n",
+        encoding="utf-8",
+    )
+    assert run(filled.paths.data_dir, "import", "commitments", str(path), "--skip-bad-rows") == 0
+    out = capsys.readouterr().out
+    assert "2 lignes lues\u00a0: 1 à créer, 0 à modifier, 0 inchangée, 1 refusée." in out
+    assert "Import terminé\u00a0: 1 créé, 0 modifié, 0 inchangé." in out
+    assert run(filled.paths.data_dir, "import", "commitments", str(path)) == 2
+    captured = capsys.readouterr()
+    assert "2 lignes lues\u00a0: 0 à créer, 0 à modifier, 1 inchangée, 1 refusée." in captured.out
+    assert "Rien n’a été importé\u00a0: 1 ligne pose problème. Corrigez-la," in captured.err
+
+
 def test_a_project_owned_by_a_commune_the_user_only_reads_is_refused(
     filled: Context, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -172,7 +194,7 @@ def test_unchanged_rows_of_a_read_only_commune_are_not_refused(
     path = export(filled, ExportKind.COMMITMENTS, tmp_path / "engagements.xlsx")
     before = dump(filled.paths.database)
     assert run(filled.paths.data_dir, "import", "commitments", str(path)) == 0
-    assert "2 inchangé(s)" in plain(capsys.readouterr().out)
+    assert "2 inchangés" in plain(capsys.readouterr().out)
     assert dump(filled.paths.database) == before
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from sitiv_desktop.domain.transfers import ImportKind, ImportPreview, RowProblem
-from sitiv_desktop.i18n import _
+from sitiv_desktop.i18n import _, ngettext
 from sitiv_desktop.progress import Progress, no_progress
 from sitiv_desktop.services.columns import (
     CODE,
@@ -89,5 +89,39 @@ def plan_import(
         missing_columns=missing_optional,
         unknown_columns=unknown,
         notices=tuple(plan.notices),
+        refused=len({p.row for p in plan.problems if p.row != sheet.header_row}),
     )
     return ImportPlan(preview, plan.writes)
+
+
+def preview_summary(preview: ImportPreview) -> str:
+    """« 3 lignes lues : 1 à créer, 0 à modifier, 1 inchangée, 1 refusée. »: every row read is
+    counted once, the refused ones too."""
+    return _("{read}: {created} to create, {updated} to change, {unchanged}, {refused}.").format(
+        read=ngettext("{count} row read", "{count} rows read", preview.rows_read).format(
+            count=preview.rows_read
+        ),
+        created=preview.created,
+        updated=preview.updated,
+        unchanged=ngettext("{count} unchanged", "{count} unchanged", preview.unchanged).format(
+            count=preview.unchanged
+        ),
+        refused=ngettext("{count} refused", "{count} refused", preview.refused).format(
+            count=preview.refused
+        ),
+    )
+
+
+def applied_summary(preview: ImportPreview) -> str:
+    """« Import terminé : 1 créé, 0 modifié, 2 inchangés. », of the records written."""
+    return _("Import done: {created}, {updated}, {unchanged}.").format(
+        created=ngettext("{count} created", "{count} created", preview.created).format(
+            count=preview.created
+        ),
+        updated=ngettext("{count} changed", "{count} changed", preview.updated).format(
+            count=preview.updated
+        ),
+        unchanged=ngettext(
+            "{count} kept as it was", "{count} kept as they were", preview.unchanged
+        ).format(count=preview.unchanged),
+    )

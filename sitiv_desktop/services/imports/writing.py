@@ -13,7 +13,7 @@ from sitiv_desktop.domain.transfers import (
     ImportPreview,
 )
 from sitiv_desktop.errors import UserError
-from sitiv_desktop.i18n import _
+from sitiv_desktop.i18n import ngettext
 from sitiv_desktop.store import models
 
 
@@ -21,11 +21,15 @@ class ImportRefused(UserError):
     """The file has bad rows and the user did not choose to skip them: nothing was written."""
 
     def __init__(self, preview: ImportPreview) -> None:
-        count = len(preview.problems)
+        # Rows, not problems: a row may have several (the first row, for a missing column).
+        count = len({problem.row for problem in preview.problems})
         super().__init__(
-            _(
-                "Nothing was imported: {count} row(s) with a problem. Correct them, or choose to "
-                "skip the bad rows."
+            ngettext(
+                "Nothing was imported: {count} row has a problem. Correct it, or choose to skip "
+                "the bad rows.",
+                "Nothing was imported: {count} rows have a problem. Correct them, or choose to "
+                "skip the bad rows.",
+                count,
             ).format(count=count),
             # The choice to skip them: the command line names its option, the window its box.
             "skip_bad_rows",
