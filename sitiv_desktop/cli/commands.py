@@ -32,7 +32,13 @@ def run_window(context: Context, arguments: argparse.Namespace) -> int:
     return exit_code
 
 
-WINDOW = Command("window", N_("open the window (the default)"), window_arguments, run=run_window)
+WINDOW = Command(
+    "window",
+    N_("open the window (the default)"),
+    window_arguments,
+    run=run_window,
+    fills_a_new_copy=True,
+)
 
 COMMANDS: tuple[Command, ...] = (
     WINDOW,

@@ -93,10 +93,6 @@ def _data_folder(namespace: argparse.Namespace) -> Path | None:
         return None
 
 
-# Commands that fill a new copy, for which an empty one is what is expected.
-FILLING_COMMANDS = frozenset({"demo", "connect", "restore", "window", "import"})
-
-
 def _say_the_copy_is_new(context: Context) -> None:
     """What an empty answer means when the folder was new: a mistyped ``--data-dir`` shows so."""
     print(
@@ -124,7 +120,7 @@ def run(namespace: argparse.Namespace) -> int:
             code = handler(context, namespace)
         finally:
             context.close()
-        if code == 0 and context.created and command.name not in FILLING_COMMANDS:
+        if code == 0 and context.created and not command.fills_a_new_copy:
             _say_the_copy_is_new(context)
         return code
     except UserError as error:

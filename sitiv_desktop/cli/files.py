@@ -275,6 +275,7 @@ IMPORT = Command(
     N_("import projects, commitments or PPI lines from a spreadsheet (.xlsx, .csv)"),
     import_arguments,
     run=run_import,
+    fills_a_new_copy=True,
     description=N_(
         "Reads the file, shows what will be created or changed, then imports it in one go. "
         "Nothing is written while a row is bad, unless --skip-bad-rows is given. Importing "

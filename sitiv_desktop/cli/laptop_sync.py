@@ -165,7 +165,11 @@ def retry_refused(context: Context, refused_id: str) -> int:
 
 
 CONNECT = Command(
-    "connect", N_("connect this laptop to the sync service"), connect_arguments, run=run_connect
+    "connect",
+    N_("connect this laptop to the sync service"),
+    connect_arguments,
+    run=run_connect,
+    fills_a_new_copy=True,
 )
 SYNC = Command("sync", N_("send local changes and receive the others"), run=run_sync)
 CONFLICTS = Command(

@@ -40,6 +40,8 @@ class Command:
     run: Handler | None = None
     run_without_store: StorelessHandler | None = None
     description: str | None = None
+    # A command that fills a new copy: an empty one is what it expects, not worth a remark.
+    fills_a_new_copy: bool = False
 
 
 class ParserError(Exception):

@@ -115,7 +115,11 @@ def run_search(context: Context, arguments: argparse.Namespace) -> int:
 
 
 DEMO = Command(
-    "demo", N_("fill the local copy with demonstration data"), demo_arguments, run=run_demo
+    "demo",
+    N_("fill the local copy with demonstration data"),
+    demo_arguments,
+    run=run_demo,
+    fills_a_new_copy=True,
 )
 LIST = Command("list", N_("list records of one kind"), list_arguments, run=run_list)
 SEARCH = Command(

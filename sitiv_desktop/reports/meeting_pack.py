@@ -255,42 +255,45 @@ def change_summary(counts: Sequence[tuple[ChangeKind, int]]) -> str:
     )
 
 
+# Each kind of change counted in words, with its plural.
+_CHANGE_WORDINGS: dict[ChangeKind, Callable[[int], str]] = {
+    ChangeKind.COMMITMENT_MADE: lambda count: ngettext(
+        "{count} commitment made", "{count} commitments made", count
+    ),
+    ChangeKind.COMMITMENT_KEPT: lambda count: ngettext(
+        "{count} commitment kept", "{count} commitments kept", count
+    ),
+    ChangeKind.COMMITMENT_ABANDONED: lambda count: ngettext(
+        "{count} commitment abandoned", "{count} commitments abandoned", count
+    ),
+    ChangeKind.DUE_DATE_MOVED: lambda count: ngettext(
+        "{count} due date moved", "{count} due dates moved", count
+    ),
+    ChangeKind.COMMITMENT_REASSIGNED: lambda count: ngettext(
+        "{count} commitment reassigned", "{count} commitments reassigned", count
+    ),
+    ChangeKind.PROJECT_CREATED: lambda count: ngettext(
+        "{count} new project", "{count} new projects", count
+    ),
+    ChangeKind.PROJECT_DELIVERED: lambda count: ngettext(
+        "{count} project delivered", "{count} projects delivered", count
+    ),
+    ChangeKind.PROJECT_STATUS: lambda count: ngettext(
+        "{count} project status changed", "{count} project statuses changed", count
+    ),
+    ChangeKind.PROJECT_PROGRESS: lambda count: ngettext(
+        "{count} progress update", "{count} progress updates", count
+    ),
+    ChangeKind.MILESTONE_REACHED: lambda count: ngettext(
+        "{count} milestone reached", "{count} milestones reached", count
+    ),
+    ChangeKind.AP_VOTED: lambda count: ngettext("{count} AP voted", "{count} APs voted", count),
+    ChangeKind.EXCHANGE: lambda count: ngettext("{count} exchange", "{count} exchanges", count),
+}
+
+
 def _change_wording(kind: ChangeKind, count: int) -> str:
-    wordings: dict[ChangeKind, Callable[[], str]] = {
-        ChangeKind.COMMITMENT_MADE: lambda: ngettext(
-            "{count} commitment made", "{count} commitments made", count
-        ),
-        ChangeKind.COMMITMENT_KEPT: lambda: ngettext(
-            "{count} commitment kept", "{count} commitments kept", count
-        ),
-        ChangeKind.COMMITMENT_ABANDONED: lambda: ngettext(
-            "{count} commitment abandoned", "{count} commitments abandoned", count
-        ),
-        ChangeKind.DUE_DATE_MOVED: lambda: ngettext(
-            "{count} due date moved", "{count} due dates moved", count
-        ),
-        ChangeKind.COMMITMENT_REASSIGNED: lambda: ngettext(
-            "{count} commitment reassigned", "{count} commitments reassigned", count
-        ),
-        ChangeKind.PROJECT_CREATED: lambda: ngettext(
-            "{count} new project", "{count} new projects", count
-        ),
-        ChangeKind.PROJECT_DELIVERED: lambda: ngettext(
-            "{count} project delivered", "{count} projects delivered", count
-        ),
-        ChangeKind.PROJECT_STATUS: lambda: ngettext(
-            "{count} project status changed", "{count} project statuses changed", count
-        ),
-        ChangeKind.PROJECT_PROGRESS: lambda: ngettext(
-            "{count} progress update", "{count} progress updates", count
-        ),
-        ChangeKind.MILESTONE_REACHED: lambda: ngettext(
-            "{count} milestone reached", "{count} milestones reached", count
-        ),
-        ChangeKind.AP_VOTED: lambda: ngettext("{count} AP voted", "{count} APs voted", count),
-        ChangeKind.EXCHANGE: lambda: ngettext("{count} exchange", "{count} exchanges", count),
-    }
-    return wordings[kind]()
+    return _CHANGE_WORDINGS[kind](count)
 
 
 def _projects(data: MeetingPackData, styles: Styles) -> list[Flowable]:

@@ -75,9 +75,10 @@ def connect_file(
     """A driver connection to a SQLite file, for what SQLAlchemy does not do (the backup API,
     SQLite's own checks). ``read_only`` opens it without the right to write; a file whose folder
     takes no writes is always opened so, and immutable, as ``sqlite_url`` does."""
-    if os.access(path.parent, os.W_OK) and not read_only:
+    writable_folder = os.access(path.parent, os.W_OK)
+    if writable_folder and not read_only:
         return sqlite3.connect(path, timeout=timeout, isolation_level=isolation_level)
-    mode = "ro" if os.access(path.parent, os.W_OK) else "ro&immutable=1"
+    mode = "ro" if writable_folder else "ro&immutable=1"
     return sqlite3.connect(
         f"{path.resolve().as_uri()}?mode={mode}",
         uri=True,
