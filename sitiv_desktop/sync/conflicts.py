@@ -38,24 +38,6 @@ class ConflictRecord:
         kind = RecordKind.of_table(self.table)
         return kind.label if kind is not None else self.table
 
-    @property
-    def title(self) -> str:
-        for side in (self.mine, self.theirs):
-            for name in ("title", "name", "subject", "full_name", "action", "code"):
-                if side and side.get(name):
-                    return str(side[name])
-        return self.row_id[:8]
-
-    @property
-    def description(self) -> str:
-        if self.kind is ConflictKind.DELETED:
-            return _("You changed it; it was deleted on the shared database.")
-        if self.kind is ConflictKind.EDITED:
-            return _("You deleted it; it was changed on the shared database.")
-        return _("Changed both here and on the shared database: {fields}.").format(
-            fields=", ".join(sorted((self.mine or {}).keys()))
-        )
-
 
 @dataclass(frozen=True)
 class RefusedRecord:
